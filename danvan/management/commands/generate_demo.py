@@ -1,0 +1,130 @@
+"""``manage.py generate_demo --scale small|province|national [--seed N] [--edition E]``.
+
+The command lives in ``danvan`` because it composes the demo data of several apps:
+rosters now (members.demo), ratings and news later, province by province. See
+docs/DEMO.md.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import reset_queries
+from django.utils import timezone, translation
+
+from evaluations.demo import generate_ratings, units_for_ratings
+from members.demo import DEFAULT_SEED, SCALES, DemoCounts, demo_scope, rosters_generate
+from news.demo import news_generate
+from units.choices import Edition
+from units.services_accounts import demo_accounts_ensure
+
+NOTHING_ADDED = (
+    "Dữ liệu mẫu đã có đủ trong phạm vi này: không tạo thêm gì "
+    "(chạy lại chỉ bổ sung đơn vị còn thiếu, không nhân đôi)."
+)
+DEMO_ACCOUNTS = "Tài khoản dùng thử (chỉ ngoài production; xem docs/ROLES.md):"
+NEWS_ADDED = "Tin bài mẫu: {articles} bài ({scheduled} hẹn giờ, {archived} lưu trữ), {images} ảnh."
+RATINGS_ADDED = "Đánh giá mẫu: {evaluations} lượt xếp loại đơn vị, {criteria_sets} bộ tiêu chí."
+DIVISIONS_LOADED = "Chưa có danh mục địa bàn {edition} cần dùng: đã nạp ({summary})."
+
+
+class Command(BaseCommand):
+    help = (
+        "Tạo dữ liệu mẫu như thật (khối dân vận, thôn, tổ dân vận, thành viên) ở quy mô "
+        "small (vài xã), province (một tỉnh) hoặc national (cả nước). Chạy lại chỉ bổ sung "
+        "phần còn thiếu."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            choices=SCALES,
+            default="small",
+            help="small: 2 tỉnh × 6 xã (mặc định); province: một tỉnh; national: cả nước.",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help=f"Cùng hạt giống cho cùng dữ liệu (mặc định {DEFAULT_SEED}).",
+        )
+        parser.add_argument(
+            "--edition",
+            choices=Edition.values,
+            default=None,
+            help="Danh mục địa bàn: mặc định danh mục duy nhất đã nạp, hoặc 2025 khi có cả hai.",
+        )
+        parser.add_argument(
+            "--province",
+            nargs="+",
+            default=None,
+            metavar="CODE",
+            help="Quy mô small/province: chỉ các tỉnh có mã này (2 chữ số).",
+        )
+
+    def handle(self, *args, scale, seed, edition, province, verbosity, **options):
+        started = time.perf_counter()
+        # Unit names are built from translatable labels ("Tổ dân vận ..."): demo data is
+        # Vietnamese whatever language the shell runs in.
+        with translation.override("vi"):
+            try:
+                scope = demo_scope(scale=scale, edition=edition, provinces=province, seed=seed)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            if scope.divisions_loaded:
+                self.stdout.write(
+                    DIVISIONS_LOADED.format(edition=scope.edition, summary=scope.divisions_loaded)
+                )
+            totals = DemoCounts()
+            for area, communes in scope.provinces:
+                counts = rosters_generate(province=area, scale=scale, seed=seed, communes=communes)
+                totals.add(counts)
+                # With DEBUG on, Django keeps every statement (the bulk INSERTs with
+                # all their rows) in connection.queries: drop them, or a national run
+                # holds the whole country in memory.
+                reset_queries()
+                if verbosity >= 2:
+                    self.stdout.write(
+                        f"  {area.name}: blocs={counts.blocs} teams={counts.teams} "
+                        f"memberships={counts.memberships} "
+                        f"({time.perf_counter() - started:.1f}s)"
+                    )
+        if not totals.created_anything:
+            self.stdout.write(NOTHING_ADDED)
+        # Criteria and ratings: the last three finished years and the year in progress
+        # (evaluations.demo); the national scale skips the per-item score rows.
+        with translation.override("vi"):
+            ratings = generate_ratings(
+                units=units_for_ratings(scope.edition),
+                today=timezone.localdate(),
+                seed=seed,
+                with_scores=scale != "national",
+            )
+        if ratings["evaluations"]:
+            self.stdout.write(RATINGS_ADDED.format(**ratings))
+        if not settings.PRODUCTION:
+            # Accounts a newcomer can log in with (docs/ROLES.md); never in production.
+            self.stdout.write(DEMO_ACCOUNTS)
+            with translation.override("vi"):  # role group names are the Vietnamese labels
+                lines = demo_accounts_ensure(province=scope.provinces[0][0])
+            for line in lines:
+                self.stdout.write(line)
+        # News bulletins about the demo's provinces (news.demo); nothing on a second run.
+        with translation.override("vi"):
+            news = news_generate(provinces=[area for area, _c in scope.provinces], seed=seed)
+        if news.articles:
+            self.stdout.write(
+                NEWS_ADDED.format(
+                    articles=news.articles,
+                    scheduled=news.scheduled,
+                    archived=news.archived,
+                    images=news.images,
+                )
+            )
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            f"scale={scale} edition={scope.edition} provinces={totals.provinces} "
+            f"communes={totals.communes} villages={totals.villages} blocs={totals.blocs} "
+            f"teams={totals.teams} memberships={totals.memberships} people={totals.people} "
+            f"({elapsed:.1f}s)"
+        )

@@ -1,0 +1,299 @@
+"""Settings for the danvan portal.
+
+Everything comes from environment variables with safe development defaults
+(cookiecutter-django's habit). Two modes:
+
+- development (default): DEBUG on, an embedded SQLite file under ``var/`` when
+  ``DATABASE_URL`` is unset, a throwaway secret key.
+- production (``DANVAN_ENV=production``): DEBUG off, HTTPS-only cookies, HSTS; refuses
+  to start without a real ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
+
+See docs/CONFIGURATION.md for every variable.
+"""
+
+import datetime
+from pathlib import Path
+
+import environ
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+DANVAN_ENV = env.str("DANVAN_ENV", default="development")
+if DANVAN_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured("DANVAN_ENV must be 'development' or 'production'.")
+PRODUCTION = DANVAN_ENV == "production"
+
+# --- Core -----------------------------------------------------------------------------
+
+_DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
+SECRET_KEY = env.str("SECRET_KEY", default="" if PRODUCTION else _DEV_SECRET_KEY)
+if PRODUCTION and (
+    len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(SECRET_KEY)) < 5
+):
+    raise ImproperlyConfigured(
+        "Production needs a real SECRET_KEY (50+ random characters), for example: "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
+
+DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production.")
+
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("Production needs ALLOWED_HOSTS (comma-separated host names).")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.sitemaps",
+    "django_filters",
+    "import_export",
+    # Background tasks (Django's task API, backport) and their database backend.
+    "django_tasks",
+    "django_tasks_db",
+    # The audit trail's history tables (units.audit, docs/AUDIT.md).
+    "simple_history",
+    # Login throttling and lockout; the Content-Security-Policy header (docs/SECURITY.md).
+    "axes",
+    "csp",
+    "units",
+    "members",
+    "evaluations",
+    "reports",
+    "news",
+    "danvan",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "danvan.middleware.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who, through which door (web / admin): the audit trail's context for the request.
+    "units.audit.AuditMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during login into the
+    # Vietnamese lockout page (AXES_LOCKOUT_CALLABLE).
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "danvan.urls"
+WSGI_APPLICATION = "danvan.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "danvan.context_processors.portal",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+# Without DATABASE_URL a newcomer gets an embedded SQLite file and needs nothing else.
+
+(BASE_DIR / "var").mkdir(exist_ok=True)
+DATABASES = {
+    "default": env.db_url(
+        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'danvan.sqlite3'}"
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the portal read while an import writes; a busy timeout instead of
+    # "database is locked" when two writers meet.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://danvan")}
+
+# --- Accounts -------------------------------------------------------------------------
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "members:home"
+LOGOUT_REDIRECT_URL = "home"
+
+# django-axes first: it refuses a locked-out login before the password is even checked.
+# It needs the request in authenticate(): the login views pass it; tests use
+# client.force_login (client.login has no request and is refused).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout after AXES_FAILURE_LIMIT wrong passwords for one user name from one address,
+# for AXES_COOLOFF_MINUTES. Per user name *and* address: a provincial office behind one
+# NAT address is not locked out because one colleague mistyped, and nobody can lock a
+# known user name out from elsewhere (docs/SECURITY.md).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The Vietnamese lockout page (registration/lockout.html), status 429.
+AXES_LOCKOUT_CALLABLE = "units.views_accounts.lockout_response"
+# Behind a reverse proxy, the number of proxies in front of Django: the client address is
+# then read from X-Forwarded-For (otherwise every attempt seems to come from the proxy).
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=None)
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Staff sessions last a working day (8 hours by default), not Django's two weeks.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- Language, time, formats ----------------------------------------------------------
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+# Django's own "vi" locale has no DATE_INPUT_FORMATS (it falls back to US month-first
+# order) and no number grouping: our format modules fix both (see ../shared/FINDINGS.md).
+FORMAT_MODULE_PATH = ["danvan.formats"]
+USE_THOUSAND_SEPARATOR = True
+
+# --- Background tasks -----------------------------------------------------------------
+# Roster imports run as tasks (docs/TASKS.md). "immediate" runs a task inside the request
+# that enqueues it: nothing else to start, right for development and tests. "database"
+# stores the task in the database and a second process runs it
+# (`python manage.py db_worker`), so a long import never holds a web worker: the default
+# in production.
+
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="database" if PRODUCTION else "immediate")
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'immediate' or 'database'.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+
+# --- Static files ---------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+if not PRODUCTION:
+    # Serve files straight from the source folders (no collectstatic needed).
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
+    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# --- Security -------------------------------------------------------------------------
+
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+# No script of ours reads the CSRF cookie (forms carry the token), so scripts may not either.
+CSRF_COOKIE_HTTPONLY = True
+# No inline script, no inline style, nothing from another origin, never inside a frame.
+# The templates put scripts in static files (static/js/) and styles in static/css/;
+# the Django admin (5.2) needs neither inline scripts nor inline styles either
+# (checked in Chromium, docs/SECURITY.md). Django's own 404/500 debug pages are
+# exempted by django-csp when DEBUG is on.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Load balancers probe over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if env.bool("BEHIND_TLS_PROXY", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Logging --------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- The portal -----------------------------------------------------------------------
+
+# The body that runs the portal. Since the 2025 reorganisation it is usually the
+# "Ban Tuyên giáo và Dân vận Tỉnh ủy <province>".
+DANVAN_ORGANIZATION_NAME = env.str(
+    "DANVAN_ORGANIZATION_NAME", default="Ban Tuyên giáo và Dân vận Tỉnh ủy"
+)
+DANVAN_PORTAL_NAME = env.str("DANVAN_PORTAL_NAME", default="Cổng thông tin Dân vận cơ sở")
+
+# Largest roster file accepted for import, in bytes (CONTRACTS section 1).
+DANVAN_IMPORT_MAX_BYTES = env.int("DANVAN_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+# Rows read from one sheet at most: files saved by LibreOffice can declare a million
+# empty rows (../shared/FINDINGS.md).
+DANVAN_IMPORT_MAX_ROWS = env.int("DANVAN_IMPORT_MAX_ROWS", default=100_000)

@@ -1,0 +1,32 @@
+"""URL configuration: the apps' URLs, the admin, the public pages composed here."""
+
+from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path
+
+from danvan import views
+from news.sitemaps import SITEMAPS
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include("reports.urls")),
+    # News: the public pages /tin-tuc/... and the news desk /can-bo/tin-tuc/... (full
+    # paths in news/urls.py), before members' /can-bo/; the site map of public pages.
+    path("", include("news.urls")),
+    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own shortcut of the same path, which is not scoped.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        views.admin_view_on_site,
+        name="admin_view_on_site",
+    ),
+    path("admin/", admin.site.urls),
+    path("tai-khoan/", include("django.contrib.auth.urls")),
+    # Staff interface: rosters of blocs and teams, imports and exports.
+    path("can-bo/tai-khoan/", include("units.urls_accounts")),
+    path("can-bo/lich-su/", include("units.urls_audit")),
+    path("can-bo/danh-gia/", include("evaluations.urls")),
+    path("can-bo/", include("members.urls")),
+]
