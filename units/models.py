@@ -1,0 +1,379 @@
+"""The administrative area tree of both editions (legacy and 2025)."""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Lookup, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from units.audit import AuditedHistory
+from units.choices import TEAM_KINDS, Edition, Level, StaffRole, UnitKind, UnitStatus
+from units.text import fold, normalize
+
+PATH_SEPARATOR = "/"
+
+ERROR_BLOC_NEEDS_COMMUNE = "Khối dân vận phải đặt ở cấp xã, phường, thị trấn, đặc khu."
+ERROR_TEAM_NEEDS_VILLAGE = "Tổ dân vận phải đặt ở một thôn, bản, tổ dân phố."
+ERROR_DISSOLVED_NEEDS_DATE = "Đơn vị đã giải thể cần có ngày giải thể."
+
+
+class PathField(models.CharField):
+    """A materialized path: the ancestors' segments joined by "/", ending with "/".
+
+    Why a materialized path rather than a parent id walked recursively, ltree or
+    django-mptt: "everything under this node" becomes one prefix condition on one indexed
+    column, on SQLite as on PostgreSQL; inserts touch one row (mptt renumbers and locks
+    the table); and the tree never moves: an area does not change parents, the 2025
+    reorganisation made a second tree instead. Measured on this kind of machine the path
+    prefix is 4x faster than a recursive CTE or ltree (../shared/FINDINGS.md).
+    """
+
+
+@PathField.register_lookup
+class DescendantOf(Lookup):
+    """``path__descendant_of=node.path``: the node itself and everything under it.
+
+    PostgreSQL: ``LIKE 'prefix%'``, served by the ``varchar_pattern_ops`` index Django
+    adds for ``db_index=True``. SQLite's LIKE is case-insensitive and cannot use a plain
+    index, so there the same set is written as a range: every path under "a/b/" sorts
+    between "a/b/" and "a/b0" ("0" is the character after "/"), and SQLite compares
+    text bytewise, so the range is exact and uses the index.
+    """
+
+    lookup_name = "descendant_of"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        direct = self.rhs_is_direct_value()
+        if connection.vendor == "sqlite":
+            if direct:
+                upper = rhs_params[0][:-1] + "0"
+                return f"({lhs} >= %s AND {lhs} < %s)", [
+                    *lhs_params,
+                    rhs_params[0],
+                    *lhs_params,
+                    upper,
+                ]
+            upper = f"substr({rhs}, 1, length({rhs}) - 1) || '0'"
+            return (
+                f"({lhs} >= {rhs} AND {lhs} < {upper})",
+                [*lhs_params, *rhs_params, *lhs_params, *rhs_params, *rhs_params],
+            )
+        if direct:
+            # Paths hold only [0-9a-z/], never a LIKE wildcard.
+            return f"{lhs} LIKE %s", [*lhs_params, f"{rhs_params[0]}%"]
+        return f"{lhs} LIKE ({rhs} || '%%')", [*lhs_params, *rhs_params]
+
+
+class AreaQuerySet(models.QuerySet):
+    """Reads on areas that do not depend on who asks (areas are public facts)."""
+
+    def subtree(self, node: "Area", *, include_self: bool = True) -> "AreaQuerySet":
+        """The node and every area under it, in one indexed query."""
+        queryset = self.filter(path__descendant_of=node.path)
+        return queryset if include_self else queryset.exclude(pk=node.pk)
+
+    def search(self, query: str) -> "AreaQuerySet":
+        """Names containing every word of ``query``, ignoring case and diacritics."""
+        queryset = self
+        for word in fold(query).split():
+            queryset = queryset.filter(search_name__contains=word)
+        return queryset
+
+    def active_on(self, day) -> "AreaQuerySet":
+        """Areas in force on ``day`` (both bounds inclusive, open when empty)."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+        )
+
+
+class Area(models.Model):
+    """An administrative area: province, district (legacy only), commune or village.
+
+    Each edition is its own tree. Official codes (province 2 digits, district 3,
+    commune 5) are unique within an edition but overlap between editions; villages have
+    no national code. The five island districts of the legacy edition that had no
+    commune level (Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa, Lý Sơn, Côn Đảo) get one commune-level
+    area of the same name without a code, so that their grassroots bloc has a place like
+    everyone else's (docs/DIVISIONS.md).
+    """
+
+    edition = models.CharField(_("danh mục"), max_length=8, choices=Edition.choices)
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    # NULL, not "", for "no code": the unique (edition, code) constraint skips NULLs.
+    code = models.CharField(_("mã"), max_length=5, null=True, blank=True)  # noqa: DJ001
+    name = models.CharField(_("tên"), max_length=150)
+    short_name = models.CharField(_("tên ngắn"), max_length=150)
+    type_word = models.CharField(_("loại"), max_length=30)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("trực thuộc"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = PathField(_("đường dẫn cây"), max_length=120, unique=True, editable=False)
+    search_name = models.CharField(_("tên không dấu"), max_length=150, editable=False)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = AreaQuerySet.as_manager()
+    # The audit trail (units.audit), scoped by the area's own path.
+    history = AuditedHistory(kind="area", paths=("path",))
+
+    class Meta:
+        verbose_name = _("địa bàn")
+        verbose_name_plural = _("địa bàn")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "code"],
+                condition=Q(code__isnull=False),
+                name="%(app_label)s_%(class)s_unique_edition_code",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                condition=Q(level=Level.VILLAGE),
+                name="%(app_label)s_%(class)s_unique_village_name",
+            ),
+            models.CheckConstraint(
+                condition=~Q(level=Level.VILLAGE) | Q(code__isnull=True),
+                name="%(app_label)s_%(class)s_village_without_code",
+            ),
+            models.CheckConstraint(
+                condition=(Q(level=Level.PROVINCE) & Q(parent__isnull=True))
+                | (~Q(level=Level.PROVINCE) & Q(parent__isnull=False)),
+                name="%(app_label)s_%(class)s_parent_by_level",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_from__lte=models.F("valid_until")),
+                name="%(app_label)s_%(class)s_valid_range",
+            ),
+        ]
+        indexes = [
+            # Lists of one level of one edition (home page, filters, load_divisions).
+            models.Index(fields=["edition", "level", "code"], name="units_area_ed_level_code"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:units_area_change", args=[self.pk])
+
+    def fill_derived_fields(self) -> None:
+        """Normalise the names and compute the search column and the path.
+
+        Bulk writes skip ``save()``: they call this on every object first, so the
+        search column and the path are never left empty.
+        """
+        self.name = normalize(self.name)
+        self.short_name = normalize(self.short_name) or self.name
+        self.type_word = normalize(self.type_word).lower()
+        self.search_name = fold(self.name)
+        if not self.path:
+            prefix = self.parent.path if self.parent_id else f"{self.edition}{PATH_SEPARATOR}"
+            self.path = f"{prefix}{self.path_segment()}{PATH_SEPARATOR}"
+
+    def path_segment(self) -> str:
+        """The official code; areas without one get a random token, fixed at creation.
+
+        A village's name can be corrected and its row id is unknown before the insert,
+        so neither is used; the token only has to be unique among its siblings.
+        """
+        return self.code or f"v{secrets.token_hex(4)}"
+
+    @property
+    def ancestors_from_path(self) -> list[str]:
+        """Paths of the ancestors, top down (without this area)."""
+        segments = self.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)
+        return [PATH_SEPARATOR.join(segments[:i]) + PATH_SEPARATOR for i in range(2, len(segments))]
+
+    def ancestors(self) -> AreaQuerySet:
+        """The areas above this one, top down, in one query."""
+        return Area.objects.filter(path__in=self.ancestors_from_path).order_by("path")
+
+    def chain(self) -> str:
+        """ "Xã A › Huyện B › Tỉnh C": the area and its ancestors, bottom up."""
+        names = [self.name, *reversed([a.name for a in self.ancestors()])]
+        return " › ".join(names)
+
+
+class UnitQuerySet(models.QuerySet):
+    def active(self) -> "UnitQuerySet":
+        return self.filter(status=UnitStatus.ACTIVE)
+
+    def under(self, area: Area) -> "UnitQuerySet":
+        """Units whose area is ``area`` or lies under it (one indexed condition, no join)."""
+        return self.filter(area_path__descendant_of=area.path)
+
+
+class Unit(models.Model):
+    """A grassroots mass-mobilization unit: the commune's bloc (Khối dân vận cơ sở) or a
+    village's team (Tổ dân vận, or its community variant).
+
+    ``area_path`` and ``commune`` copy facts of ``area`` (which never moves): rollups and
+    scoping filter units and memberships by area without joining the tree, the fastest
+    of the layouts measured in ../shared/FINDINGS.md.
+    """
+
+    kind = models.CharField(_("loại"), max_length=16, choices=UnitKind.choices)
+    area = models.ForeignKey(
+        Area, verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="units"
+    )
+    commune = models.ForeignKey(
+        Area,
+        verbose_name=_("xã"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    area_path = PathField(_("đường dẫn địa bàn"), max_length=120, db_index=True, editable=False)
+    name = models.CharField(_("tên"), max_length=200)
+    search_name = models.CharField(_("tên không dấu"), max_length=200, editable=False)
+    decision_number = models.CharField(_("số quyết định thành lập"), max_length=60, blank=True)
+    decision_date = models.DateField(_("ngày quyết định thành lập"), null=True, blank=True)
+    rules_adopted = models.BooleanField(_("đã ban hành quy chế hoạt động"), default=False)
+    rules_adopted_on = models.DateField(_("ngày ban hành quy chế"), null=True, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=UnitStatus.choices, default=UnitStatus.ACTIVE
+    )
+    dissolved_on = models.DateField(_("ngày giải thể"), null=True, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = UnitQuerySet.as_manager()
+    # The audit trail; a unit's history page lists its memberships' changes too.
+    history = AuditedHistory(
+        kind="unit",
+        paths=("area_path",),
+        includes=(("membership", "unit_id"),),
+        detail_url=("members:unit_detail", "id"),
+    )
+
+    class Meta:
+        verbose_name = _("khối, tổ dân vận")
+        verbose_name_plural = _("khối, tổ dân vận")
+        ordering = ["area_path", "kind"]
+        constraints = [
+            # One active bloc per commune and one active team per village: a bloc sits
+            # on a commune and a team on a village, so "one active unit per area" says both.
+            models.UniqueConstraint(
+                fields=["area"],
+                condition=Q(status=UnitStatus.ACTIVE),
+                name="%(app_label)s_%(class)s_unique_active_per_area",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status=UnitStatus.DISSOLVED) & Q(dissolved_on__isnull=False))
+                | (Q(status=UnitStatus.ACTIVE) & Q(dissolved_on__isnull=True)),
+                name="%(app_label)s_%(class)s_dissolved_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(rules_adopted=True) | Q(rules_adopted_on__isnull=True),
+                name="%(app_label)s_%(class)s_rules_date_needs_rules",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("members:unit_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.area_id is None:
+            return
+        if self.kind == UnitKind.BLOC and self.area.level != Level.COMMUNE:
+            raise ValidationError({"area": ERROR_BLOC_NEEDS_COMMUNE})
+        if self.kind in TEAM_KINDS and self.area.level != Level.VILLAGE:
+            raise ValidationError({"area": ERROR_TEAM_NEEDS_VILLAGE})
+        if self.status == UnitStatus.DISSOLVED and not self.dissolved_on:
+            raise ValidationError({"dissolved_on": ERROR_DISSOLVED_NEEDS_DATE})
+
+    def fill_derived_fields(self) -> None:
+        """Copy the area's path and commune, and name the unit after its area when no
+        name is given. Bulk writes call this before writing."""
+        area = self.area
+        self.area_path = area.path
+        self.commune_id = area.pk if area.level == Level.COMMUNE else area.parent_id
+        if not self.name:
+            self.name = unit_default_name(self.kind, area)
+        self.name = normalize(self.name)
+        self.search_name = fold(self.name)
+
+    @property
+    def is_team(self) -> bool:
+        return self.kind in TEAM_KINDS
+
+
+def unit_default_name(kind: str, area: Area) -> str:
+    """ "Khối dân vận Xã Bằng Thành", "Tổ dân vận Thôn Nà Pục"."""
+    return f"{UnitKind(kind).label} {area.name}"
+
+
+class StaffProfile(models.Model):
+    """A staff account's role and the areas it is bound to.
+
+    The role (also the account's Django group) says which actions the account has; the
+    areas say on which objects: each area and everything under it. Every read that
+    depends on the user goes through ``units.access.scope_of``, which reads this row.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=StaffRole.choices)
+    areas = models.ManyToManyField(
+        Area, verbose_name=_("địa bàn phụ trách"), blank=True, related_name="staff_profiles"
+    )
+    position = models.CharField(_("chức vụ"), max_length=200, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    # The audit trail, with the areas the account is bound to (the rights it grants).
+    history = AuditedHistory(kind="staff_profile", m2m_fields=["areas"], related=("user",))
+
+    class Meta:
+        verbose_name = _("hồ sơ cán bộ")
+        verbose_name_plural = _("hồ sơ cán bộ")
+        permissions = [
+            ("manage_accounts", _("Tạo, khóa tài khoản cán bộ trong địa bàn")),
+            ("view_audit", _("Xem nhật ký thay đổi của địa bàn")),
+        ]
+
+    def __str__(self):
+        return f"{self.user.get_username()} — {self.get_role_display()}"
+
+
+from units.models_audit import AuditedHistoricalModel, ExportRecord  # noqa: E402,F401

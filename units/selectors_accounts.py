@@ -1,0 +1,104 @@
+"""Reads of staff accounts that depend on who asks.
+
+An account is visible to (and so managed by) a user who may manage accounts when every
+area it is bound to lies within the user's scope: a provincial staffer sees the accounts
+of their province, its districts and communes, never an account that also reaches
+another province. Accounts bound to no area (system administrators, news editors, users
+without a staff profile) reach the whole portal, so only system administrators see them.
+Everything else answers 404, like an account that does not exist.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from units.access import scope_of
+from units.choices import ROLE_AREA_LEVEL, Level
+from units.models import Area, StaffProfile
+
+#: Levels an account can be bound to (villages are reached through their commune).
+ACCOUNT_AREA_LEVELS = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)
+
+AREA_SEARCH_LIMIT = 30
+
+
+def can_manage_accounts(user) -> bool:
+    """Whether ``user`` may open the account pages at all: an active account with the
+    ``units.manage_accounts`` permission (provincial staff's group, or a superuser)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.has_perm("units.manage_accounts")
+    )
+
+
+def accounts_visible_to(user) -> QuerySet:
+    """User accounts ``user`` may see and manage (see the module docstring), in one
+    query: an account is kept when it has at least one area and none outside the scope."""
+    users = get_user_model().objects.all()
+    if not can_manage_accounts(user):
+        return users.none()
+    scope = scope_of(user)
+    if scope.everything:
+        return users
+    if scope.is_empty:
+        return users.none()
+    bindings = StaffProfile.areas.through.objects.filter(
+        staffprofile_id=OuterRef("staff_profile__pk")
+    )
+    return users.filter(is_superuser=False, staff_profile__isnull=False).filter(
+        Exists(bindings), ~Exists(bindings.exclude(scope.q("area__path")))
+    )
+
+
+def account_list(*, user, query: str = "", role: str = "", active: bool | None = None):
+    """The account list page: visible accounts with their profile and areas (parents
+    joined, for "Xã A, Tỉnh B"), in a constant number of queries; sorted the Vietnamese
+    way, by given name, then family name."""
+    accounts = accounts_visible_to(user).select_related("staff_profile")
+    query = (query or "").strip()
+    if query:
+        for word in query.split():
+            accounts = accounts.filter(
+                Q(username__icontains=word)
+                | Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+            )
+    if role:
+        accounts = accounts.filter(staff_profile__role=role)
+    if active is not None:
+        accounts = accounts.filter(is_active=active)
+    return accounts.prefetch_related(
+        Prefetch("staff_profile__areas", queryset=Area.objects.select_related("parent__parent"))
+    ).order_by("first_name", "last_name", "username")
+
+
+def assignable_areas(user, *, role: str | None = None) -> QuerySet:
+    """Areas ``user`` may bind an account to: provinces, districts and communes within
+    their scope (only the level of ``role`` when given)."""
+    levels = [ROLE_AREA_LEVEL[role]] if role in ROLE_AREA_LEVEL else ACCOUNT_AREA_LEVELS
+    if role is not None and role not in ROLE_AREA_LEVEL:
+        levels = []
+    areas = Area.objects.filter(level__in=levels)
+    if not can_manage_accounts(user):
+        return areas.none()
+    return scope_of(user).apply(areas, "path")
+
+
+def assignable_area_search(
+    *, user, query: str, role: str | None = None, limit: int = AREA_SEARCH_LIMIT
+) -> QuerySet:
+    """Areas for the account form's picker: an official code (2, 3 or 5 digits, exact),
+    or every word of a name ignoring case and diacritics; parents joined."""
+    query = (query or "").strip()
+    areas = assignable_areas(user, role=role).select_related("parent__parent")
+    if not query:
+        return areas.none()
+    if query.isdigit():
+        if len(query) > 5:
+            return areas.none()
+        areas = areas.filter(code__in={query, query.zfill(2), query.zfill(3), query.zfill(5)})
+    else:
+        areas = areas.search(query)
+    return areas.order_by("edition", "path")[:limit]

@@ -1,0 +1,363 @@
+"""Every write to administrative areas goes through here."""
+
+import dataclasses
+import logging
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from units import audit
+from units.choices import (
+    EDITION_LEVELS,
+    LEGACY_VALID_UNTIL,
+    TEAM_KINDS,
+    V2025_VALID_FROM,
+    VILLAGE_TYPE_WORDS,
+    Edition,
+    Level,
+    UnitKind,
+)
+from units.models import Area, Unit
+from units.text import fold, normalize
+
+logger = logging.getLogger(__name__)
+
+ERROR_UNKNOWN_EDITION = "Danh mục không hợp lệ: chọn 2025 hoặc legacy."
+ERROR_UNKNOWN_PROVINCE = "Không có tỉnh/thành phố mã {codes} trong danh mục {edition}."
+ERROR_VILLAGE_NEEDS_COMMUNE = "Thôn, tổ dân phố phải thuộc một xã, phường, thị trấn, đặc khu."
+ERROR_VILLAGE_NAME_EMPTY = "Chưa nhập tên thôn, tổ dân phố."
+ERROR_UNIT_EXISTS = "{area} đã có {kind} đang hoạt động."
+ERROR_UNIT_KIND_AREA = "Khối dân vận đặt ở xã; Tổ dân vận đặt ở thôn, tổ dân phố."
+
+#: Table of the vietnamadminunits package for each edition.
+_PACKAGE_TABLES = {Edition.LEGACY: "admin_units_legacy", Edition.V2025: "admin_units"}
+
+#: Fields compared to decide whether a loaded area changed.
+_COMPARED_FIELDS = ("name", "short_name", "type_word", "valid_from", "valid_until")
+
+
+@dataclasses.dataclass(frozen=True)
+class OfficialArea:
+    """One area as the official list describes it."""
+
+    level: str
+    code: str | None
+    name: str
+    short_name: str
+    type_word: str
+    parent_key: tuple[str, str | None] | None
+    province_code: str
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        """Identity within an edition: the code, or the parent's code for the commune-level
+        stand-in of an island district without communes."""
+        if self.code:
+            return (self.level, self.code)
+        return (self.level, f"in:{self.parent_key[1]}")
+
+
+@dataclasses.dataclass
+class LoadResult:
+    """What ``divisions_load`` did, by level."""
+
+    created: dict[str, int] = dataclasses.field(default_factory=dict)
+    updated: dict[str, int] = dataclasses.field(default_factory=dict)
+    unchanged: dict[str, int] = dataclasses.field(default_factory=dict)
+
+    def summary(self) -> str:
+        parts = []
+        for level in (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE):
+            total = sum(d.get(level, 0) for d in (self.created, self.updated, self.unchanged))
+            if total:
+                parts.append(
+                    f"{level}: created={self.created.get(level, 0)} "
+                    f"updated={self.updated.get(level, 0)} "
+                    f"unchanged={self.unchanged.get(level, 0)}"
+                )
+        return "; ".join(parts)
+
+
+def _type_and_name(type_word: str, short_name: str) -> tuple[str, str]:
+    """("Thành Phố", "Bắc Kạn") -> ("thành phố", "Thành phố Bắc Kạn"): the package
+    capitalises some type words inconsistently."""
+    type_word = normalize(type_word).lower()
+    short_name = normalize(short_name)
+    return type_word, f"{type_word.capitalize()} {short_name}"
+
+
+def official_areas(edition: str) -> list[OfficialArea]:
+    """Provinces, districts (legacy) and communes of ``edition`` from vietnamadminunits,
+    parents before children, in code order."""
+    from vietnamadminunits.database import get_data
+
+    legacy = edition == Edition.LEGACY
+    fields = ["province", "provinceShort", "provinceCode", "ward", "wardShort", "wardType"]
+    fields += ["wardCode"]
+    if legacy:
+        fields += ["district", "districtShort", "districtType", "districtCode"]
+    rows = get_data(fields=fields, table=_PACKAGE_TABLES[edition])
+
+    provinces: dict[str, OfficialArea] = {}
+    districts: dict[str, OfficialArea] = {}
+    communes: dict[tuple, OfficialArea] = {}
+    for row in rows:
+        p_code = row["provinceCode"]
+        if p_code not in provinces:
+            p_type = "thành phố" if row["province"].lower().startswith("thành phố") else "tỉnh"
+            p_type, p_name = _type_and_name(p_type, row["provinceShort"])
+            provinces[p_code] = OfficialArea(
+                Level.PROVINCE, p_code, p_name, normalize(row["provinceShort"]), p_type, None,
+                p_code,
+            )  # fmt: skip
+        parent_key = (Level.PROVINCE, p_code)
+        if legacy:
+            d_code = row["districtCode"]
+            if d_code not in districts:
+                d_type, d_name = _type_and_name(row["districtType"], row["districtShort"])
+                districts[d_code] = OfficialArea(
+                    Level.DISTRICT, d_code, d_name, normalize(row["districtShort"]), d_type,
+                    parent_key, p_code,
+                )  # fmt: skip
+            parent_key = (Level.DISTRICT, d_code)
+        if row["wardCode"]:
+            c_type, c_name = _type_and_name(row["wardType"], row["wardShort"])
+            short = normalize(row["wardShort"])
+            area = OfficialArea(
+                Level.COMMUNE, row["wardCode"], c_name, short, c_type, parent_key, p_code
+            )
+        else:
+            # An island district with no commune level: the district itself works at
+            # commune level, so it gets a commune-level area of the same name, no code.
+            district = districts[parent_key[1]]
+            area = OfficialArea(
+                Level.COMMUNE, None, district.name, district.short_name, district.type_word,
+                parent_key, p_code,
+            )  # fmt: skip
+        communes[area.key] = area
+
+    ordered = [*provinces.values(), *districts.values(), *communes.values()]
+    return sorted(ordered, key=lambda a: (_LEVEL_ORDER[a.level], a.code or a.key[1]))
+
+
+_LEVEL_ORDER = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
+
+
+def _validity(edition: str) -> dict:
+    if edition == Edition.LEGACY:
+        return {"valid_from": None, "valid_until": LEGACY_VALID_UNTIL}
+    return {"valid_from": V2025_VALID_FROM, "valid_until": None}
+
+
+def _existing_key(area: Area, parent_codes: dict[int, str]) -> tuple[str, str | None]:
+    if area.code:
+        return (area.level, area.code)
+    return (area.level, f"in:{parent_codes.get(area.parent_id)}")
+
+
+@transaction.atomic
+def divisions_load(
+    *, edition: str, provinces: Iterable[str] | None = None, acting_user=None
+) -> LoadResult:
+    """Create or update the official provinces, districts and communes of ``edition``.
+
+    Idempotent: areas are matched by edition and code, so a second run changes nothing.
+    Villages are never touched (they have no official list). Areas are only added or
+    renamed, never deleted: rosters and ratings may point at them.
+
+    Bulk writes keep a full national load well under the 30 s budget (a row-by-row
+    ``save()`` takes minutes on SQLite); they fill the derived columns themselves, and
+    write the audit trail's history rows of the areas they create or rename, with door
+    "command" unless the caller set another.
+    """
+    if edition not in Edition.values:
+        raise ValueError(ERROR_UNKNOWN_EDITION)
+    wanted = official_areas(edition)
+    if provinces:
+        codes = {c.zfill(2) for c in provinces}
+        known = {a.code for a in wanted if a.level == Level.PROVINCE}
+        if missing := sorted(codes - known):
+            raise ValueError(
+                ERROR_UNKNOWN_PROVINCE.format(codes=", ".join(missing), edition=edition)
+            )
+        wanted = [a for a in wanted if a.province_code in codes]
+
+    existing_rows = list(
+        Area.objects.filter(edition=edition).exclude(level=Level.VILLAGE).order_by("path")
+    )
+    parent_codes = {a.pk: a.code for a in existing_rows}
+    existing = {_existing_key(a, parent_codes): a for a in existing_rows}
+    validity = _validity(edition)
+    result = LoadResult()
+
+    for level in [lv for lv in EDITION_LEVELS[edition] if lv != Level.VILLAGE]:
+        to_create, to_update, now = [], [], timezone.now()
+        for official in (a for a in wanted if a.level == level):
+            values = {
+                "name": official.name,
+                "short_name": official.short_name,
+                "type_word": official.type_word,
+                **validity,
+            }
+            area = existing.get(official.key)
+            if area is None:
+                parent = existing[official.parent_key] if official.parent_key else None
+                area = Area(edition=edition, level=level, code=official.code, parent=parent)
+                for field, value in values.items():
+                    setattr(area, field, value)
+                area.fill_derived_fields()
+                existing[official.key] = area
+                to_create.append(area)
+            elif any(getattr(area, f) != values[f] for f in _COMPARED_FIELDS):
+                for field, value in values.items():
+                    setattr(area, field, value)
+                area.fill_derived_fields()
+                area.updated_at = now
+                to_update.append(area)
+            else:
+                result.unchanged[level] = result.unchanged.get(level, 0) + 1
+        with audit.audit_context(door=audit.current().door or audit.Door.COMMAND):
+            audit.bulk_create(Area, to_create, batch_size=2000)
+            audit.bulk_update(
+                Area, to_update, [*_COMPARED_FIELDS, "search_name", "updated_at"], batch_size=2000
+            )
+        result.created[level] = len(to_create)
+        result.updated[level] = len(to_update)
+    logger.info("divisions_load edition=%s %s", edition, result.summary())
+    return result
+
+
+def village_type_word(name: str) -> str:
+    """The type word a village name starts with ("Tổ dân phố 3" -> "tổ dân phố"), longest
+    match first; "thôn" when the name has none."""
+    folded = fold(name)
+    for word in sorted(VILLAGE_TYPE_WORDS, key=len, reverse=True):
+        if folded.startswith(fold(word) + " "):
+            return word
+    return "thôn"
+
+
+def village_find(*, commune: Area, name: str) -> Area | None:
+    """The village of ``commune`` named ``name``, ignoring case, diacritics and spacing."""
+    return (
+        Area.objects.filter(parent=commune, level=Level.VILLAGE, search_name=fold(name))
+        .order_by("pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def village_get_or_create(*, commune: Area, name: str, acting_user=None) -> tuple[Area, bool]:
+    """The village of that name in ``commune``, created when missing.
+
+    Villages have no official list: communes name them, and rosters refer to them by
+    name, so a name that matches an existing village (ignoring diacritics and case) is
+    that village.
+    """
+    name = normalize(name)
+    if not name:
+        raise ValidationError({"name": ERROR_VILLAGE_NAME_EMPTY})
+    if commune.level != Level.COMMUNE:
+        raise ValidationError({"parent": ERROR_VILLAGE_NEEDS_COMMUNE})
+    if existing := village_find(commune=commune, name=name):
+        return existing, False
+    village = Area(
+        edition=commune.edition,
+        level=Level.VILLAGE,
+        parent=commune,
+        name=name,
+        short_name=name,
+        type_word=village_type_word(name),
+        valid_from=commune.valid_from,
+        valid_until=commune.valid_until,
+    )
+    village.full_clean()
+    village.save()
+    return village, True
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    kind: str,
+    area: Area,
+    acting_user=None,
+    name: str = "",
+    decision_number: str = "",
+    decision_date=None,
+    rules_adopted: bool = False,
+    rules_adopted_on=None,
+) -> Unit:
+    """Found a bloc at a commune or a team at a village.
+
+    At most one active unit per area is also a database constraint; this check gives
+    the Vietnamese message before the database has to refuse.
+    """
+    expected = Level.COMMUNE if kind == UnitKind.BLOC else Level.VILLAGE
+    if area.level != expected:
+        raise ValidationError({"area": ERROR_UNIT_KIND_AREA})
+    if Unit.objects.active().filter(area=area).exists():
+        raise ValidationError(
+            {"area": ERROR_UNIT_EXISTS.format(area=area.name, kind=UnitKind(kind).label.lower())}
+        )
+    unit = Unit(
+        kind=kind,
+        area=area,
+        name=name,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        rules_adopted=rules_adopted or bool(rules_adopted_on),
+        rules_adopted_on=rules_adopted_on,
+    )
+    unit.fill_derived_fields()
+    unit.full_clean()
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def team_create_for_village(
+    *, commune: Area, village_name: str, kind: str = UnitKind.TEAM, acting_user=None, **fields
+) -> Unit:
+    """A team for the village of that name in ``commune``, creating the village when the
+    commune has none of that name yet."""
+    if kind not in TEAM_KINDS:
+        raise ValidationError({"kind": ERROR_UNIT_KIND_AREA})
+    village, _created = village_get_or_create(
+        commune=commune, name=village_name, acting_user=acting_user
+    )
+    return unit_create(kind=kind, area=village, acting_user=acting_user, **fields)
+
+
+#: Fields of a unit that staff may change after founding.
+UNIT_EDITABLE_FIELDS = (
+    "name",
+    "kind",
+    "decision_number",
+    "decision_date",
+    "rules_adopted",
+    "rules_adopted_on",
+)
+
+
+@transaction.atomic
+def unit_update(*, unit: Unit, acting_user=None, **fields) -> Unit:
+    """Change a unit's founding details. The area and the status have their own
+    services (a unit never moves; dissolving ends its memberships)."""
+    for field, value in fields.items():
+        if field not in UNIT_EDITABLE_FIELDS:
+            raise ValueError(field)
+        setattr(unit, field, value)
+    if unit.kind == UnitKind.BLOC and unit.area.level != Level.COMMUNE:
+        raise ValidationError({"kind": ERROR_UNIT_KIND_AREA})
+    if unit.kind in TEAM_KINDS and unit.area.level != Level.VILLAGE:
+        raise ValidationError({"kind": ERROR_UNIT_KIND_AREA})
+    if unit.rules_adopted_on:
+        unit.rules_adopted = True
+    unit.name = unit.name or ""
+    unit.fill_derived_fields()
+    unit.full_clean()
+    unit.save()
+    return unit

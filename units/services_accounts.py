@@ -1,0 +1,483 @@
+"""Every write to staff accounts goes through here: create, change role and areas,
+deactivate, reactivate, set a password.
+
+The rules (issue 4: "provincial staff create and deactivate accounts for their
+province's districts and communes; nobody grants rights beyond their own area"):
+
+- Only an account with ``units.manage_accounts`` (provincial staff) or a system
+  administrator manages accounts, and only the accounts visible to it
+  (``units.selectors_accounts.accounts_visible_to``: every area of the account within the
+  manager's scope).
+- Every area given to an account lies within the manager's scope, and fits the role:
+  provincial staff on a province, district staff on a legacy district, commune officers
+  on a commune. So a provincial staffer may create another provincial staffer for their
+  own province (their own rights, no more), never one for another province.
+- Only a system administrator creates system administrators and news editors: both
+  reach the whole portal, beyond any province.
+- Nobody deactivates themselves, changes their own role or areas, or resets their own
+  password here (Django's password change page asks for the old one).
+- Accounts are never deleted: ``is_active=False`` keeps the history and who did what.
+
+``acting_user=None`` means an operator at the command line on the server (demo data,
+management commands): the manager checks are skipped, the data rules are not.
+
+Audit trail: every write runs inside ``units.audit.audit_context`` with the acting user
+and the reason (a lock's or an unlock's), so the history rows of the account and its
+profile carry who, through which door and why.
+"""
+
+import logging
+import secrets
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from units import audit
+from units.access import role_group, scope_of
+from units.choices import ROLE_AREA_LEVEL, Edition, Level, StaffRole
+from units.models import Area, StaffProfile
+from units.selectors_accounts import accounts_visible_to, can_manage_accounts
+from units.text import normalize
+
+logger = logging.getLogger(__name__)
+
+User = get_user_model()
+
+ERROR_NOT_MANAGER = "Tài khoản của bạn không có quyền quản lý tài khoản cán bộ."
+ERROR_ACCOUNT_OUTSIDE = "Tài khoản này không thuộc địa bàn bạn quản lý."
+ERROR_USERNAME_FORMAT = (
+    "Tên đăng nhập dài 3–150 ký tự, gồm chữ cái không dấu, chữ số và các dấu . _ -, "
+    "bắt đầu bằng chữ cái hoặc chữ số."
+)
+ERROR_USERNAME_TAKEN = "Tên đăng nhập “{username}” đã có người dùng."
+ERROR_FULL_NAME_REQUIRED = "Chưa nhập họ và tên."
+ERROR_FULL_NAME_TOO_LONG = "Họ và tên quá dài."
+ERROR_PHONE = "Số điện thoại không hợp lệ: 10 chữ số, bắt đầu bằng 0, ví dụ 0912345678."
+ERROR_ROLE_UNKNOWN = "Chọn một vai trò."
+ERROR_ROLE_NOT_GRANTABLE = "Bạn không thể cấp vai trò “{role}”."
+ERROR_AREAS_REQUIRED = "Chọn ít nhất một địa bàn phụ trách cho vai trò “{role}”."
+ERROR_ROLE_WITHOUT_AREAS = "Vai trò “{role}” không gắn với địa bàn: bỏ chọn các địa bàn."
+ERROR_AREA_OUTSIDE = "{area} nằm ngoài địa bàn bạn phụ trách."
+ERROR_AREA_LEVEL = "{area} không phải địa bàn cấp {level}: vai trò “{role}” gắn với cấp {level}."
+ERROR_DISTRICT_NOT_LEGACY = (
+    "Cán bộ cấp huyện chỉ gắn với huyện trong danh mục trước 01/07/2025; "
+    "{area} không thuộc danh mục đó."
+)
+ERROR_SELF_CHANGE = (
+    "Không thể tự đổi vai trò, địa bàn của chính mình: nhờ cấp trên hoặc quản trị hệ thống."
+)
+ERROR_SELF_DEACTIVATE = "Không thể tự khóa tài khoản của chính mình."
+ERROR_SELF_PASSWORD = "Đổi mật khẩu của chính mình ở trang “Đổi mật khẩu” (cần mật khẩu cũ)."  # noqa: S105
+ERROR_ALREADY_INACTIVE = "Tài khoản {username} đã bị khóa từ trước."
+ERROR_ALREADY_ACTIVE = "Tài khoản {username} đang hoạt động."
+
+#: Characters of generated passwords: no 0/o, 1/l/i, easy to read out over the phone.
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105
+#: Three groups of four (about 59 bits): "k7mq-3xha-tp2e".
+PASSWORD_GROUPS = 3
+
+_USERNAME_CHARACTERS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
+# --- Helpers ---------------------------------------------------------------------------
+
+
+def full_name_of(user) -> str:
+    """ "Nguyễn Văn An": family and middle names (``last_name``) before the given name
+    (``first_name``), as Vietnamese names are written."""
+    return f"{user.last_name} {user.first_name}".strip()
+
+
+def split_full_name(full_name: str) -> tuple[str, str]:
+    """ "Nguyễn Văn An" -> ("Nguyễn Văn", "An"): the given name is the last word, which
+    is also what Vietnamese lists are sorted by."""
+    words = normalize(full_name).split(" ")
+    return " ".join(words[:-1]), words[-1]
+
+
+def password_generate() -> str:
+    """A random password to be shown once and read out or handed over."""
+    return "-".join(
+        "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(PASSWORD_GROUPS)
+    )
+
+
+def grantable_roles(acting_user) -> list[str]:
+    """Roles ``acting_user`` may give: every role for a system administrator (and the
+    command line); the area-bound roles for other account managers."""
+    if acting_user is None or acting_user.is_superuser:
+        return list(StaffRole.values)
+    if not can_manage_accounts(acting_user):
+        return []
+    return [role for role in StaffRole.values if role in ROLE_AREA_LEVEL]
+
+
+def _normalize_phone(phone: str) -> str:
+    digits = "".join(ch for ch in (phone or "") if ch not in " .-()")
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    return digits
+
+
+def _audit(acting_user, reason: str = ""):
+    """The audit trail's context for one account write: the acting user and the
+    reason; the door is the request's ("web" on the staff pages, "admin" in the admin,
+    set by ``AuditMiddleware``) or the command's, else "web" for a user and "command"
+    for the command line."""
+    door = None
+    if audit.current().door is None:
+        door = audit.Door.WEB if acting_user is not None else audit.Door.COMMAND
+    return audit.audit_context(door=door, user=acting_user, reason=reason or None)
+
+
+def _require_manager(acting_user) -> None:
+    if acting_user is not None and not can_manage_accounts(acting_user):
+        raise PermissionDenied(ERROR_NOT_MANAGER)
+
+
+def _require_visible(acting_user, user) -> None:
+    """The account must be one the manager may see; otherwise it does not exist for
+    them (the views answer 404 before getting here)."""
+    if acting_user is None:
+        return
+    if not accounts_visible_to(acting_user).filter(pk=user.pk).exists():
+        raise PermissionDenied(ERROR_ACCOUNT_OUTSIDE)
+
+
+def _role_area_errors(acting_user, role: str, areas: list[Area]) -> dict[str, list[str]]:
+    """What is wrong with giving ``role`` on ``areas``: one message per refused area,
+    in the order given."""
+    if role not in StaffRole.values:
+        return {"role": [ERROR_ROLE_UNKNOWN]}
+    label = StaffRole(role).label
+    if role not in grantable_roles(acting_user):
+        return {"role": [ERROR_ROLE_NOT_GRANTABLE.format(role=label)]}
+    level = ROLE_AREA_LEVEL.get(role)
+    if level is None:
+        return {"areas": [ERROR_ROLE_WITHOUT_AREAS.format(role=label)]} if areas else {}
+    if not areas:
+        return {"areas": [ERROR_AREAS_REQUIRED.format(role=label)]}
+    scope = scope_of(acting_user) if acting_user is not None else None
+    messages = []
+    for area in areas:
+        if scope is not None and not scope.covers(area.path):
+            messages.append(ERROR_AREA_OUTSIDE.format(area=area.name))
+        elif area.level != level:
+            level_label = Level(level).label.lower()
+            messages.append(ERROR_AREA_LEVEL.format(area=area.name, level=level_label, role=label))
+        elif role == StaffRole.DISTRICT_STAFF and area.edition != Edition.LEGACY:
+            messages.append(ERROR_DISTRICT_NOT_LEGACY.format(area=area.name))
+    return {"areas": messages} if messages else {}
+
+
+def _contact_errors(*, full_name: str | None, phone: str | None) -> dict[str, list[str]]:
+    """Checks of the name and phone given (None: not being changed)."""
+    errors: dict[str, list[str]] = {}
+    if full_name is not None and not full_name:
+        errors["full_name"] = [ERROR_FULL_NAME_REQUIRED]
+    elif full_name is not None and len(full_name) > 150:
+        errors["full_name"] = [ERROR_FULL_NAME_TOO_LONG]
+    if phone and not (phone.isdigit() and len(phone) == 10 and phone.startswith("0")):
+        errors["phone"] = [ERROR_PHONE]
+    return errors
+
+
+def _password_errors(password: str, user) -> list[str]:
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as exc:
+        return list(exc.messages)
+    return []
+
+
+def _set_role_group(user, role: str) -> None:
+    """The account is in its role's group and in no other role's group (other groups,
+    given by hand in the admin, stay)."""
+    role_groups = Group.objects.filter(name__in=[r.label for r in StaffRole])
+    user.groups.remove(*role_groups)
+    user.groups.add(role_group(role))
+
+
+def _raise(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- Services ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_create(
+    *,
+    acting_user,
+    username: str,
+    full_name: str,
+    email: str = "",
+    role: str,
+    areas: Iterable[Area] = (),
+    password: str | None = None,
+    position: str = "",
+    phone: str = "",
+):
+    """Create a staff account: the user (staff, so that scoped staff can use the admin;
+    superuser only for a system administrator), its profile, its role's group.
+
+    Without ``password`` a random one is generated; either way it is returned on the
+    user as ``generated_password`` (None when one was given), to be shown once.
+    Every problem of the data is reported at once, by field.
+    """
+    _require_manager(acting_user)
+    username = (username or "").strip().lower()
+    full_name = normalize(full_name)
+    email = (email or "").strip().lower()
+    phone = _normalize_phone(phone)
+    areas = list(areas)
+
+    errors = _contact_errors(full_name=full_name, phone=phone)
+    if not (3 <= len(username) <= 150 and set(username) <= _USERNAME_CHARACTERS) or (
+        username[:1] in {".", "_", "-"}
+    ):
+        errors["username"] = [ERROR_USERNAME_FORMAT]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [ERROR_USERNAME_TAKEN.format(username=username)]
+    errors.update(_role_area_errors(acting_user, role, areas))
+
+    last_name, first_name = split_full_name(full_name) if full_name else ("", "")
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        is_staff=True,
+        is_superuser=role == StaffRole.SYSTEM_ADMIN,
+        is_active=True,
+    )
+    generated = None
+    if password:
+        password_errors = _password_errors(password, user)
+        if password_errors:
+            errors["password"] = password_errors
+    else:
+        generated = password = _password_that_validates(user)
+    _raise(errors)
+
+    with _audit(acting_user):
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        profile = StaffProfile(
+            user=user, role=role, position=normalize(position), phone=phone, created_by=acting_user
+        )
+        profile.full_clean()
+        profile.save()
+        profile.areas.set(areas)
+        _set_role_group(user, role)
+    logger.info(
+        "account created: %s (%s) by %s", username, role, getattr(acting_user, "username", "-")
+    )
+    user.generated_password = generated
+    return user
+
+
+def _password_that_validates(user) -> str:
+    while True:
+        password = password_generate()
+        if not _password_errors(password, user):
+            return password
+
+
+@transaction.atomic
+def account_update(
+    *,
+    acting_user,
+    user,
+    role: str | None = None,
+    areas: Iterable[Area] | None = None,
+    full_name: str | None = None,
+    email: str | None = None,
+    position: str | None = None,
+    phone: str | None = None,
+):
+    """Change an account's role, areas or contact details (None: unchanged).
+
+    The new role and areas obey the same rules as at creation; the account must be
+    visible to the manager before and stay within their scope after. A system
+    administrator's account is a superuser; changing the role away from it removes that.
+    """
+    _require_manager(acting_user)
+    _require_visible(acting_user, user)
+    profile = StaffProfile.objects.filter(user=user).first() or StaffProfile(
+        user=user, role="", created_by=acting_user
+    )
+    current_areas = list(profile.areas.all()) if profile.pk else []
+    new_role = profile.role if role is None else role
+    new_areas = current_areas if areas is None else list(areas)
+    role_changed = new_role != profile.role
+    areas_changed = {a.pk for a in new_areas} != {a.pk for a in current_areas}
+
+    errors: dict[str, list[str]] = {}
+    if (role_changed or areas_changed) and acting_user is not None and acting_user.pk == user.pk:
+        raise ValidationError(ERROR_SELF_CHANGE)
+    if role_changed or areas_changed:
+        errors.update(_role_area_errors(acting_user, new_role, new_areas))
+    if not new_role:
+        errors["role"] = [ERROR_ROLE_UNKNOWN]
+    if full_name is not None:
+        full_name = normalize(full_name)
+    if phone is not None:
+        phone = _normalize_phone(phone)
+    errors.update(_contact_errors(full_name=full_name, phone=phone))
+    _raise(errors)
+
+    with _audit(acting_user):
+        if full_name is not None:
+            user.last_name, user.first_name = split_full_name(full_name)
+        if email is not None:
+            user.email = email.strip().lower()
+        if role_changed:
+            user.is_superuser = new_role == StaffRole.SYSTEM_ADMIN
+            user.is_staff = True
+        user.full_clean()
+        user.save()
+        profile.role = new_role
+        if position is not None:
+            profile.position = normalize(position)
+        if phone is not None:
+            profile.phone = phone
+        profile.full_clean()
+        profile.save()
+        if areas_changed:
+            profile.areas.set(new_areas)
+        if role_changed:
+            _set_role_group(user, new_role)
+    return user
+
+
+@transaction.atomic
+def account_deactivate(*, acting_user, user, reason: str = ""):
+    """Lock an account (``is_active=False``): it can no longer log in and its open
+    sessions end at their next request. Accounts are never deleted."""
+    _require_manager(acting_user)
+    _require_visible(acting_user, user)
+    if acting_user is not None and acting_user.pk == user.pk:
+        raise ValidationError(ERROR_SELF_DEACTIVATE)
+    if not user.is_active:
+        raise ValidationError(ERROR_ALREADY_INACTIVE.format(username=user.get_username()))
+    with _audit(acting_user, reason=reason):
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    logger.info(
+        "account deactivated: %s by %s (%s)",
+        user.get_username(),
+        getattr(acting_user, "username", "-"),
+        reason,
+    )
+    return user
+
+
+@transaction.atomic
+def account_reactivate(*, acting_user, user, reason: str = ""):
+    """Unlock an account locked by ``account_deactivate``; also clears its login
+    lockout (django-axes), if any."""
+    _require_manager(acting_user)
+    _require_visible(acting_user, user)
+    if user.is_active:
+        raise ValidationError(ERROR_ALREADY_ACTIVE.format(username=user.get_username()))
+    with _audit(acting_user, reason=reason):
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    _lockout_clear(user)
+    logger.info(
+        "account reactivated: %s by %s (%s)",
+        user.get_username(),
+        getattr(acting_user, "username", "-"),
+        reason,
+    )
+    return user
+
+
+@transaction.atomic
+def account_set_password(*, acting_user, user, password: str | None = None):
+    """Set a new password for someone else's account (a forgotten password), checked by
+    Django's password validators; without one a random password is generated and
+    returned on the user as ``generated_password``, to be shown once. The account's
+    open sessions end (Django ties sessions to the password) and a login lockout of
+    the account is lifted."""
+    _require_manager(acting_user)
+    _require_visible(acting_user, user)
+    if acting_user is not None and acting_user.pk == user.pk:
+        raise ValidationError(ERROR_SELF_PASSWORD)
+    generated = None
+    if password:
+        errors = _password_errors(password, user)
+        _raise({"password": errors} if errors else {})
+    else:
+        generated = password = _password_that_validates(user)
+    with _audit(acting_user):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    _lockout_clear(user)
+    user.generated_password = generated
+    return user
+
+
+def _lockout_clear(user) -> None:
+    from axes.utils import reset
+
+    reset(username=user.get_username())
+
+
+# --- Demo accounts -----------------------------------------------------------------------
+
+#: The one development password of the demo accounts (docs/ROLES.md). Never in production:
+#: ``generate_demo`` creates these accounts only when ``settings.PRODUCTION`` is off.
+DEMO_PASSWORD = "danvan-demo-2026"  # noqa: S105
+DEMO_ADMIN = "quantri"
+DEMO_PROVINCE_STAFF = "canbo_tinh"
+DEMO_COMMUNE_OFFICER = "canbo_xa"
+
+
+@transaction.atomic
+def demo_accounts_ensure(*, province: Area, password: str = DEMO_PASSWORD) -> list[str]:
+    """Create, or bring back to their demo state, three accounts a newcomer can log in
+    with: a system administrator, a provincial staffer of ``province`` and a commune
+    officer of its first commune with a bloc (else its first commune). Returns one
+    console line per account."""
+    from units.choices import UnitKind
+    from units.models import Unit
+
+    bloc = Unit.objects.under(province).filter(kind=UnitKind.BLOC).order_by("area_path").first()
+    commune = (
+        bloc.commune
+        if bloc is not None
+        else Area.objects.subtree(province).filter(level=Level.COMMUNE).order_by("path").first()
+    )
+    wanted = [
+        (DEMO_ADMIN, "Quản Trị Viên", StaffRole.SYSTEM_ADMIN, []),
+        (DEMO_PROVINCE_STAFF, "Cán Bộ Tỉnh", StaffRole.PROVINCE_STAFF, [province]),
+    ]
+    if commune is not None:
+        wanted.append((DEMO_COMMUNE_OFFICER, "Cán Bộ Xã", StaffRole.COMMUNE_OFFICER, [commune]))
+    lines = []
+    for username, full_name, role, areas in wanted:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            account_create(
+                acting_user=None,
+                username=username,
+                full_name=full_name,
+                role=role,
+                areas=areas,
+                password=password,
+            )
+        else:
+            account_update(acting_user=None, user=user, role=role, areas=areas)
+            if not user.is_active:
+                account_reactivate(acting_user=None, user=user)
+            account_set_password(acting_user=None, user=user, password=password)
+        where = ", ".join(area.name for area in areas) or "toàn bộ cổng thông tin"
+        lines.append(f"  {username} / {password} — {StaffRole(role).label} ({where})")
+    return lines

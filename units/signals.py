@@ -1,0 +1,8 @@
+"""Signals other apps listen to."""
+
+from django.dispatch import Signal
+
+#: Sent after a bulk write (bulk_create / bulk_update / update()) to areas, units,
+#: people, memberships or ratings, which send no model signal: the statistics cache
+#: listens (reports.signals). Send it inside the writer's transaction.
+data_changed = Signal()

@@ -1,0 +1,21 @@
+"""Staff account management URLs (namespace "accounts"), mounted at /can-bo/tai-khoan/."""
+
+from django.urls import path
+
+from units import views_accounts as views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.AccountListView.as_view(), name="list"),
+    path("tao/", views.AccountCreateView.as_view(), name="create"),
+    path("<int:pk>/", views.AccountDetailView.as_view(), name="detail"),
+    path("<int:pk>/sua/", views.AccountUpdateView.as_view(), name="update"),
+    path("<int:pk>/khoa/", views.AccountStatusView.as_view(deactivate=True), name="deactivate"),
+    path(
+        "<int:pk>/mo-khoa/",
+        views.AccountStatusView.as_view(deactivate=False),
+        name="reactivate",
+    ),
+    path("<int:pk>/mat-khau/", views.AccountPasswordView.as_view(), name="password"),
+]
