@@ -1,0 +1,36 @@
+"""Staff interface URLs (namespace "members"), mounted at /can-bo/."""
+
+from django.urls import include, path
+
+from members import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("", views.StaffHomeView.as_view(), name="home"),
+    # Communes: the bloc, the teams, founding units.
+    path("xa/<int:pk>/", views.CommuneDetailView.as_view(), name="commune_detail"),
+    path("xa/<int:pk>/lap-khoi/", views.BlocCreateView.as_view(), name="bloc_create"),
+    path("xa/<int:pk>/lap-to/", views.TeamCreateView.as_view(), name="team_create"),
+    # Units: the roster and its actions.
+    path("don-vi/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
+    path("don-vi/<int:pk>/sua/", views.UnitUpdateView.as_view(), name="unit_update"),
+    path("don-vi/<int:pk>/giai-the/", views.UnitDissolveView.as_view(), name="unit_dissolve"),
+    path(
+        "don-vi/<int:pk>/them-thanh-vien/",
+        views.MembershipCreateView.as_view(),
+        name="membership_create",
+    ),
+    # Memberships.
+    path("thanh-vien/", views.MembershipListView.as_view(), name="membership_list"),
+    path(
+        "thanh-vien/<int:pk>/sua/", views.MembershipUpdateView.as_view(), name="membership_update"
+    ),
+    path("thanh-vien/<int:pk>/thoi/", views.MembershipEndView.as_view(), name="membership_end"),
+    # People: history, merge, split.
+    path("nguoi/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("nguoi/<int:pk>/gop/", views.PersonMergeView.as_view(), name="person_merge"),
+    path("nguoi/<int:pk>/tach/", views.PersonSplitView.as_view(), name="person_split"),
+    # Imports, exports and the roster template (members/urls_imports.py).
+    path("", include("members.urls_imports")),
+]
