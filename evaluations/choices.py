@@ -1,0 +1,49 @@
+"""Choices and defaults for criteria and ratings."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Subject(models.TextChoices):
+    """What a criteria set rates."""
+
+    BLOC = "bloc", _("Khối dân vận")
+    TEAM = "team", _("Tổ dân vận")
+    MEMBER = "member", _("Thành viên")
+
+
+class Stage(models.TextChoices):
+    """Where a rating stands. Each step is kept with who and when; a return sends the
+    rating one step back with a comment."""
+
+    SELF = "self", _("Đơn vị tự đánh giá")
+    PROPOSAL = "proposal", _("Đảng ủy xã đề xuất")
+    DECISION = "decision", _("Chờ cấp trên quyết định")
+    DECIDED = "decided", _("Đã quyết định")
+    NOT_RATED = "not_rated", _("Không xếp loại")
+
+
+#: Stages after which a rating is locked (only provincial staff reopen it).
+LOCKED_STAGES = (Stage.DECIDED, Stage.NOT_RATED)
+
+
+class ScoreStage(models.TextChoices):
+    """Whose scores a score row holds."""
+
+    SELF = "self", _("Tự đánh giá")
+    PROPOSAL = "proposal", _("Đề xuất")
+    DECISION = "decision", _("Quyết định")
+
+
+#: The rating scale of Quy định 366-QĐ/TW (2025): total out of 100, four levels.
+#: (level, label, minimum total)
+DEFAULT_SCALE = [
+    (1, "Hoàn thành xuất sắc nhiệm vụ", Decimal("90")),
+    (2, "Hoàn thành tốt nhiệm vụ", Decimal("70")),
+    (3, "Hoàn thành nhiệm vụ", Decimal("50")),
+    (4, "Không hoàn thành nhiệm vụ", Decimal("0")),
+]
+
+LEVELS = (1, 2, 3, 4)

@@ -1,0 +1,640 @@
+"""Forms of the ratings screens.
+
+Scores are typed as a Vietnamese writes them ("7,5") and read by ``services.parse_score``,
+the same parser as the services and the Excel sheet, so a value accepted on one door is
+accepted on the other; the rules themselves stay in the services, whose
+``ValidationError`` the views put back on the form.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.choices import DEFAULT_SCALE, LEVELS, Stage, Subject
+from evaluations.selectors import number_text
+from evaluations.services import (
+    ERROR_COMMENT_REQUIRED,
+    ERROR_REASON_REQUIRED,
+    evidence_max_bytes,
+    parse_score,
+    validate_evidence_file,
+)
+from members.forms import ServiceForm
+from units.text import normalize
+
+ERROR_REQUIRED = _("Chưa nhập mục này.")
+ERROR_YEAR = _("Năm phải từ 2000 đến 2100.")
+ERROR_MAX_SCORE = _("Điểm tối đa phải là một số lớn hơn 0, ví dụ 10 hoặc 7,5.")
+ERROR_MIN_SCORE = _("Điểm tối thiểu phải là một số từ 0 trở lên.")
+ERROR_GROUP_UNKNOWN = _("Không có nhóm mã “{code}” ở bảng nhóm bên trên.")
+ERROR_DUPLICATE_CODE = _("Mã “{code}” bị trùng.")
+ERROR_ROW_INCOMPLETE = _("Dòng này còn thiếu: {fields}.")
+ERROR_NO_SELECTION = _("Chưa chọn đơn vị nào.")
+
+YES_NO = [("yes", _("Có")), ("no", _("Không"))]
+LEVEL_SELECT = [
+    ("", "—"),
+    *[(str(level), _("Mức %(level)s") % {"level": level}) for level in LEVELS],
+]
+
+
+def score_text(value) -> str:
+    """A stored score as typed back into a field: 7.50 -> "7,5"."""
+    return number_text(value)
+
+
+def _answer(value) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def _answer_text(value) -> str:
+    return {True: "yes", False: "no"}.get(value, "")
+
+
+class ScoreInput(forms.TextInput):
+    """A number a phone keyboard can type with a decimal comma."""
+
+    def __init__(self, attrs=None):
+        base = {"inputmode": "decimal", "autocomplete": "off", "class": "score-input"}
+        super().__init__({**base, **(attrs or {})})
+
+
+# --- Score sheets ---------------------------------------------------------------------
+
+
+class ScoreSheetForm(ServiceForm):
+    """One field per item (``score_<id>``), one yes/no per gate (``gate_<id>``) and,
+    on the unit's own sheet, one evidence upload per item (``evidence_<id>``) and a
+    "remove" box per stored file.
+
+    ``sheet`` is ``selectors.score_sheet(...)``; ``stage`` the score stage being
+    typed; ``prefill`` the stage whose stored scores fill the fields (the proposal
+    starts from the self-assessment, the decision from the proposal)."""
+
+    def __init__(self, *args, sheet, stage, prefill=None, with_evidence=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sheet, self.stage, self.with_evidence = sheet, stage, with_evidence
+        self.evidence_limit_mb = evidence_max_bytes() // (1024 * 1024)
+        for row in sheet.items:
+            item = row.item
+            stored = row.scores.get(stage)
+            if stored is None and prefill:
+                stored = row.scores.get(prefill)
+            self.fields[f"score_{item.pk}"] = forms.CharField(
+                label=f"{item.code}. {item.text}",
+                required=False,
+                max_length=12,
+                initial=score_text(stored),
+                widget=ScoreInput(attrs={"data-score": "", "data-max": score_text(item.max_score)}),
+            )
+            if with_evidence:
+                self.fields[f"evidence_{item.pk}"] = forms.FileField(
+                    label=_("Thêm minh chứng cho tiêu chí %(code)s") % {"code": item.code},
+                    required=False,
+                    widget=forms.ClearableFileInput(
+                        attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
+                    ),
+                )
+        for row in sheet.gates:
+            gate = row.gate
+            stored = row.answers.get(stage)
+            if stored is None and prefill:
+                stored = row.answers.get(prefill)
+            self.fields[f"gate_{gate.pk}"] = forms.ChoiceField(
+                label=f"{gate.code}. {gate.question}",
+                choices=YES_NO,
+                required=False,
+                initial=_answer_text(stored),
+                widget=forms.RadioSelect(attrs={"data-cap": str(gate.cap_level)}),
+            )
+        if with_evidence:
+            files = [f for row in sheet.items for f in row.evidence]
+            self.fields["remove_evidence"] = forms.MultipleChoiceField(
+                required=False, choices=[(str(f.pk), str(f)) for f in files]
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for row in self.sheet.items:
+            name = f"score_{row.item.pk}"
+            try:
+                parse_score(cleaned.get(name), row.item)
+            except ValidationError as exc:
+                self.add_error(name, exc.messages[0])
+            if self.with_evidence:
+                upload = cleaned.get(f"evidence_{row.item.pk}")
+                if upload:
+                    try:
+                        validate_evidence_file(upload)
+                    except ValidationError as exc:
+                        self.add_error(f"evidence_{row.item.pk}", exc.messages[0])
+        return cleaned
+
+    def scores(self) -> dict[str, str]:
+        """Typed scores by item code (blank ones left out), for the services."""
+        values = {}
+        for row in self.sheet.items:
+            value = (self.cleaned_data.get(f"score_{row.item.pk}") or "").strip()
+            if value:
+                values[row.item.code] = value
+        return values
+
+    def gates(self) -> dict[str, bool]:
+        values = {}
+        for row in self.sheet.gates:
+            answer = _answer(self.cleaned_data.get(f"gate_{row.gate.pk}"))
+            if answer is not None:
+                values[row.gate.code] = answer
+        return values
+
+    def uploads(self):
+        """(item, uploaded file) for every item given a new file."""
+        return [
+            (row.item, self.cleaned_data[f"evidence_{row.item.pk}"])
+            for row in self.sheet.items
+            if self.with_evidence and self.cleaned_data.get(f"evidence_{row.item.pk}")
+        ]
+
+    def removed(self) -> list[int]:
+        return [int(pk) for pk in self.cleaned_data.get("remove_evidence", [])]
+
+    def groups(self) -> list[dict]:
+        """The sheet's groups with each item's bound fields, for the template."""
+        return [
+            {
+                "group": group.group,
+                "rows": [
+                    {
+                        "row": row,
+                        "score": self[f"score_{row.item.pk}"],
+                        "evidence": self[f"evidence_{row.item.pk}"] if self.with_evidence else None,
+                    }
+                    for row in group.items
+                ],
+            }
+            for group in self.sheet.groups
+        ]
+
+    def gate_rows(self) -> list[dict]:
+        return [{"row": row, "field": self[f"gate_{row.gate.pk}"]} for row in self.sheet.gates]
+
+
+class ReasonForm(ServiceForm):
+    """A required text: a return comment, a reason for "not rated" or for reopening."""
+
+    def __init__(
+        self,
+        *args,
+        label=None,
+        required_message=ERROR_REASON_REQUIRED,
+        max_length=300,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["text"] = forms.CharField(
+            label=label or _("Lý do"),
+            max_length=max_length,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={"required": required_message},
+        )
+
+
+def return_form(*args, **kwargs) -> ReasonForm:
+    return ReasonForm(
+        *args,
+        label=_("Ý kiến khi trả lại"),
+        required_message=ERROR_COMMENT_REQUIRED,
+        max_length=500,
+        **kwargs,
+    )
+
+
+class AdjustForm(ScoreSheetForm):
+    """The decider's sheet: the proposal's scores, changed where needed, with the
+    reason the service requires for any change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"] = forms.CharField(
+            label=_("Lý do điều chỉnh"),
+            required=False,
+            max_length=500,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("Bắt buộc khi kết quả khác với đề xuất."),
+        )
+
+
+class BulkSelectionForm(forms.Form):
+    """The ratings chosen on the decision list."""
+
+    ids = forms.TypedMultipleChoiceField(
+        coerce=int, choices=(), error_messages={"required": ERROR_NO_SELECTION}
+    )
+
+    def __init__(self, *args, evaluations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].choices = [(e.pk, str(e.pk)) for e in evaluations]
+        self.fields["ids"].error_messages["invalid_choice"] = _(
+            "Có đơn vị không còn chờ quyết định hoặc ngoài địa bàn của bạn; hãy chọn lại."
+        )
+
+
+# --- Criteria sets --------------------------------------------------------------------
+
+
+def _decimal(value: str, *, message, positive: bool) -> Decimal:
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValidationError(message) from None
+    if not number.is_finite() or number < 0 or (positive and number == 0) or number >= 1000:
+        raise ValidationError(message)
+    return number
+
+
+class CriteriaSetForm(ServiceForm):
+    """A set's heading: province, year, subject (fixed once created), title, quota."""
+
+    province = forms.ModelChoiceField(
+        label=_("Tỉnh, thành phố"),
+        queryset=None,
+        empty_label=None,
+        error_messages={"required": ERROR_REQUIRED, "invalid_choice": _("Lựa chọn không hợp lệ.")},
+    )
+    year = forms.IntegerField(
+        label=_("Năm"),
+        min_value=2000,
+        max_value=2100,
+        localize=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "4"}),
+        error_messages={
+            "required": ERROR_REQUIRED,
+            "invalid": ERROR_YEAR,
+            "min_value": ERROR_YEAR,
+            "max_value": ERROR_YEAR,
+        },
+    )
+    subject = forms.ChoiceField(label=_("Đối tượng"), choices=Subject.choices)
+    title = forms.CharField(
+        label=_("Tên bộ tiêu chí"), max_length=250, error_messages={"required": ERROR_REQUIRED}
+    )
+    quota_percent = forms.IntegerField(
+        label=_("Tỷ lệ tối đa đơn vị xếp mức 1 (%)"),
+        required=False,
+        min_value=1,
+        max_value=100,
+        localize=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "3"}),
+        help_text=_("Để trống nếu không giới hạn."),
+        error_messages={
+            "invalid": _("Tỷ lệ phải từ 1 đến 100."),
+            "min_value": _("Tỷ lệ phải từ 1 đến 100."),
+            "max_value": _("Tỷ lệ phải từ 1 đến 100."),
+        },
+    )
+    service_error_fields = {"quota_percent": "quota_percent", "title": "title"}
+
+    def __init__(self, *args, provinces=None, fixed=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if fixed:
+            for name in ("province", "year", "subject"):
+                del self.fields[name]
+        else:
+            self.fields["province"].queryset = provinces
+
+
+class RowForm(forms.Form):
+    """A row of a formset whose fields are all optional: a blank row is skipped, a row
+    partly filled must be complete (``required_fields``)."""
+
+    required_fields: tuple[str, ...] = ()
+
+    def is_blank(self) -> bool:
+        return not any(str(self.cleaned_data.get(f) or "").strip() for f in self.fields)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.is_blank():
+            missing = [
+                str(self.fields[f].label)
+                for f in self.required_fields
+                if not str(cleaned.get(f) or "").strip() and f not in self.errors
+            ]
+            if missing:
+                raise ValidationError(ERROR_ROW_INCOMPLETE.format(fields=", ".join(missing)))
+        return cleaned
+
+
+class GroupForm(RowForm):
+    required_fields = ("code", "title")
+    code = forms.CharField(label=_("Mã nhóm"), max_length=10, required=False)
+    title = forms.CharField(label=_("Tên nhóm"), max_length=250, required=False)
+
+
+class ItemForm(RowForm):
+    required_fields = ("group", "code", "text", "max_score")
+    group = forms.CharField(label=_("Mã nhóm"), max_length=10, required=False)
+    code = forms.CharField(label=_("Mã tiêu chí"), max_length=10, required=False)
+    text = forms.CharField(
+        label=_("Nội dung"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    max_score = forms.CharField(
+        label=_("Điểm tối đa"), max_length=8, required=False, widget=ScoreInput()
+    )
+    guidance = forms.CharField(
+        label=_("Hướng dẫn chấm"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_max_score(self):
+        value = self.cleaned_data["max_score"].strip()
+        if not value:
+            return ""
+        return score_text(_decimal(value, message=ERROR_MAX_SCORE, positive=True))
+
+
+class GateForm(RowForm):
+    required_fields = ("code", "question", "cap_level")
+    code = forms.CharField(label=_("Mã"), max_length=10, required=False)
+    question = forms.CharField(label=_("Điều kiện"), max_length=300, required=False)
+    cap_level = forms.ChoiceField(
+        label=_("Khi có, xếp cao nhất"), choices=LEVEL_SELECT, required=False
+    )
+
+
+class RowFormSet(forms.BaseFormSet):
+    """Every row is validated, even one left as it was shown: rows start filled (the
+    default groups, a stored set), and an unchanged row still counts."""
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "empty_permitted": False}
+
+
+GroupFormSet = forms.formset_factory(GroupForm, formset=RowFormSet, extra=2)
+ItemFormSet = forms.formset_factory(ItemForm, formset=RowFormSet, extra=3)
+GateFormSet = forms.formset_factory(GateForm, formset=RowFormSet, extra=2)
+
+
+class ScaleForm(forms.Form):
+    """The rating scale: a label and a minimum total for each of the four levels."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for level in LEVELS:
+            self.fields[f"label_{level}"] = forms.CharField(
+                label=_("Tên mức %(level)s") % {"level": level},
+                max_length=100,
+                error_messages={"required": ERROR_REQUIRED},
+            )
+            self.fields[f"min_{level}"] = forms.CharField(
+                label=_("Điểm tối thiểu mức %(level)s") % {"level": level},
+                max_length=8,
+                widget=ScoreInput(),
+                error_messages={"required": ERROR_REQUIRED},
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for level in LEVELS:
+            name = f"min_{level}"
+            if cleaned.get(name):
+                try:
+                    cleaned[name] = _decimal(cleaned[name], message=ERROR_MIN_SCORE, positive=False)
+                except ValidationError as exc:
+                    self.add_error(name, exc)
+        return cleaned
+
+    def scale(self) -> list[tuple]:
+        return [
+            (
+                level,
+                normalize(self.cleaned_data[f"label_{level}"]),
+                self.cleaned_data[f"min_{level}"],
+            )
+            for level in LEVELS
+        ]
+
+    @staticmethod
+    def initial_for(levels=None) -> dict:
+        steps = levels or DEFAULT_SCALE
+        initial = {}
+        for level, label, minimum in steps:
+            initial[f"label_{level}"] = label
+            initial[f"min_{level}"] = score_text(minimum)
+        return initial
+
+
+class CriteriaEditor:
+    """The whole set on one page: heading, groups, items, gates and scale, validated
+    together; ``data()`` gives the services' arguments (``criteria_set_create`` /
+    ``criteria_set_update``)."""
+
+    def __init__(self, data=None, *, provinces=None, criteria_set=None, initial=None):
+        fixed = criteria_set is not None
+        initial = initial or {}
+        self.heading = CriteriaSetForm(
+            data, provinces=provinces, fixed=fixed, initial=initial.get("heading")
+        )
+        self.groups = GroupFormSet(data, prefix="groups", initial=initial.get("groups"))
+        self.items = ItemFormSet(data, prefix="items", initial=initial.get("items"))
+        self.gates = GateFormSet(data, prefix="gates", initial=initial.get("gates"))
+        self.scale = ScaleForm(data, prefix="scale", initial=initial.get("scale"))
+        self._errors: list[str] = []
+
+    @classmethod
+    def initial_from(cls, criteria_set) -> dict:
+        """Initial values of the editor from a stored set (with its contents loaded by
+        ``selectors.criteria_set_contents``)."""
+        return {
+            "heading": {"title": criteria_set.title, "quota_percent": criteria_set.quota_percent},
+            "groups": [{"code": g.code, "title": g.title} for g in criteria_set.group_list],
+            "items": [
+                {
+                    "group": g.code,
+                    "code": i.code,
+                    "text": i.text,
+                    "max_score": score_text(i.max_score),
+                    "guidance": i.guidance,
+                }
+                for g in criteria_set.group_list
+                for i in g.items.all()
+            ],
+            "gates": [
+                {"code": c.code, "question": c.question, "cap_level": str(c.cap_level)}
+                for c in criteria_set.gate_list
+            ],
+            "scale": ScaleForm.initial_for(
+                [(lv.level, lv.label, lv.min_score) for lv in criteria_set.level_list]
+            ),
+        }
+
+    @property
+    def top_errors(self):
+        return [*self.heading.top_errors, *self._errors]
+
+    def add_error(self, message) -> None:
+        self._errors.append(message)
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict"):
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    if field in self.heading.fields:
+                        self.heading.add_error(field, message)
+                    else:
+                        self._errors.append(message)
+        else:
+            self._errors.extend(exc.messages)
+
+    def is_valid(self) -> bool:
+        valid = all(
+            [
+                self.heading.is_valid(),
+                self.groups.is_valid(),
+                self.items.is_valid(),
+                self.gates.is_valid(),
+                self.scale.is_valid(),
+            ]
+        )
+        if not valid:
+            return False
+        group_codes = self._unique(self.groups, "code")
+        self._unique(self.items, "code")
+        self._unique(self.gates, "code")
+        for form in self.items:
+            code = form.cleaned_data.get("group", "").strip()
+            if not form.is_blank() and code and code not in group_codes:
+                form.add_error("group", ERROR_GROUP_UNKNOWN.format(code=code))
+        return not (
+            any(f.errors for f in self.groups)
+            or any(f.errors for f in self.items)
+            or any(f.errors for f in self.gates)
+        )
+
+    @staticmethod
+    def _unique(formset, field) -> set[str]:
+        seen = set()
+        for form in formset:
+            if form.is_blank():
+                continue
+            code = form.cleaned_data.get(field, "").strip()
+            if code in seen:
+                form.add_error(field, ERROR_DUPLICATE_CODE.format(code=code))
+            seen.add(code)
+        return seen
+
+    def data(self) -> dict:
+        rows = [f.cleaned_data for f in self.items if not f.is_blank()]
+        groups = [
+            {
+                "code": f.cleaned_data["code"].strip(),
+                "title": f.cleaned_data["title"],
+                "items": [
+                    {
+                        "code": r["code"].strip(),
+                        "text": r["text"],
+                        "max_score": Decimal(r["max_score"].replace(",", ".")),
+                        "guidance": r["guidance"],
+                    }
+                    for r in rows
+                    if r["group"].strip() == f.cleaned_data["code"].strip()
+                ],
+            }
+            for f in self.groups
+            if not f.is_blank()
+        ]
+        gates = [
+            {
+                "code": f.cleaned_data["code"].strip(),
+                "question": f.cleaned_data["question"],
+                "cap_level": int(f.cleaned_data["cap_level"]),
+            }
+            for f in self.gates
+            if not f.is_blank()
+        ]
+        heading = self.heading.cleaned_data
+        return {
+            **{k: heading[k] for k in ("title", "quota_percent")},
+            **{k: heading[k] for k in ("province", "year", "subject") if k in heading},
+            "groups": groups,
+            "gates": gates,
+            "scale": self.scale.scale(),
+        }
+
+
+class CopyForm(ServiceForm):
+    year = forms.IntegerField(
+        label=_("Sao chép sang năm"),
+        min_value=2000,
+        max_value=2100,
+        localize=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "4"}),
+        error_messages={
+            "required": ERROR_REQUIRED,
+            "invalid": ERROR_YEAR,
+            "min_value": ERROR_YEAR,
+            "max_value": ERROR_YEAR,
+        },
+    )
+
+
+# --- Member ratings -------------------------------------------------------------------
+
+
+class RosterRatingForm(forms.Form):
+    """One level (and, at the decision, a reason) per member whose current step the
+    user may record; members left on "—" are skipped."""
+
+    def __init__(self, *args, rows, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from evaluations.selectors import can_step
+
+        self.rows = rows
+        for row in rows:
+            row.editable = not row.is_locked and can_step(user, row.stage)
+            if not row.editable:
+                continue
+            pk = row.membership.pk
+            # The step before's level is the usual answer: approving a roster as
+            # proposed is one click.
+            previous = None
+            if row.rating and row.stage == Stage.PROPOSAL:
+                previous = row.rating.self_level
+            elif row.rating and row.stage == Stage.DECISION:
+                previous = row.rating.proposed_level
+            self.fields[f"level_{pk}"] = forms.ChoiceField(
+                label=_("Mức xếp loại của %(name)s") % {"name": row.membership.person.full_name},
+                choices=LEVEL_SELECT,
+                required=False,
+                initial=str(previous) if previous else "",
+            )
+            if row.stage == Stage.DECISION:
+                self.fields[f"reason_{pk}"] = forms.CharField(
+                    label=_("Lý do điều chỉnh"),
+                    required=False,
+                    max_length=500,
+                    help_text=_("Khi khác mức đề xuất."),
+                    widget=forms.TextInput(attrs={"placeholder": _("Lý do, nếu khác mức đề xuất")}),
+                )
+        for row in rows:
+            row.level_field = self[f"level_{row.membership.pk}"] if row.editable else None
+            row.reason_field = (
+                self[f"reason_{row.membership.pk}"]
+                if row.editable and row.stage == Stage.DECISION
+                else None
+            )
+
+    def levels(self) -> dict:
+        chosen = {}
+        for row in self.rows:
+            if not row.editable:
+                continue
+            level = self.cleaned_data.get(f"level_{row.membership.pk}")
+            if level:
+                reason = self.cleaned_data.get(f"reason_{row.membership.pk}", "")
+                chosen[row.membership] = (level, reason)
+        return chosen
