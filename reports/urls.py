@@ -1,0 +1,23 @@
+"""Statistics URLs (namespace "reports"), included at the site root: the open API
+(CONTRACTS section 3) and its OpenAPI description, the public pages (section 4), and
+the staff dashboard under the staff prefix /can-bo/."""
+
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("api/v1/stats/", views.StatsAPIView.as_view(), name="stats_api"),
+    path("api/v1/stats/<str:code>/", views.StatsAPIView.as_view(), name="stats_api_area"),
+    path("api/v1/schema/", views.OpenAPISchemaView.as_view(), name="api_schema"),
+    path("thong-ke/", views.StatsPageView.as_view(), name="stats_page"),
+    path("thong-ke/<str:code>/", views.StatsPageView.as_view(), name="stats_page_area"),
+    path("can-bo/thong-ke/", views.DashboardView.as_view(), name="dashboard"),
+    path(
+        "can-bo/thong-ke/danh-sach/<slug:kind>/",
+        views.DashboardListView.as_view(),
+        name="dashboard_list",
+    ),
+]

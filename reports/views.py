@@ -1,0 +1,486 @@
+"""Statistics for everyone and for staff.
+
+- The open statistics API (CONTRACTS section 3) and its OpenAPI description: public, no
+  login, no personal data.
+- The public statistics pages (CONTRACTS section 4): the API's figures for people, with
+  breadcrumbs, drill-down, charts and every table as CSV and XLSX.
+- The staff dashboard of the user's area and the lists behind its figures.
+"""
+
+import datetime
+import hashlib
+import json
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from members.views import StaffRequiredMixin
+from reports import charts as charts_module
+from reports.models import data_version
+from reports.openapi import openapi_schema
+from reports.reports import (
+    AreaBreakdownReport,
+    CompositionReport,
+    CoverageGapReport,
+    CoverageReport,
+    EvaluationProgressReport,
+    HTMLFormatter,
+    MembershipReport,
+    MembershipTrendReport,
+    RatingReport,
+    RatingTrendReport,
+    Report,
+    RosterHealthReport,
+    StaffListReport,
+    XLSXFormatter,
+)
+from reports.stats import CACHE_SECONDS, Place, area_stats_cached
+from units.access import scope_of
+from units.choices import CODE_LENGTH, Edition
+from units.models import Area
+from units.selectors import edition_default, editions_loaded
+
+ERROR_UNKNOWN_AREA = "Không có địa bàn mã {code} trong danh mục {edition}."
+ERROR_BAD_EDITION = "Danh mục phải là 2025 hoặc legacy."
+ERROR_BAD_DATE = "Ngày phải theo dạng YYYY-MM-DD, ví dụ 2026-11-21."
+
+_LEVEL_BY_LENGTH = {length: level for level, length in CODE_LENGTH.items()}
+
+
+def _error(message: str, status: int) -> JsonResponse:
+    return JsonResponse(
+        {"error": message, "status": status},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def resolve_place(
+    code: str | None,
+    edition: str | None,
+    *,
+    loaded: list[str] | None = None,
+    version: int | None = None,
+) -> tuple[Place | None, str, int]:
+    """The place a request names, or an error message and HTTP status. The edition is
+    the one asked for, else the default (the only one loaded, else 2025). The area comes
+    with its parent and grandparent (the breadcrumbs of a page) in the same query; with
+    the data ``version`` given, areas found are kept in the cache under it (areas only
+    change through writes that bump it)."""
+    if edition is None:
+        edition = edition_default(editions_loaded() if loaded is None else loaded)
+    elif edition not in Edition.values:
+        return None, ERROR_BAD_EDITION, 400
+    if code is None:
+        return Place(edition=edition), "", 200
+    level = _LEVEL_BY_LENGTH.get(len(code))
+    area = None
+    if level is not None and code.isdigit():
+        key = f"stats-area:v1:{version}:{edition}:{code}"
+        area = cache.get(key) if version is not None else None
+        if area is None:
+            area = (
+                Area.objects.filter(edition=edition, level=level, code=code)
+                .select_related("parent__parent")
+                .first()
+            )
+            if area is not None and version is not None:
+                cache.set(key, area, CACHE_SECONDS)
+    if area is None:
+        return None, ERROR_UNKNOWN_AREA.format(code=code, edition=edition), 404
+    return Place(edition=edition, area=area), "", 200
+
+
+def editions_loaded_cached(version: int) -> list[str]:
+    """``units.selectors.editions_loaded`` kept in the cache under the data version:
+    that query reads every province row (no index serves a DISTINCT on the level) and
+    the divisions loader bumps the version."""
+    key = f"stats-editions:v1:{version}"
+    loaded = cache.get(key)
+    if loaded is None:
+        loaded = editions_loaded()
+        cache.set(key, loaded, CACHE_SECONDS)
+    return loaded
+
+
+def parse_day(value: str | None) -> datetime.date | None:
+    if not value:
+        return timezone.localdate()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+class StatsAPIView(View):
+    """GET /api/v1/stats/ and /api/v1/stats/<code>/."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request, code: str | None = None):
+        version = data_version()
+        edition = request.GET.get("edition")
+        loaded = editions_loaded_cached(version) if edition is None else None
+        place, error, status = resolve_place(code, edition, loaded=loaded, version=version)
+        if place is None:
+            return _error(error, status)
+        day = parse_day(request.GET.get("date"))
+        if day is None:
+            return _error(ERROR_BAD_DATE, 400)
+        response = JsonResponse(
+            area_stats_cached(place, day, version), json_dumps_params={"ensure_ascii": False}
+        )
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Cache-Control"] = "public, max-age=60"
+        return response
+
+
+# --- Public statistics pages (CONTRACTS section 4) ------------------------------------------
+
+PAGE_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+DOWNLOAD_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+MESSAGE_BAD_DATE = _("Ngày không hợp lệ: ghi theo dạng ngày/tháng/năm, ví dụ 21/11/2026.")
+COUNTRY_LABEL = _("Toàn quốc")
+
+
+def parse_page_day(value: str | None) -> datetime.date | None:
+    """The day of a page: empty means today; the date picker sends YYYY-MM-DD and a
+    reader may type dd/mm/yyyy (day first, always). None when neither."""
+    if not value:
+        return timezone.localdate()
+    for fmt in PAGE_DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def download_response(content: bytes, *, fmt: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=DOWNLOAD_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def reports_download(reports: list[Report], *, fmt: str, table: str, stem: str) -> HttpResponse:
+    """``?format=csv|xlsx`` of a page: one table (``?table=<slug>``), or for a workbook
+    every table of the page, one sheet each. An unknown table is a 404."""
+    if table:
+        chosen = [r for r in reports if r.slug == table]
+        if not chosen:
+            raise Http404
+        reports = chosen
+    elif fmt == "csv":
+        raise Http404  # a CSV file holds one table: the page links each one
+    if fmt == "csv":
+        return download_response(
+            reports[0].as_csv(), fmt=fmt, filename=reports[0].filename(stem, "csv")
+        )
+    name = reports[0].filename(stem, "xlsx") if table else f"{stem}.xlsx"
+    return download_response(XLSXFormatter().format(reports), fmt=fmt, filename=name)
+
+
+class StatsPageView(View):
+    """/thong-ke/ and /thong-ke/<code>/: the figures of the open API for people.
+
+    The same cached figure set as the API (``area_stats_cached``), so the page and the
+    API never disagree; ten queries at most when nothing is cached (the data version,
+    the editions, the area with its parents for the breadcrumbs, seven for the figures),
+    one once cached (the version: the editions, the area, the figures and the printed
+    tables are cached under it). Aggregates only: no person is ever named.
+    """
+
+    http_method_names = ["get", "head", "options"]
+    template_name = "reports/stats_page.html"
+
+    def get(self, request, code: str | None = None):
+        version = data_version()
+        loaded = editions_loaded_cached(version)
+        asked = request.GET.get("edition") or None
+        edition = asked if asked in Edition.values else None
+        place, _error, _status = resolve_place(code, edition, loaded=loaded, version=version)
+        if place is None:
+            raise Http404
+        day = parse_page_day(request.GET.get("date"))
+        date_error = day is None
+        if date_error:
+            day = timezone.localdate()
+        stats = area_stats_cached(place, day, version)
+        keep = {}
+        if edition or len(loaded) > 1:
+            keep["edition"] = place.edition
+        if request.GET.get("date") and not date_error:
+            keep["date"] = day.isoformat()
+
+        def page_url(child_code: str | None = None) -> str:
+            name = "reports:stats_page_area" if child_code else "reports:stats_page"
+            url = reverse(name, args=[child_code] if child_code else [])
+            return f"{url}?{urlencode(keep)}" if keep else url
+
+        reports = [
+            CoverageReport(stats),
+            MembershipReport(stats),
+            CompositionReport(stats),
+            RatingReport(stats),
+            AreaBreakdownReport(stats, link=page_url),
+        ]
+        fmt = request.GET.get("format", "")
+        if fmt in DOWNLOAD_TYPES:
+            stem = f"thong-ke-{place.area.code if place.area else 'toan-quoc'}-{day.isoformat()}"
+            return reports_download(reports, fmt=fmt, table=request.GET.get("table", ""), stem=stem)
+
+        sections = self._sections(stats, reports, keep)
+        context = {
+            "place": place,
+            "area": place.area,
+            "stats": stats,
+            "day": day,
+            "date_error": MESSAGE_BAD_DATE if date_error else "",
+            "edition": place.edition,
+            "edition_label": Edition(place.edition).label,
+            "editions": [(e, Edition(e).label, self._edition_url(e, keep)) for e in loaded]
+            if len(loaded) > 1
+            else [],
+            "breadcrumbs": self._breadcrumbs(place, page_url),
+            "sections": sections,
+            "workbook_url": "?" + urlencode({**keep, "format": "xlsx"}),
+            "api_url": self._api_url(place, keep),
+            "country_label": COUNTRY_LABEL,
+        }
+        return render(request, self.template_name, context)
+
+    @staticmethod
+    def _sections(stats: dict, reports: list[Report], keep: dict) -> list[dict]:
+        """The tables and charts of the page as HTML, cached under the figures they
+        print (with the links' query string and the language): the figures are already
+        cached under the data version, and printing a national page's tables took
+        longer than everything else of the request."""
+        material = json.dumps([stats, keep, get_language()], sort_keys=True, default=str)
+        key = "stats-page:v1:" + hashlib.sha256(material.encode()).hexdigest()
+        sections = cache.get(key)
+        if sections is not None:
+            return sections
+
+        def download_url(report: Report, fmt: str) -> str:
+            return "?" + urlencode({**keep, "format": fmt, "table": report.slug})
+
+        charts = {
+            CoverageReport.slug: charts_module.coverage_chart(stats),
+            MembershipReport.slug: charts_module.members_chart(stats),
+            CompositionReport.slug: charts_module.composition_chart(stats),
+            RatingReport.slug: charts_module.ratings_chart(stats) if stats["ratings"] else "",
+        }
+        sections = [
+            {
+                "slug": report.slug,
+                "caption": str(report.caption),
+                "note": str(report.note),
+                "table": report.as_html(),
+                "chart": charts.get(report.slug, ""),
+                "csv": download_url(report, "csv"),
+                "xlsx": download_url(report, "xlsx"),
+                "empty": (report.slug == RatingReport.slug and not stats["ratings"])
+                or (report.slug == AreaBreakdownReport.slug and not stats["children"]),
+            }
+            for report in reports
+        ]
+        cache.set(key, sections, CACHE_SECONDS)
+        return sections
+
+    @staticmethod
+    def _edition_url(edition: str, keep: dict) -> str:
+        """Codes of the two editions name different areas: switching goes to the
+        other edition's national page (on the same day)."""
+        query = {"edition": edition, **({"date": keep["date"]} if "date" in keep else {})}
+        return reverse("reports:stats_page") + "?" + urlencode(query)
+
+    @staticmethod
+    def _api_url(place: Place, keep: dict) -> str:
+        if place.area:
+            url = reverse("reports:stats_api_area", args=[place.area.code])
+        else:
+            url = reverse("reports:stats_api")
+        return f"{url}?{urlencode(keep)}" if keep else url
+
+    @staticmethod
+    def _breadcrumbs(place: Place, page_url) -> list[tuple[str, str | None]]:
+        """Installation → province → district → commune; the last one is the page."""
+        chain = []
+        area = place.area
+        while area is not None:
+            chain.append(area)
+            area = area.parent if area.parent_id else None
+        crumbs = [(str(COUNTRY_LABEL), page_url() if place.area else None)]
+        for i, a in enumerate(reversed(chain)):
+            last = i == len(chain) - 1
+            crumbs.append((a.name, None if last else page_url(a.code)))
+        return crumbs
+
+
+# --- OpenAPI description of the open statistics API ---------------------------------------
+
+
+class OpenAPISchemaView(View):
+    """GET /api/v1/schema/: the OpenAPI 3.1 description of the statistics API."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request):
+        response = JsonResponse(
+            openapi_schema(), json_dumps_params={"ensure_ascii": False, "indent": 2}
+        )
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Cache-Control"] = "public, max-age=3600"
+        return response
+
+
+# --- Staff dashboard ------------------------------------------------------------------------
+
+YEAR_MIN, YEAR_MAX = 2000, 2100
+LIST_PAGE_SIZE = 50
+
+
+def scope_editions(user) -> list[str]:
+    """Editions the user's area lies in: every loaded one for a system administrator,
+    else those of the account's areas (read from their paths, no query)."""
+    scope = scope_of(user)
+    if scope.everything:
+        return editions_loaded()
+    found = {path.split("/", 1)[0] for path in scope.paths}
+    return [e for e in (Edition.V2025, Edition.LEGACY) if e in found]
+
+
+def dashboard_edition(request) -> tuple[str, list[str]]:
+    editions = scope_editions(request.user)
+    asked = request.GET.get("edition")
+    if asked in editions:
+        return asked, editions
+    return (editions[0] if len(editions) == 1 else edition_default(editions)), editions
+
+
+class DashboardView(StaffRequiredMixin, View):
+    """/can-bo/thong-ke/: the figures of the user's area and where the work is: coverage
+    gaps, rosters to complete, ratings of a year by stage, trends by year. Every figure
+    links to the list behind it; every read is scoped (``units.access.scope_of``). A
+    bounded number of queries whatever the size of the area (tests assert ≤ 15)."""
+
+    http_method_names = ["get", "head", "options"]
+    template_name = "reports/dashboard.html"
+
+    def get(self, request):
+        from evaluations.selectors import default_year
+
+        user = request.user
+        edition, editions = dashboard_edition(request)
+        today = timezone.localdate()
+        year_param = request.GET.get("year", "")
+        if year_param.isdigit() and YEAR_MIN <= int(year_param) <= YEAR_MAX:
+            year = int(year_param)
+        else:
+            year = default_year(user)
+        common = {"user": user, "edition": edition, "today": today}
+        reports = [
+            CoverageGapReport(**common),
+            RosterHealthReport(**common),
+            EvaluationProgressReport(**common, year=year),
+            MembershipTrendReport(**common),
+            RatingTrendReport(**common),
+        ]
+        reports = [r for r in reports if r.is_available_to(user)]
+        fmt = request.GET.get("format", "")
+        if fmt in DOWNLOAD_TYPES:
+            stem = f"bang-dieu-hanh-{today.isoformat()}"
+            return reports_download(reports, fmt=fmt, table=request.GET.get("table", ""), stem=stem)
+        keep = {"edition": edition, "year": year}
+
+        def download_url(report: Report, fmt: str) -> str:
+            return "?" + urlencode({**keep, "format": fmt, "table": report.slug})
+
+        scope = scope_of(user)
+        areas = (
+            []
+            if scope.everything
+            else list(Area.objects.filter(path__in=scope.paths).order_by("path"))
+        )
+        context = {
+            "edition": edition,
+            "edition_label": Edition(edition).label,
+            "editions": [(e, Edition(e).label) for e in editions] if len(editions) > 1 else [],
+            "year": year,
+            "years": list(range(today.year + 1, today.year - 6, -1)),
+            "today": today,
+            "everything": scope.everything,
+            "areas": areas,
+            "sections": [
+                {
+                    "report": report,
+                    "table": report.as_html(),
+                    "csv": download_url(report, "csv"),
+                    "xlsx": download_url(report, "xlsx"),
+                }
+                for report in reports
+            ],
+            "workbook_url": "?" + urlencode({**keep, "format": "xlsx"}),
+        }
+        return render(request, self.template_name, context)
+
+
+class DashboardListView(StaffRequiredMixin, View):
+    """/can-bo/thong-ke/danh-sach/<kind>/: the communes, villages or units behind one
+    figure of the dashboard, 50 a page, downloadable whole."""
+
+    http_method_names = ["get", "head", "options"]
+    template_name = "reports/dashboard_list.html"
+
+    def get(self, request, kind: str):
+        edition, _editions = dashboard_edition(request)
+        report = StaffListReport.for_kind(
+            kind, user=request.user, edition=edition, today=timezone.localdate()
+        )
+        if report is None or not report.is_available_to(request.user):
+            raise Http404
+        fmt = request.GET.get("format", "")
+        if fmt in DOWNLOAD_TYPES:
+            stem = f"{kind}-{timezone.localdate().isoformat()}"
+            content = report.as_csv() if fmt == "csv" else report.as_xlsx()
+            return download_response(content, fmt=fmt, filename=f"{stem}.{fmt}")
+        page = Paginator(report.get_queryset(), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+        table = HTMLFormatter().format(_PageOf(report, page.object_list))
+        keep = {"edition": edition}
+        context = {
+            "report": report,
+            "page_obj": page,
+            "table": table,
+            "edition": edition,
+            "edition_label": Edition(edition).label,
+            "keep": urlencode(keep),
+            "csv": "?" + urlencode({**keep, "format": "csv"}),
+            "xlsx": "?" + urlencode({**keep, "format": "xlsx"}),
+        }
+        return render(request, self.template_name, context)
+
+
+class _PageOf:
+    """A list report limited to one page of its objects, for the HTML formatter."""
+
+    def __init__(self, report: StaffListReport, objects):
+        self.report = report
+        self.objects = objects
+
+    def __getattr__(self, name):
+        return getattr(self.report, name)
+
+    def rows(self):
+        return self.report.rows_of(self.objects)
