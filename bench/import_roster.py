@@ -1,0 +1,304 @@
+"""Time `import_roster` on an 18,000-row roster of one province, against a straightforward
+django-import-export ModelResource import of the same file (issue 3).
+
+    python bench/import_roster.py                       # full run, PostgreSQL
+    python bench/import_roster.py --baseline-rows 3000  # baseline on the first 3,000 rows
+
+What it does:
+1. writes, with openpyxl in a temporary directory (never committed), a workbook of
+   ``--rows`` rows: every commune of the province with its bloc of 9 and about
+   ``--teams`` village teams, one commune officer per commune sitting in a team too;
+2. creates a fresh PostgreSQL database ``danvan_bench_import``, migrates it and loads
+   the province with ``load_divisions``;
+3. runs ``manage.py import_roster FILE`` in a subprocess: wall time (Django start-up
+   included) and the child's peak resident memory (``os.wait4``'s rusage, the same
+   figure as ``getrusage(RUSAGE_CHILDREN)`` but for that child alone); then runs it
+   again (nothing to change);
+4. imports the same file into a second fresh database, ``danvan_bench_import_baseline``,
+   through ``members.resources.BaselineMembershipResource`` (row by row, the library's
+   defaults, as the admin's import would) and reports its rows/s and the ratio;
+5. drops both databases.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = "postgres://postgres@127.0.0.1:5432/{name}"
+DB_MAIN = "danvan_bench_import"
+DB_BASELINE = "danvan_bench_import_baseline"
+
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+            "Dương", "Lý", "Giáp", "Thân", "Nông", "Hà", "Lục", "Triệu", "Ma"]  # fmt: skip
+MIDDLES = ["Văn", "Thị", "Đức", "Minh", "Thanh", "Hữu", "Xuân", "Kim", "Quang", "Ngọc"]
+GIVEN = ["An", "Bình", "Chiến", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hoa", "Hùng", "Hương",
+         "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phương", "Quân", "Sơn",
+         "Tâm", "Thắng", "Thảo", "Thủy", "Toàn", "Trang", "Trung", "Tuấn", "Yến"]  # fmt: skip
+VILLAGE_WORDS = [
+    "Đồng", "Nà", "Khuôn", "Tân", "Hòa", "Phú", "Bãi", "Trại", "Hạ", "Thượng",
+    "Cầu", "Chùa", "Dĩnh", "Giữa", "Tây", "Nam", "Bắc", "Mới", "Sòi", "Lục",
+]  # fmt: skip
+ETHNICITIES = ["Kinh"] * 8 + ["Nùng", "Tày", "Sán Chay", "Dao", "Hoa", "Sán Dìu"]
+BLOC_POSITIONS = [
+    ("Bí thư Đảng ủy xã", "Trưởng khối"), ("Trưởng ban Dân vận Đảng ủy", "Phó khối"),
+    ("Chủ tịch Ủy ban MTTQ xã", "Phó khối"), ("Phó Chủ tịch UBND xã", "Thành viên"),
+    ("Chủ tịch Hội Phụ nữ", "Thành viên"), ("Chủ tịch Hội Nông dân", "Thành viên"),
+    ("Chủ tịch Hội Cựu chiến binh", "Thành viên"), ("Bí thư Đoàn Thanh niên", "Thành viên"),
+    ("Trưởng Công an xã", "Thành viên"),
+]  # fmt: skip
+TEAM_POSITIONS = [
+    ("Bí thư chi bộ", "Tổ trưởng"), ("Trưởng thôn", "Tổ phó"),
+    ("Trưởng ban công tác Mặt trận", "Tổ phó"), ("Chi hội trưởng Phụ nữ", "Thành viên"),
+    ("Chi hội trưởng Nông dân", "Thành viên"), ("Chi hội trưởng Cựu chiến binh", "Thành viên"),
+    ("Bí thư chi đoàn", "Thành viên"), ("Thôn đội trưởng", "Thành viên"),
+    ("Công an viên", "Thành viên"), ("Chi hội trưởng Người cao tuổi", "Thành viên"),
+]  # fmt: skip
+HEADERS = [
+    "Mã xã", "Xã", "Thôn/Tổ dân phố", "Đơn vị", "Họ và tên", "Giới tính", "Năm sinh",
+    "Dân tộc", "Đảng viên", "Chức vụ", "Vai trò", "Số điện thoại", "Ngày tham gia",
+]  # fmt: skip
+
+
+def communes_of(edition: str, province: str) -> list[tuple[str, str]]:
+    """(code, name) of the province's communes, from the same package load_divisions
+    reads (no database needed)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danvan.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from units.services import official_areas
+
+    return [
+        (a.code, a.name)
+        for a in official_areas(edition)
+        if a.province_code == province and a.level == "commune" and a.code
+    ]
+
+
+def generate(path: Path, *, edition: str, province: str, rows: int, teams: int) -> dict:
+    """The workbook, and what it holds."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    rng = random.Random(f"danvan-bench/{edition}/{province}/{rows}")
+    communes = communes_of(edition, province)
+    team_rows = rows - 9 * len(communes)
+    per_team, extra = divmod(team_rows, teams)
+    assert per_team >= 7, "too few rows for that many teams"
+    phones = iter(rng.sample(range(10_000_000, 99_999_999), rows))
+
+    def person(position, role):
+        male = rng.random() < 0.6
+        middle = rng.choice(MIDDLES[:1] + MIDDLES[2:]) if male else "Thị"
+        return {
+            "name": f"{rng.choice(SURNAMES)} {middle} {rng.choice(GIVEN)}",
+            "gender": "Nam" if male else "Nữ",
+            "year": rng.randint(1955, 2000),
+            "ethnicity": rng.choice(ETHNICITIES),
+            "party": "Có" if role != "Thành viên" or rng.random() < 0.5 else "Không",
+            "position": position,
+            "role": role,
+            "phone": f"09{next(phones)}",
+            "start": datetime.date(2019, 1, 1) + datetime.timedelta(days=rng.randint(0, 2000)),
+        }
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Danh sách")
+    sheet.append(HEADERS)
+
+    def write(code, commune, village, kind, p):
+        start = WriteOnlyCell(sheet, value=p["start"])
+        start.number_format = "DD/MM/YYYY"
+        sheet.append([code, commune, village, kind, p["name"], p["gender"], p["year"],
+                      p["ethnicity"], p["party"], p["position"], p["role"], p["phone"],
+                      start])  # fmt: skip
+
+    written = team_count = 0
+    teams_per_commune = [teams // len(communes)] * len(communes)
+    for i in range(teams % len(communes)):
+        teams_per_commune[i] += 1
+    for (code, name), commune_teams in zip(communes, teams_per_commune, strict=True):
+        bloc = [person(pos, role) for pos, role in BLOC_POSITIONS]
+        for p in bloc:
+            write(code, name, "", "Khối dân vận", p)
+            written += 1
+        villages = set()
+        while len(villages) < commune_teams:
+            villages.add(f"Thôn {rng.choice(VILLAGE_WORDS)} {rng.choice(VILLAGE_WORDS)}")
+        for t, village in enumerate(sorted(villages)):
+            size = per_team + (1 if team_count < extra else 0)
+            team_count += 1
+            members = [person(*TEAM_POSITIONS[k % len(TEAM_POSITIONS)]) for k in range(size)]
+            if t == 0:
+                # A commune officer who also sits in a village team: one person, two seats.
+                members[-1] = {**bloc[3], "role": "Thành viên"}
+            names = set()
+            for p in members:
+                while (p["name"], p["year"]) in names:
+                    p["year"] += 1
+                names.add((p["name"], p["year"]))
+                write(code, name, village, "Tổ dân vận", p)
+                written += 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return {"rows": written, "teams": team_count, "communes": len(communes)}
+
+
+def createdb(name: str, env: dict) -> dict:
+    for cmd in ("dropdb", "createdb"):
+        args = ["--if-exists"] if cmd == "dropdb" else []
+        subprocess.run([cmd, "-h", "127.0.0.1", "-U", "postgres", *args, name], check=True)
+    env = dict(env, DATABASE_URL=PG.format(name=name))
+    manage(env, "migrate", "--noinput")
+    return env
+
+
+def dropdb(name: str) -> None:
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=True)
+
+
+def manage(env, *args, check=True):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=check,
+        capture_output=True, text=True,
+    )  # fmt: skip
+
+
+def timed(env, *args) -> tuple[float, int, str, int]:
+    """Wall seconds, peak RSS (MiB) of the child, its stdout and its exit status."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        # Output to files, not pipes: wait4 (for this child's own rusage) does not read
+        # them, and a full pipe would block the child.
+        child = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, stdout=out, stderr=err)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        output, errors = out.read(), err.read()
+    if errors.strip():
+        print(errors[-2000:], file=sys.stderr)
+    return seconds, usage.ru_maxrss // 1024, output, os.waitstatus_to_exitcode(status)
+
+
+def baseline_worker(path: str, edition: str) -> None:
+    """Runs in a subprocess against the baseline database: the library's defaults."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danvan.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    import tablib
+
+    from members.resources import BaselineMembershipResource
+
+    started = time.perf_counter()
+    dataset = tablib.Dataset().load(Path(path).read_bytes(), format="xlsx")
+    resource = BaselineMembershipResource()
+    resource.edition = edition
+    result = resource.import_data(dataset, dry_run=False)
+    seconds = time.perf_counter() - started
+    errors = len(result.row_errors()) + len(result.base_errors)
+    print(f"rows={len(dataset)} seconds={seconds:.2f} errors={errors} totals={dict(result.totals)}")
+
+
+def cut(path: Path, rows: int, target: Path) -> Path:
+    """The first ``rows`` data rows of the workbook, as another workbook."""
+    from openpyxl import Workbook, load_workbook
+
+    source = load_workbook(path, read_only=True)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Danh sách")
+    for index, row in enumerate(source.active.iter_rows(values_only=True)):
+        if index > rows:
+            break
+        sheet.append(list(row))
+    workbook.save(target)
+    return target
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--edition", default="legacy")
+    parser.add_argument("--province", default="24", help="24: Bắc Giang (legacy)")
+    parser.add_argument("--rows", type=int, default=18_000)
+    parser.add_argument("--teams", type=int, default=2_000)
+    parser.add_argument("--baseline-rows", type=int, default=0, help="0: the whole file")
+    parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument("--baseline-worker", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.baseline_worker:
+        baseline_worker(options.baseline_worker, options.edition)
+        return
+
+    env = dict(os.environ, DANVAN_ENV="development", LOG_LEVEL="WARNING")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "roster.xlsx"
+        started = time.perf_counter()
+        facts = generate(
+            path,
+            edition=options.edition,
+            province=options.province,
+            rows=options.rows,
+            teams=options.teams,
+        )
+        print(
+            f"workbook: {facts['rows']} rows, {facts['teams']} teams, {facts['communes']} "
+            f"communes, {path.stat().st_size / 1e6:.1f} MB, written in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+
+        main_env = createdb(DB_MAIN, env)
+        manage(main_env, "load_divisions", "--edition", options.edition, "--province",
+               options.province)  # fmt: skip
+        command = ["manage.py", "import_roster", str(path), "--edition", options.edition]
+        first = timed(main_env, *command)
+        print(f"import_roster, first import: {first[0]:.2f} s, peak RSS {first[1]} MiB, "
+              f"exit {first[3]}: {first[2].strip().splitlines()[-1]}")  # fmt: skip
+        second = timed(main_env, *command)
+        print(f"import_roster, same file again: {second[0]:.2f} s, peak RSS {second[1]} MiB, "
+              f"exit {second[3]}: {second[2].strip().splitlines()[-1]}")  # fmt: skip
+
+        baseline = None
+        if not options.skip_baseline:
+            base_env = createdb(DB_BASELINE, env)
+            manage(base_env, "load_divisions", "--edition", options.edition, "--province",
+                   options.province)  # fmt: skip
+            source = path
+            if options.baseline_rows:
+                source = cut(path, options.baseline_rows, Path(tmp) / "first-rows.xlsx")
+            worker = [__file__, "--baseline-worker", str(source), "--edition", options.edition]
+            seconds, rss, out, status = timed(base_env, *worker)
+            print(f"baseline (ModelResource, row by row): exit {status}: {out.strip()}")
+            fields = dict(p.split("=", 1) for p in out.split() if "=" in p and "{" not in p)
+            rows, inner = int(fields["rows"]), float(fields["seconds"])
+            baseline = rows / inner
+            print(f"baseline: {rows} rows in {inner:.1f} s = {baseline:.0f} rows/s "
+                  f"(wall {seconds:.1f} s, peak RSS {rss} MiB)")  # fmt: skip
+        if not options.keep:
+            dropdb(DB_MAIN)
+            if not options.skip_baseline:
+                dropdb(DB_BASELINE)
+
+    engine = facts["rows"] / first[0]
+    print()
+    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.platform()}")  # fmt: skip
+    print(f"import_roster: {facts['rows']} rows in {first[0]:.2f} s = {engine:.0f} rows/s "
+          f"(wall time, Django start-up included), peak RSS {first[1]} MiB")  # fmt: skip
+    if baseline:
+        print(f"baseline: {baseline:.0f} rows/s; ratio {engine / baseline:.0f}x")
+
+
+if __name__ == "__main__":
+    main()
