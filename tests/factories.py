@@ -1,0 +1,110 @@
+"""factory_boy factories for the whole suite."""
+
+import itertools
+
+import factory
+from django.contrib.auth import get_user_model
+
+from units.choices import Edition, Level
+from units.models import Area
+
+_TYPE_WORDS = {
+    Level.PROVINCE: "tỉnh",
+    Level.DISTRICT: "huyện",
+    Level.COMMUNE: "xã",
+    Level.VILLAGE: "thôn",
+}
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    """An area; pass ``parent`` for anything below a province. The edition follows the
+    parent's."""
+
+    class Meta:
+        model = Area
+
+    level = Level.PROVINCE
+    parent = None
+    edition = factory.LazyAttribute(lambda o: o.parent.edition if o.parent else Edition.LEGACY)
+    code = None
+    name = factory.Sequence(lambda n: f"Khu vực {n}")
+    short_name = factory.LazyAttribute(lambda o: o.name.split(" ", 1)[-1])
+    type_word = factory.LazyAttribute(lambda o: _TYPE_WORDS[o.level])
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password("mat-khau-thu-nghiem-2026")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    """A bloc at a commune by default; pass ``kind`` and a village ``area`` for a team."""
+
+    class Meta:
+        model = "units.Unit"
+
+    kind = "bloc"
+    area = factory.SubFactory(
+        AreaFactory,
+        level=Level.COMMUNE,
+        code=factory.Sequence(lambda n: f"{90000 + n:05d}"),
+        parent=factory.SubFactory(
+            AreaFactory, level=Level.PROVINCE, code=factory.Sequence(lambda n: f"{n % 90 + 10}")
+        ),
+    )
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.Person"
+
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
+    birth_year = 1980
+    gender = "male"
+    ethnicity = "Kinh"
+    province = factory.SubFactory(
+        AreaFactory, level=Level.PROVINCE, code=factory.Sequence(lambda n: f"{n % 90 + 10}")
+    )
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """A membership; the person is recorded in the unit's province."""
+
+    class Meta:
+        model = "members.Membership"
+
+    unit = factory.SubFactory(UnitFactory)
+    person = factory.SubFactory(
+        PersonFactory,
+        province=factory.LazyAttribute(
+            lambda o: o.factory_parent.unit.area.ancestors().first() or o.factory_parent.unit.area
+        ),
+    )
+    role = "member"
+
+
+_STAFF_NUMBERS = itertools.count(1)
+
+
+def make_staff(role: str = "system_admin", areas=(), username: str | None = None, **fields):
+    """A staff account with a role and areas, made the way account services make them
+    (profile, group). The default is a system administrator, who sees everything."""
+    from units.access import role_group
+    from units.choices import StaffRole
+    from units.models import StaffProfile
+
+    user = UserFactory(
+        username=username or f"{role}-{next(_STAFF_NUMBERS)}",
+        is_staff=True,
+        is_superuser=role == StaffRole.SYSTEM_ADMIN,
+        **fields,
+    )
+    profile = StaffProfile.objects.create(user=user, role=role)
+    profile.areas.set(areas)
+    user.groups.add(role_group(role))
+    return user

@@ -1,0 +1,194 @@
+"""The statistics against a straight count done in Python, at every level."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from members.models import Membership, Person
+from members.services import membership_end, unit_dissolve
+from reports.stats import CHILD_LEVEL, Place, area_stats, area_stats_cached
+from units.choices import TEAM_KINDS, Edition, Level
+from units.models import Area, Unit
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 21)
+
+
+def _unit_active(unit, day):
+    return (unit.decision_date is None or unit.decision_date <= day) and (
+        unit.dissolved_on is None or unit.dissolved_on > day
+    )
+
+
+def _membership_active(m, day):
+    return (m.start_date is None or m.start_date <= day) and (
+        m.end_date is None or m.end_date >= day
+    )
+
+
+def reference(place: Place, day) -> dict:
+    """The same figures, counted one object at a time."""
+    path = place.path
+    areas = [a for a in Area.objects.filter(edition=place.edition) if a.path.startswith(path)]
+    units = [u for u in Unit.objects.all() if u.area_path.startswith(path) and _unit_active(u, day)]
+    unit_ids = {u.pk: u for u in units}
+    members = [
+        m
+        for m in Membership.objects.select_related("person")
+        if m.unit_id in unit_ids and _membership_active(m, day)
+    ]
+    people = {m.person_id: m.person for m in members}
+    blocs = [u for u in units if u.kind == "bloc"]
+    teams = [u for u in units if u.kind in TEAM_KINDS]
+    figures = {
+        "communes": sum(a.level == Level.COMMUNE for a in areas),
+        "communes_with_bloc": len({u.commune_id for u in blocs}),
+        "villages": sum(a.level == Level.VILLAGE for a in areas),
+        "villages_with_team": len({u.area_id for u in teams}),
+        "blocs": len(blocs),
+        "bloc_members": sum(unit_ids[m.unit_id].kind == "bloc" for m in members),
+        "teams": len(teams),
+        "team_members": sum(unit_ids[m.unit_id].kind in TEAM_KINDS for m in members),
+        "people": len(people),
+        "women": sum(p.gender == "female" for p in people.values()),
+        "party_members": sum(p.party_member for p in people.values()),
+        "ethnic_minority": sum(p.ethnicity not in ("", "Kinh") for p in people.values()),
+    }
+    child_level = CHILD_LEVEL.get((place.edition, place.level))
+    children = []
+    for child in sorted(
+        (a for a in areas if a.level == child_level and a != place.area),
+        key=lambda a: (a.code or "", a.name),
+    ):
+        inside = [u for u in units if u.area_path.startswith(child.path)]
+        inside_ids = {u.pk for u in inside}
+        seats = [m for m in members if m.unit_id in inside_ids]
+        children.append(
+            {
+                "code": child.code,
+                "name": child.name,
+                "level": child.level,
+                "blocs": sum(u.kind == "bloc" for u in inside),
+                "bloc_members": sum(unit_ids[m.unit_id].kind == "bloc" for m in seats),
+                "teams": sum(u.kind in TEAM_KINDS for u in inside),
+                "team_members": sum(unit_ids[m.unit_id].kind in TEAM_KINDS for m in seats),
+            }
+        )
+    figures["children"] = children
+    return figures
+
+
+@pytest.fixture
+def demo(settings):
+    """The small demo (two provinces) with some history: ended seats, a dissolved team,
+    a team founded after the day asked for."""
+    call_command("generate_demo", "--scale", "small", "--edition", "legacy", verbosity=0)
+    teams = list(Unit.objects.filter(kind="team").order_by("pk")[:3])
+    unit_dissolve(unit=teams[0], dissolved_on=datetime.date(2026, 6, 1))
+    for membership in Membership.objects.filter(end_date__isnull=True).order_by("pk")[:5]:
+        membership_end(membership=membership, end_date=datetime.date(2026, 3, 1))
+    Unit.objects.filter(pk=teams[1].pk).update(decision_date=datetime.date(2026, 12, 1))
+    return teams
+
+
+def _places(edition):
+    """The installation and three areas with units at each level (province, district,
+    commune)."""
+    communes = list(
+        Area.objects.filter(edition=edition, level=Level.COMMUNE, units__isnull=False)
+        .distinct()
+        .order_by("code")
+    )
+    districts = {c.parent for c in communes}
+    provinces = {d.parent for d in districts}
+    places = [Place(edition=edition)]
+    for group in (provinces, districts, communes):
+        ordered = sorted(group, key=lambda a: a.code or "")
+        places += [Place(edition=edition, area=a) for a in ordered[:3]]
+    return places
+
+
+@pytest.mark.parametrize("day", [TODAY, datetime.date(2026, 4, 1)])
+def test_every_field_matches_a_straight_count_at_every_level(demo, day):
+    """Installation, three provinces, three districts and three communes: every figure
+    equals the one-by-one count, on today and on a past date."""
+    places = _places(Edition.LEGACY)
+    assert len(places) >= 8  # two demo provinces, three districts, three communes
+    for place in places:
+        stats = area_stats(place, day)
+        expected = reference(place, day)
+        got = {k: stats[k] for k in expected}
+        assert got == expected, place.path
+        assert stats["blocs"] + stats["teams"] > 0
+
+
+def test_query_count_is_bounded_at_every_level(demo):
+    """At most 10 queries for any area, however much data lies under it."""
+    for place in _places(Edition.LEGACY):
+        with CaptureQueriesContext(connection) as queries:
+            area_stats(place, TODAY)
+        assert len(queries) <= 10, (place.path, len(queries))
+
+
+def test_cache_is_exact_after_every_kind_of_change(demo):
+    """The cached answer follows an import-like bulk write, an edit, a membership end,
+    a dissolution: after each, it equals a fresh straight count."""
+    from units.signals import data_changed
+
+    place = Place(edition=Edition.LEGACY)
+    assert area_stats_cached(place, TODAY) == area_stats(place, TODAY)
+    membership = Membership.objects.filter(end_date__isnull=True).first()
+    membership_end(membership=membership, end_date=datetime.date(2026, 11, 20))
+    assert area_stats_cached(place, TODAY) == area_stats(place, TODAY)
+    person = Person.objects.filter(memberships__end_date__isnull=True).first()
+    person.gender = "female" if person.gender != "female" else "male"
+    person.save()
+    assert area_stats_cached(place, TODAY) == area_stats(place, TODAY)
+    unit_dissolve(unit=Unit.objects.filter(status="active", kind="team").first(),
+                  dissolved_on=datetime.date(2026, 11, 1))  # fmt: skip
+    assert area_stats_cached(place, TODAY) == area_stats(place, TODAY)
+    Person.objects.filter(pk=person.pk).update(party_member=not person.party_member)
+    data_changed.send(sender=Person)
+    assert area_stats_cached(place, TODAY) == area_stats(place, TODAY)
+
+
+def test_api_contract(client, demo):
+    """The JSON of CONTRACTS §3: area, date, figures, ratings, children in code order;
+    404 with a JSON body for an unknown code; 400 for a bad date."""
+    province = _places(Edition.LEGACY)[1].area
+    response = client.get(reverse("reports:stats_api_area", args=[province.code]))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["area"] == {
+        "code": province.code,
+        "name": province.name,
+        "level": "province",
+        "edition": "legacy",
+    }
+    assert set(body) == {
+        "area", "date", "communes", "communes_with_bloc", "villages", "villages_with_team",
+        "blocs", "bloc_members", "teams", "team_members", "people", "women",
+        "party_members", "ethnic_minority", "ratings", "children",
+    }  # fmt: skip
+    codes = [c["code"] for c in body["children"]]
+    assert codes == sorted(codes) and body["children"][0]["level"] == "district"
+    response = client.get(reverse("reports:stats_api_area", args=["99999"]))
+    assert response.status_code == 404
+    assert "99999" in response.json()["error"]
+    assert client.get(reverse("reports:stats_api"), {"date": "21/11/2026"}).status_code == 400
+    assert client.get(reverse("reports:stats_api"), {"edition": "x"}).status_code == 400
+    whole = client.get(reverse("reports:stats_api"), {"edition": "legacy"}).json()
+    assert whole["blocs"] == sum(c["blocs"] for c in whole["children"])
+
+
+def test_api_never_returns_personal_data(client, demo):
+    """No phone, birth year or name of a person anywhere in the answer."""
+    person = Person.objects.exclude(phone="").first()
+    body = client.get(reverse("reports:stats_api"), {"edition": "legacy"}).content.decode()
+    assert person.phone not in body
+    assert person.full_name not in body
