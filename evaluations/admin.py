@@ -174,7 +174,7 @@ class CriteriaSetAdmin(ServiceAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             lambda s: services.criteria_set_issue(acting_user=request.user, criteria_set=s),
-            "Đã ban hành {count} bộ tiêu chí.",
+            _("Đã ban hành {count} bộ tiêu chí."),
         )
 
     @admin.action(description=_("Sao chép sang năm sau"), permissions=["add"])
@@ -185,7 +185,7 @@ class CriteriaSetAdmin(ServiceAdminMixin, admin.ModelAdmin):
             lambda s: services.criteria_set_copy(
                 acting_user=request.user, source=s, year=s.year + 1
             ),
-            "Đã sao chép {count} bộ tiêu chí sang năm sau.",
+            _("Đã sao chép {count} bộ tiêu chí sang năm sau."),
         )
 
     @admin.action(description=_("Tạo phiên bản mới"), permissions=["add"])
@@ -194,7 +194,7 @@ class CriteriaSetAdmin(ServiceAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             lambda s: services.criteria_set_new_version(acting_user=request.user, source=s),
-            "Đã tạo {count} phiên bản mới.",
+            _("Đã tạo {count} phiên bản mới."),
         )
 
 

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 from django.db import models
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -47,3 +49,11 @@ DEFAULT_SCALE = [
 ]
 
 LEVELS = (1, 2, 3, 4)
+
+
+def _level_label(level: int) -> str:
+    return gettext("Mức %(level)s") % {"level": level}
+
+
+#: "Mức 2", translated when shown: a lazy string's ``%`` would fix the language at import.
+level_label = lazy(_level_label, str)

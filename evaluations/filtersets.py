@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.choices import LEVELS, Stage
+from evaluations.choices import LEVELS, Stage, level_label
 from units.choices import UnitKind
 from units.selectors import areas_visible_to
 from units.text import fold
@@ -18,7 +18,7 @@ from units.text import fold
 #: The stage of a unit that has no rating row for the year yet.
 STAGE_NONE = "none"
 STAGE_CHOICES = [(STAGE_NONE, _("Chưa tự đánh giá")), *Stage.choices]
-LEVEL_CHOICES = [(str(level), _("Mức %(level)s") % {"level": level}) for level in LEVELS]
+LEVEL_CHOICES = [(str(level), level_label(level)) for level in LEVELS]
 
 ERROR_CHOICE = _("Lựa chọn không hợp lệ.")
 CHOICE_ERRORS = {"invalid_choice": ERROR_CHOICE}

@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.choices import DEFAULT_SCALE, LEVELS, Stage, Subject
+from evaluations.choices import DEFAULT_SCALE, LEVELS, Stage, Subject, level_label
 from evaluations.selectors import number_text
 from evaluations.services import (
     ERROR_COMMENT_REQUIRED,
@@ -34,10 +34,7 @@ ERROR_ROW_INCOMPLETE = _("Dòng này còn thiếu: {fields}.")
 ERROR_NO_SELECTION = _("Chưa chọn đơn vị nào.")
 
 YES_NO = [("yes", _("Có")), ("no", _("Không"))]
-LEVEL_SELECT = [
-    ("", "—"),
-    *[(str(level), _("Mức %(level)s") % {"level": level}) for level in LEVELS],
-]
+LEVEL_SELECT = [("", "—"), *[(str(level), level_label(level)) for level in LEVELS]]
 
 
 def score_text(value) -> str:

@@ -25,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import ScoreStage, Stage, Subject
 from evaluations.filtersets import STAGE_NONE, RatingFilterSet
@@ -57,6 +58,18 @@ def evaluations_visible_to(user) -> QuerySet:
 def member_ratings_visible_to(user) -> QuerySet:
     """Member ratings ``user`` may see: those of seats under the account's areas."""
     return scope_of(user).apply(MemberRating.objects.all(), "area_path")
+
+
+def member_rating_get_queryset(user) -> QuerySet:
+    """Member ratings of the user's area, with what their page shows (the member, the
+    roster's unit and commune, who took each step)."""
+    return member_ratings_visible_to(user).select_related(
+        "membership__person",
+        "membership__unit__commune",
+        "self_by",
+        "proposed_by",
+        "decided_by",
+    )
 
 
 def criteria_sets_visible_to(user) -> QuerySet:
@@ -221,7 +234,7 @@ def rating_overview(*, user, year: int, filters: Mapping | None = None) -> Ratin
     return RatingOverview(year=year, rows=rows, filterset=filterset, stage_counts=counts)
 
 
-STAGE_LABELS = {STAGE_NONE: "Chưa tự đánh giá", **dict(Stage.choices)}
+STAGE_LABELS = {STAGE_NONE: _("Chưa tự đánh giá"), **dict(Stage.choices)}
 
 
 def number_text(value) -> str:

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import DEFAULT_SCALE, LEVELS, ScoreStage, Stage, Subject
 from evaluations.models import (
@@ -34,26 +35,28 @@ from units.choices import Level, UnitKind
 from units.models import Area, Unit
 from units.text import normalize
 
-ERROR_NO_CRITERIA = "Chưa có bộ tiêu chí năm {year} cho {subject} của {province}."
-ERROR_FROZEN = "Bộ tiêu chí này đã được dùng để đánh giá nên không sửa được: hãy tạo phiên bản mới."
-ERROR_NOT_PROVINCE = "Bộ tiêu chí phải do một tỉnh, thành phố ban hành."
-ERROR_SCORE_RANGE = "Điểm tiêu chí {code} phải từ 0 đến {max}."
-ERROR_SCORE_NUMBER = "Điểm tiêu chí {code} phải là một số."
-ERROR_MISSING_ITEMS = "Chưa chấm các tiêu chí: {codes}."
-ERROR_MISSING_GATES = "Chưa trả lời các điều kiện: {codes}."
-ERROR_LOCKED = "Kết quả đã được quyết định và khóa; chỉ cán bộ cấp tỉnh mở lại được."
-ERROR_WRONG_STAGE = "Đánh giá đang ở bước “{stage}”, không thực hiện được thao tác này."
-ERROR_COMMENT_REQUIRED = "Khi trả lại phải ghi ý kiến."
-ERROR_REASON_REQUIRED = "Phải ghi lý do."
-ERROR_ADJUST_REASON = "Điều chỉnh kết quả đề xuất phải ghi lý do."
-ERROR_LEVEL = "Mức xếp loại phải là 1, 2, 3 hoặc 4."
-ERROR_OUTSIDE_AREA = "Đơn vị này ngoài địa bàn bạn phụ trách."
-ERROR_NO_PERMISSION = "Tài khoản của bạn không có quyền thực hiện bước này."
-ERROR_SCALE_ORDER = "Điểm tối thiểu của các mức phải giảm dần từ mức 1 đến mức 4."
-ERROR_NOT_ISSUED = "Bộ tiêu chí chưa được ban hành."
-ERROR_EMPTY_SET = "Bộ tiêu chí chưa có tiêu chí nào."
-ERROR_YEAR_EXISTS = "{province} đã có bộ tiêu chí {subject} năm {year}."
-WARNING_QUOTA = (
+ERROR_NO_CRITERIA = _("Chưa có bộ tiêu chí năm {year} cho {subject} của {province}.")
+ERROR_FROZEN = _(
+    "Bộ tiêu chí này đã được dùng để đánh giá nên không sửa được: hãy tạo phiên bản mới."
+)
+ERROR_NOT_PROVINCE = _("Bộ tiêu chí phải do một tỉnh, thành phố ban hành.")
+ERROR_SCORE_RANGE = _("Điểm tiêu chí {code} phải từ 0 đến {max}.")
+ERROR_SCORE_NUMBER = _("Điểm tiêu chí {code} phải là một số.")
+ERROR_MISSING_ITEMS = _("Chưa chấm các tiêu chí: {codes}.")
+ERROR_MISSING_GATES = _("Chưa trả lời các điều kiện: {codes}.")
+ERROR_LOCKED = _("Kết quả đã được quyết định và khóa; chỉ cán bộ cấp tỉnh mở lại được.")
+ERROR_WRONG_STAGE = _("Đánh giá đang ở bước “{stage}”, không thực hiện được thao tác này.")
+ERROR_COMMENT_REQUIRED = _("Khi trả lại phải ghi ý kiến.")
+ERROR_REASON_REQUIRED = _("Phải ghi lý do.")
+ERROR_ADJUST_REASON = _("Điều chỉnh kết quả đề xuất phải ghi lý do.")
+ERROR_LEVEL = _("Mức xếp loại phải là 1, 2, 3 hoặc 4.")
+ERROR_OUTSIDE_AREA = _("Đơn vị này ngoài địa bàn bạn phụ trách.")
+ERROR_NO_PERMISSION = _("Tài khoản của bạn không có quyền thực hiện bước này.")
+ERROR_SCALE_ORDER = _("Điểm tối thiểu của các mức phải giảm dần từ mức 1 đến mức 4.")
+ERROR_NOT_ISSUED = _("Bộ tiêu chí chưa được ban hành.")
+ERROR_EMPTY_SET = _("Bộ tiêu chí chưa có tiêu chí nào.")
+ERROR_YEAR_EXISTS = _("{province} đã có bộ tiêu chí {subject} năm {year}.")
+WARNING_QUOTA = _(
     "Mức 1 vượt tỷ lệ {quota}%: {count}/{total} đơn vị được xếp mức 1 (tối đa {allowed})."
 )
 
@@ -677,9 +680,9 @@ def member_rating_step(*, acting_user, rating: MemberRating, level, reason: str 
 
 # --- Evidence files ------------------------------------------------------------------------
 
-ERROR_EVIDENCE_TYPE = "Tệp minh chứng phải là ảnh (JPG, PNG, WEBP) hoặc PDF."
-ERROR_EVIDENCE_SIZE = "Tệp minh chứng lớn hơn {limit} MB."
-ERROR_EVIDENCE_ITEM = "Tiêu chí không thuộc bộ tiêu chí của đánh giá này."
+ERROR_EVIDENCE_TYPE = _("Tệp minh chứng phải là ảnh (JPG, PNG, WEBP) hoặc PDF.")
+ERROR_EVIDENCE_SIZE = _("Tệp minh chứng lớn hơn {limit} MB.")
+ERROR_EVIDENCE_ITEM = _("Tiêu chí không thuộc bộ tiêu chí của đánh giá này.")
 
 #: Accepted evidence by extension, each with the bytes such a file starts with: a phone's
 #: photo or a scanned document, never a page or a script the portal would serve back.

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import LOCKED_STAGES, ScoreStage, Stage, Subject
 from evaluations.models import CriteriaSet, CriterionItem, Evaluation, EvaluationScore, GateAnswer
@@ -33,6 +34,7 @@ from evaluations.services import (
     ERROR_NO_CRITERIA,
     ERROR_NO_PERMISSION,
     ERROR_OUTSIDE_AREA,
+    ERROR_SCORE_RANGE,
     ERROR_WRONG_STAGE,
     PERM_PROPOSE,
     PERM_SELF,
@@ -76,26 +78,31 @@ STAGE_NONE_LABEL = "Chưa đánh giá"
 LOCKED_SUFFIX = " (đã khóa)"
 YES, NO = "Có", "Không"
 
-TITLE_SUBJECT = "Phiếu chấm điểm {subject} — {area}"
-TITLE_YEAR = "Năm đánh giá: {year}"
-TITLE_CRITERIA = "Bộ tiêu chí: {title} (phiên bản {version})"
-INSTRUCTION = (
+# What people read in a workbook (titles, instructions, messages) is translated; the
+# column names and cell words the import reads back (above) are the workbook's format
+# and stay the same whatever the language of whoever downloads or uploads it.
+TITLE_SHEET = _("Chấm điểm {year}")
+TITLE_SUBJECT = _("Phiếu chấm điểm {subject} — {area}")
+TITLE_YEAR = _("Năm đánh giá: {year}")
+TITLE_CRITERIA = _("Bộ tiêu chí: {title} (phiên bản {version})")
+TITLE_SCORE_ERROR = _("Điểm không hợp lệ")
+INSTRUCTION = _(
     "Ghi điểm từng tiêu chí (từ 0 đến điểm tối đa ở tiêu đề cột, dùng dấu phẩy cho số lẻ), "
     "trả lời điều kiện bằng Có hoặc Không, ghi x ở cột “Gửi” để gửi lên bước sau. "
     "Không sửa các cột Mã xã, Thôn/Tổ dân phố. Dòng đã khóa được bỏ qua nếu không sửa."
 )
 
-ERROR_NO_HEADER = (
+ERROR_NO_HEADER = _(
     "Không tìm thấy dòng tiêu đề: cần một dòng có ô “Mã xã” (hãy tải phiếu chấm điểm mẫu)."
 )
-ERROR_UNKNOWN_UNIT = "Không có {kind} đang hoạt động của {where} mã {code}."
-ERROR_DUPLICATE_UNIT = "{unit} đã có ở dòng {row}: mỗi đơn vị chỉ ghi một dòng."
-ERROR_GATE_VALUE = (
+ERROR_UNKNOWN_UNIT = _("Không có {kind} đang hoạt động của {where} mã {code}.")
+ERROR_DUPLICATE_UNIT = _("{unit} đã có ở dòng {row}: mỗi đơn vị chỉ ghi một dòng.")
+ERROR_GATE_VALUE = _(
     "Điều kiện {code} chỉ ghi Có, Không (hoặc x là Có), hay để trống; ô này ghi “{value}”."
 )
-ERROR_SUBMIT_VALUE = "Cột Gửi chỉ ghi x hoặc để trống; ô này ghi “{value}”."
+ERROR_SUBMIT_VALUE = _("Cột Gửi chỉ ghi x hoặc để trống; ô này ghi “{value}”.")
 ERROR_NOT_EDITABLE = ERROR_WRONG_STAGE
-NOTE_STALE = (
+NOTE_STALE = _(
     "{count} dòng được bỏ qua vì đánh giá đã sang bước khác từ khi tải tệp ({units}): "
     "hãy tải phiếu mới nếu cần sửa."
 )
@@ -228,14 +235,14 @@ def score_sheet_workbook(*, user, area: Area, year: int, subject: str) -> bytes:
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.title = f"Chấm điểm {year}"[:31]
+    sheet.title = TITLE_SHEET.format(year=year)[:31]
     portal = getattr(settings, "DANVAN_PORTAL_NAME", "")
     titles = [
         f"{portal} — {criteria_set.province.name}",
         TITLE_SUBJECT.format(subject=Subject(subject).label, area=area.name),
         TITLE_YEAR.format(year=year),
         TITLE_CRITERIA.format(title=criteria_set.title, version=criteria_set.version),
-        INSTRUCTION,
+        str(INSTRUCTION),
     ]
     for number, text in enumerate(titles, start=1):
         cell = _text_cell(sheet.cell(number, 1), text)
@@ -293,8 +300,8 @@ def score_sheet_workbook(*, user, area: Area, year: int, subject: str) -> bytes:
             formula2=format(item.max_score.normalize(), "f"),
             allow_blank=True,
             showErrorMessage=True,
-            errorTitle="Điểm không hợp lệ",
-            error=f"Điểm tiêu chí {item.code} phải từ 0 đến {_number(item.max_score)}.",
+            errorTitle=str(TITLE_SCORE_ERROR),
+            error=ERROR_SCORE_RANGE.format(code=item.code, max=_number(item.max_score)),
         )
         check.add(f"{letter}{header_row + 1}:{letter}{last_row}")
         sheet.add_data_validation(check)
@@ -383,7 +390,7 @@ def _layout(items_by_header: dict, gates_by_header: dict) -> SheetLayout:
         columns=SHEET_COLUMNS,
         required=(COL_CODE,),
         extra=extra,
-        no_header=ERROR_NO_HEADER,
+        no_header=str(ERROR_NO_HEADER),
     )
 
 
@@ -475,7 +482,7 @@ def score_sheet_import(
         return result
 
     def error(row: int, column: str, message: str) -> None:
-        result.errors.append(RowError(row, column, message))
+        result.errors.append(RowError(row, column, str(message)))
 
     def cell(cells, column):
         index = table.columns.get(column)
@@ -490,7 +497,7 @@ def score_sheet_import(
     for number, cells in table.rows:
         raw = cell(cells, COL_CODE)
         if raw is None:
-            error(number, COL_CODE, ERROR_REQUIRED.format(what="mã xã"))
+            error(number, COL_CODE, ERROR_REQUIRED.format(what=_("mã xã")))
             continue
         try:
             codes[number] = commune_code(raw)
@@ -526,7 +533,7 @@ def score_sheet_import(
     for criteria_set in CriteriaSet.objects.filter(pk__in=missing_sets):
         own_items[criteria_set.pk] = _criteria_contents(criteria_set)
 
-    kind_word = "Khối dân vận" if subject == Subject.BLOC else "Tổ dân vận"
+    kind_word = Subject(subject).label
     seen: dict[int, int] = {}
     planned: list[_Planned] = []
     stale: list[str] = []

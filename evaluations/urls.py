@@ -33,6 +33,23 @@ urlpatterns = [
         views.MemberRatingsView.as_view(),
         name="member_ratings",
     ),
+    # One member's rating: its steps, and the steps that need a written reason.
+    path("thanh-vien/xep-loai/<int:pk>/", views.MemberRatingView.as_view(), name="member_rating"),
+    path(
+        "thanh-vien/xep-loai/<int:pk>/tra-lai/",
+        views.MemberReturnView.as_view(),
+        name="member_return",
+    ),
+    path(
+        "thanh-vien/xep-loai/<int:pk>/khong-xep-loai/",
+        views.MemberNotRatedView.as_view(),
+        name="member_not_rated",
+    ),
+    path(
+        "thanh-vien/xep-loai/<int:pk>/mo-lai/",
+        views.MemberReopenView.as_view(),
+        name="member_reopen",
+    ),
     # Criteria sets.
     path("bo-tieu-chi/", views.CriteriaListView.as_view(), name="criteria_list"),
     path("bo-tieu-chi/them/", views.CriteriaCreateView.as_view(), name="criteria_create"),

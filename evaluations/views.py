@@ -480,7 +480,9 @@ class ApproveView(RatingsMixin, View):
 
 class ReasonActionView(RatingsMixin, TemplateView):
     """A step that needs a written reason (return, not rated, reopen): its own small
-    page, which also shows the error when the reason is missing."""
+    page, which also shows the error when the reason is missing. The steps are the same
+    for a unit's and a member's rating (``services.rating_*``); ``get_rating``,
+    ``rating_name`` and ``success_url`` say which rating it is about."""
 
     template_name = "evaluations/reason_form.html"
     heading = ""
@@ -490,39 +492,50 @@ class ReasonActionView(RatingsMixin, TemplateView):
     def make_form(self, data=None):
         return ReasonForm(data)
 
-    def perform(self, evaluation, text):
+    def perform(self, rating, text):
         raise NotImplementedError
 
-    def success_url(self, evaluation) -> str:
+    def get_rating(self, pk):
+        return _evaluation(self.request, pk)
+
+    def rating_name(self, rating) -> str:
+        return rating.unit.name
+
+    def rating_unit(self, rating):
+        return rating.unit
+
+    def success_url(self, rating) -> str:
         if _can(self.request.user, "decide"):
-            return reverse("evaluations:decision", args=[evaluation.pk])
-        return _sheet_url(evaluation)
+            return reverse("evaluations:decision", args=[rating.pk])
+        return _sheet_url(rating)
 
     def get(self, request, pk):
-        evaluation = _evaluation(request, pk)
-        return self.render_to_response(self.context(evaluation, self.make_form()))
+        rating = self.get_rating(pk)
+        return self.render_to_response(self.context(rating, self.make_form()))
 
     def post(self, request, pk):
-        evaluation = _evaluation(request, pk)
+        rating = self.get_rating(pk)
         form = self.make_form(request.POST)
         if form.is_valid():
             try:
-                self.perform(evaluation, form.cleaned_data["text"])
+                self.perform(rating, form.cleaned_data["text"])
             except ValidationError as exc:
                 form.add_service_error(exc)
             else:
-                messages.success(request, str(self.message).format(unit=evaluation.unit))
-                return redirect(self.success_url(evaluation))
-        return self.render_to_response(self.context(evaluation, form))
+                messages.success(request, str(self.message).format(unit=self.rating_name(rating)))
+                return redirect(self.success_url(rating))
+        return self.render_to_response(self.context(rating, form))
 
-    def context(self, evaluation, form):
+    def context(self, rating, form):
         return self.get_context_data(
-            evaluation=evaluation,
-            unit=evaluation.unit,
+            rating=rating,
+            rating_name=self.rating_name(rating),
+            unit=self.rating_unit(rating),
+            year=rating.year,
             form=form,
             heading=self.heading,
             submit_label=self.submit_label,
-            back_url=self.success_url(evaluation),
+            back_url=self.success_url(rating),
         )
 
 
@@ -537,13 +550,13 @@ class ReturnView(ReasonActionView):
     def make_form(self, data=None):
         return return_form(data)
 
-    def perform(self, evaluation, text):
-        services.rating_return(acting_user=self.request.user, rating=evaluation, comment=text)
+    def perform(self, rating, text):
+        services.rating_return(acting_user=self.request.user, rating=rating, comment=text)
 
-    def success_url(self, evaluation) -> str:
-        if _can(self.request.user, "decide") and evaluation.stage == Stage.PROPOSAL:
-            return reverse("evaluations:decision_list") + f"?year={evaluation.year}"
-        return _sheet_url(evaluation)
+    def success_url(self, rating) -> str:
+        if _can(self.request.user, "decide") and rating.stage == Stage.PROPOSAL:
+            return reverse("evaluations:decision_list") + f"?year={rating.year}"
+        return _sheet_url(rating)
 
 
 class NotRatedView(ReasonActionView):
@@ -555,8 +568,8 @@ class NotRatedView(ReasonActionView):
     def make_form(self, data=None):
         return ReasonForm(data, label=_("Lý do không xếp loại"))
 
-    def perform(self, evaluation, text):
-        services.rating_not_rated(acting_user=self.request.user, rating=evaluation, reason=text)
+    def perform(self, rating, text):
+        services.rating_not_rated(acting_user=self.request.user, rating=rating, reason=text)
 
 
 class ReopenView(ReasonActionView):
@@ -568,8 +581,8 @@ class ReopenView(ReasonActionView):
     def make_form(self, data=None):
         return ReasonForm(data, label=_("Lý do mở lại"))
 
-    def perform(self, evaluation, text):
-        services.rating_reopen(acting_user=self.request.user, rating=evaluation, reason=text)
+    def perform(self, rating, text):
+        services.rating_reopen(acting_user=self.request.user, rating=rating, reason=text)
 
 
 # --- Criteria sets ------------------------------------------------------------------------
@@ -832,3 +845,109 @@ class MemberRatingsView(RatingsMixin, TemplateView):
                 years=[self.year - 1, self.year, self.year + 1],
             )
         )
+
+
+# --- One member's rating ------------------------------------------------------------------
+
+
+def _member_rating(request, pk):
+    return get_object_or_404(selectors.member_rating_get_queryset(request.user), pk=pk)
+
+
+def _member_rating_url(rating) -> str:
+    return reverse("evaluations:member_rating", args=[rating.pk])
+
+
+#: The written reasons a change of a rating may bring, with their labels.
+CHANGE_NOTES = (
+    ("return_comment", _("Ý kiến khi trả lại:")),
+    ("adjust_reason", _("Lý do điều chỉnh:")),
+    ("not_rated_reason", _("Lý do không xếp loại:")),
+    ("reopen_reason", _("Lý do mở lại:")),
+)
+
+
+def _member_rating_changes(rating, limit=30) -> list:
+    """The rating's changes, newest first, each with the step it left the rating at and
+    the reasons written with it (a reason is shown where it first appears)."""
+    changes = list(rating.history.select_related("history_user").order_by("history_date"))
+    before = {}
+    for change in changes:
+        change.notes = [
+            (label, getattr(change, field))
+            for field, label in CHANGE_NOTES
+            if getattr(change, field) and getattr(change, field) != before.get(field)
+        ]
+        before = {field: getattr(change, field) for field, _label in CHANGE_NOTES}
+    return changes[::-1][:limit]
+
+
+class MemberRatingView(RatingsMixin, TemplateView):
+    """One member's rating of a year: each step with its level, who took it and when,
+    the comments and reasons, the changes so far; and the steps with a written reason
+    the user may take (return one step, not rated, reopen), as for a unit's rating."""
+
+    permission = "evaluations.view_memberrating"
+    template_name = "evaluations/member_rating.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        rating = _member_rating(self.request, self.kwargs["pk"])
+        membership = rating.membership
+        steps = [
+            (_("Tự đánh giá"), rating.self_level, rating.self_by, rating.self_at),
+            (
+                _("Đảng ủy xã đề xuất"),
+                rating.proposed_level,
+                rating.proposed_by,
+                rating.proposed_at,
+            ),
+            (_("Cấp trên quyết định"), rating.decided_level, rating.decided_by, rating.decided_at),
+        ]
+        context.update(
+            rating=rating,
+            evaluation=rating,
+            membership=membership,
+            unit=membership.unit,
+            year=rating.year,
+            steps=steps,
+            changes=_member_rating_changes(rating),
+            can_return=rating.stage in (Stage.PROPOSAL, Stage.DECISION)
+            and selectors.can_step(user, rating.stage),
+            can_not_rated=not rating.is_locked and _can(user, "decide"),
+            can_reopen=rating.is_locked and _can(user, "reopen"),
+            return_form=return_form(),
+            not_rated_form=ReasonForm(label=_("Lý do không xếp loại")),
+            reopen_form=ReasonForm(label=_("Lý do mở lại")),
+        )
+        return context
+
+
+class MemberRatingActionMixin:
+    """The reason-steps of ``ReasonActionView`` on a member's rating: the rating of the
+    user's area (404 outside it), back to its page afterwards."""
+
+    def get_rating(self, pk):
+        return _member_rating(self.request, pk)
+
+    def rating_name(self, rating) -> str:
+        return rating.membership.person.full_name
+
+    def rating_unit(self, rating):
+        return rating.membership.unit
+
+    def success_url(self, rating) -> str:
+        return _member_rating_url(rating)
+
+
+class MemberReturnView(MemberRatingActionMixin, ReturnView):
+    permission = "evaluations.view_memberrating"
+
+
+class MemberNotRatedView(MemberRatingActionMixin, NotRatedView):
+    pass
+
+
+class MemberReopenView(MemberRatingActionMixin, ReopenView):
+    pass

@@ -174,7 +174,7 @@ def _stored(data: bytes, result: SheetResult) -> dict:
         "header_row": result.header_row,
         "file_format": result.file_format,
         "sheet_name": result.sheet_name,
-        "errors": [[e.row, e.column, e.message] for e in result.errors],
+        "errors": [[e.row, e.column, str(e.message)] for e in result.errors],
     }
 
 

@@ -407,6 +407,16 @@ DECLARED: dict[str, Access] = {
     "evaluations:evidence": page(IN_A, kwargs=_pk("evidence_a")),
     # Nothing chosen: a message, back to the list.
     "evaluations:member_ratings": page(IN_A, IN_A_REDIRECT, kwargs=_unit_year("rating_self")),
+    # One member's rating (A's member, waiting for the commune's proposal): its page reads
+    # only; the reason-steps answer like a unit's (no reason: 200 with the error).
+    "evaluations:member_rating": page(IN_A, kwargs=_pk("member_rating_a")),
+    "evaluations:member_return": page(IN_A, IN_A, kwargs=_pk("member_rating_a")),
+    "evaluations:member_not_rated": page(
+        DECIDERS_IN_A, DECIDERS_IN_A, kwargs=_pk("member_rating_a")
+    ),
+    "evaluations:member_reopen": page(
+        REOPENERS_IN_A, REOPENERS_IN_A, kwargs=_pk("member_rating_a")
+    ),
     # Criteria are the province's: read by everyone working under it (the sibling
     # commune's officer included), managed by its provincial staff.
     "evaluations:criteria_detail": page(

@@ -86,7 +86,7 @@ def test_a_used_set_is_frozen_in_the_admin_too(client, bloc, bloc_criteria, offi
     data = {**management_data(page), "title": "Đổi tên", "quota_percent": "30"}
     response = client.post(change, data)
     assert response.status_code == 200
-    assert ERROR_FROZEN in response.content.decode()
+    assert str(ERROR_FROZEN) in response.content.decode()
     bloc_criteria.refresh_from_db()
     assert bloc_criteria.title == "Tiêu chí đánh giá Khối dân vận năm 2026"
 
@@ -104,7 +104,7 @@ def test_actions_issue_copy_and_new_version(client, area_tree, bloc_criteria, pr
     client.force_login(province_staff)
     url = reverse("admin:evaluations_criteriaset_changelist")
     response = client.post(url, {"action": "issue", ACTION_CHECKBOX_NAME: [empty.pk]}, follow=True)
-    assert ERROR_EMPTY_SET in response.content.decode()
+    assert str(ERROR_EMPTY_SET) in response.content.decode()
     client.post(url, {"action": "copy_to_next_year", ACTION_CHECKBOX_NAME: [bloc_criteria.pk]})
     client.post(url, {"action": "new_version", ACTION_CHECKBOX_NAME: [bloc_criteria.pk]})
     assert set(CriteriaSet.objects.values_list("year", "subject", "version")) == {

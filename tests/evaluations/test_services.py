@@ -123,11 +123,11 @@ def test_adjusting_needs_a_reason_and_return_needs_a_comment(
     evaluation = evaluation_start(acting_user=officer, unit=bloc, year=2026)
     _through_proposal(evaluation, officer)
     lower = {**FULL, "2.1": 20}
-    with pytest.raises(ValidationError, match=ERROR_ADJUST_REASON):
+    with pytest.raises(ValidationError, match=str(ERROR_ADJUST_REASON)):
         evaluation_decide(
             acting_user=province_staff, evaluation=evaluation, scores=lower, gates={"K1": False}
         )
-    with pytest.raises(ValidationError, match=ERROR_COMMENT_REQUIRED):
+    with pytest.raises(ValidationError, match=str(ERROR_COMMENT_REQUIRED)):
         rating_return(acting_user=province_staff, rating=evaluation, comment="  ")
     rating_return(acting_user=province_staff, rating=evaluation, comment="Bổ sung minh chứng")
     assert (evaluation.stage, evaluation.return_comment) == (
@@ -152,9 +152,9 @@ def test_locked_until_the_province_reopens(bloc, bloc_criteria, officer, provinc
     evaluation = evaluation_start(acting_user=officer, unit=bloc, year=2026)
     _through_proposal(evaluation, officer)
     evaluation_decide(acting_user=province_staff, evaluation=evaluation)
-    with pytest.raises(ValidationError, match=ERROR_LOCKED):
+    with pytest.raises(ValidationError, match=str(ERROR_LOCKED)):
         evaluation_self_assess(acting_user=officer, evaluation=evaluation, scores=FULL, gates={})
-    with pytest.raises(PermissionDenied, match=ERROR_NO_PERMISSION):
+    with pytest.raises(PermissionDenied, match=str(ERROR_NO_PERMISSION)):
         rating_reopen(acting_user=officer, rating=evaluation, reason="Sai sót")
     rating_reopen(acting_user=province_staff, rating=evaluation, reason="Sai sót số liệu")
     assert evaluation.stage == Stage.DECISION
@@ -166,12 +166,12 @@ def test_commune_officer_cannot_decide_and_nobody_acts_outside_their_area(
     """Deciding needs district or provincial staff; the sibling commune's officer gets
     refused on commune A's bloc."""
     evaluation = evaluation_start(acting_user=officer, unit=bloc, year=2026)
-    with pytest.raises(PermissionDenied, match=ERROR_OUTSIDE_AREA):
+    with pytest.raises(PermissionDenied, match=str(ERROR_OUTSIDE_AREA)):
         evaluation_self_assess(
             acting_user=sibling_officer, evaluation=evaluation, scores=FULL, gates={}
         )
     _through_proposal(evaluation, officer)
-    with pytest.raises(PermissionDenied, match=ERROR_NO_PERMISSION):
+    with pytest.raises(PermissionDenied, match=str(ERROR_NO_PERMISSION)):
         evaluation_decide(acting_user=officer, evaluation=evaluation)
     evaluation.refresh_from_db()
     assert evaluation.stage == Stage.DECISION
@@ -190,7 +190,7 @@ def test_used_set_is_frozen_and_a_new_version_takes_over(
     bloc, bloc_criteria, officer, province_staff
 ):
     evaluation_start(acting_user=officer, unit=bloc, year=2026)
-    with pytest.raises(ValidationError, match=ERROR_FROZEN):
+    with pytest.raises(ValidationError, match=str(ERROR_FROZEN)):
         criteria_set_update(acting_user=province_staff, criteria_set=bloc_criteria, title="Mới")
     version_two = criteria_set_new_version(acting_user=province_staff, source=bloc_criteria)
     assert version_two.version == 2
@@ -252,7 +252,7 @@ def test_member_rating_steps(bloc, officer, province_staff):
     rating = member_rating_start(acting_user=officer, membership=membership, year=2026)
     member_rating_step(acting_user=officer, rating=rating, level=1)
     member_rating_step(acting_user=officer, rating=rating, level=2)
-    with pytest.raises(ValidationError, match=ERROR_ADJUST_REASON):
+    with pytest.raises(ValidationError, match=str(ERROR_ADJUST_REASON)):
         member_rating_step(acting_user=province_staff, rating=rating, level=3)
     member_rating_step(acting_user=province_staff, rating=rating, level=2)
     assert (rating.stage, rating.self_level, rating.proposed_level, rating.decided_level) == (

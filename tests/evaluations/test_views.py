@@ -202,12 +202,12 @@ def test_locked_rating_refuses_edits(client, bloc, bloc_criteria, officer, provi
     before = list(EvaluationScore.objects.values_list("pk", "score").order_by("pk"))
     response = client.post(sheet_url(bloc), sheet_data(evaluation, {"1.1": "1"}, save="1"))
     assert response.status_code == 200
-    assert ERROR_LOCKED in response.text
+    assert str(ERROR_LOCKED) in response.text
     response = client.post(
         reverse("evaluations:proposal", args=[evaluation.pk]),
         sheet_data(evaluation, {"1.1": "1"}, save="1"),
     )
-    assert ERROR_LOCKED in response.text
+    assert str(ERROR_LOCKED) in response.text
     assert list(EvaluationScore.objects.values_list("pk", "score").order_by("pk")) == before
 
 
@@ -221,7 +221,7 @@ def test_evidence_upload_download_and_wrong_type(
     response = client.post(
         sheet_url(bloc), sheet_data(evaluation, {}, save="1", **{f"evidence_{item.pk}": bad})
     )
-    assert ERROR_EVIDENCE_TYPE in response.text
+    assert str(ERROR_EVIDENCE_TYPE) in response.text
     assert not EvidenceFile.objects.exists()
 
     photo = SimpleUploadedFile("bien-ban.png", PNG, "image/png")
@@ -369,7 +369,7 @@ def test_return_needs_a_comment_which_the_officer_then_sees(
     login(client, province_staff)
     response = client.post(url, {"text": "   "})
     assert response.status_code == 200
-    assert ERROR_COMMENT_REQUIRED in response.text
+    assert str(ERROR_COMMENT_REQUIRED) in response.text
     evaluation.refresh_from_db()
     assert evaluation.stage == Stage.DECISION and evaluation.return_comment == ""
 
@@ -392,7 +392,7 @@ def test_adjusting_needs_a_reason(client, bloc, bloc_criteria, officer, district
     lowered = {**FULL, "2.1": "25"}
     response = client.post(url, sheet_data(evaluation, lowered, {"K1": False}))
     assert response.status_code == 200
-    assert ERROR_ADJUST_REASON in response.text
+    assert str(ERROR_ADJUST_REASON) in response.text
     evaluation.refresh_from_db()
     assert evaluation.stage == Stage.DECISION
 
@@ -679,7 +679,7 @@ def test_member_ratings_per_roster_through_every_step(
     client.force_login(district_staff)
     response = client.post(url, {f"level_{first.pk}": "2", f"level_{second.pk}": "2"})
     assert response.status_code == 200
-    assert ERROR_ADJUST_REASON in response.text
+    assert str(ERROR_ADJUST_REASON) in response.text
     assert set(MemberRating.objects.values_list("stage", flat=True)) == {Stage.DECISION}
     response = client.post(
         url,
