@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     # Login throttling and lockout; the Content-Security-Policy header (docs/SECURITY.md).
     "axes",
     "csp",
+    # Optional second factor for staff: TOTP devices (docs/SECURITY.md).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "units",
     "members",
     "evaluations",
@@ -86,9 +89,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # Who, through which door (web / admin): the audit trail's context for the request.
     "units.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The second factor, then a password someone else set, first (units/middleware_accounts.py).
+    "units.middleware_accounts.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged during login into the
     # Vietnamese lockout page (AXES_LOCKOUT_CALLABLE).
@@ -178,6 +185,11 @@ AXES_LOCKOUT_CALLABLE = "units.views_accounts.lockout_response"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=None)
 if AXES_IPWARE_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Second factor (django-otp, TOTP): the name shown in the authenticator app; the admin
+# never shows a device's key or QR code (a lost phone: an administrator deletes the device).
+OTP_TOTP_ISSUER = "Dan van"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Staff sessions last a working day (8 hours by default), not Django's two weeks.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)

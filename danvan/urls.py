@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from danvan import views
 from news.sitemaps import SITEMAPS
+from units.views_accounts import OwnPasswordChangeView
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -23,6 +24,13 @@ urlpatterns = [
         name="admin_view_on_site",
     ),
     path("admin/", admin.site.urls),
+    # The owner's own password change clears "must change the password" (before
+    # Django's pattern of the same path and name).
+    path(
+        "tai-khoan/password_change/",
+        OwnPasswordChangeView.as_view(),
+        name="password_change",
+    ),
     path("tai-khoan/", include("django.contrib.auth.urls")),
     # Staff interface: rosters of blocs and teams, imports and exports.
     path("can-bo/tai-khoan/", include("units.urls_accounts")),

@@ -279,6 +279,12 @@ DECLARED: dict[str, Access] = {
     # system administrators); the account opened is commune A's officer's, which the
     # other province's staff may not see (404), and nobody else may manage (403).
     "accounts:list": page(MANAGERS),
+    # Every account's own security page (second factor); the login's code page, which
+    # sends on whoever owes no code (nobody in the matrix has a device).
+    "accounts:security": page(ANY_LOGGED_IN, ANY_LOGGED_IN),
+    "accounts:otp_verify": page(
+        expect(REDIRECT, anonymous=LOGIN), expect(REDIRECT, anonymous=LOGIN)
+    ),
     "accounts:create": page(MANAGERS, MANAGERS),
     # The account is looked up before the method: a POST outside the area is a 404 too.
     "accounts:detail": page(
@@ -674,6 +680,18 @@ ADMIN_MODELS: dict[str, AdminAccess] = {
     "axes.accessattempt": _superuser_model(add=False),
     "axes.accesslog": _superuser_model(add=False),
     "axes.accessfailurelog": _superuser_model(add=False),
+    # Second-factor devices (django-otp): an administrator deletes a lost phone's; the
+    # key and QR code pages are off for everybody (OTP_ADMIN_HIDE_SENSITIVE_DATA).
+    "otp_totp.totpdevice": _superuser_model(
+        extra={
+            f"admin:otp_totp_totpdevice_{view}": page(
+                expect(403, anonymous=LOGIN),
+                expect(403, anonymous=LOGIN),
+                kwargs=lambda w: {"pk": 0},
+            )
+            for view in ("config", "qrcode")
+        },
+    ),
 }
 
 

@@ -42,7 +42,7 @@ def area_label(area: Area) -> str:
     if parents:
         label += " — " + ", ".join(parents)
     if area.code:
-        label += f" · mã {area.code}"
+        label += " · " + _("mã {code}").format(code=area.code)
     return f"{label} · {Edition(area.edition).label.lower()}"
 
 
@@ -307,3 +307,22 @@ class AccountPasswordForm(forms.Form):
         if hasattr(error, "error_dict") and "password" in error.error_dict:
             error = ValidationError({"password1": error.error_dict["password"]})
         add_service_error(self, error)
+
+
+class TotpCodeForm(forms.Form):
+    """A six-digit code of the authenticator app (second factor)."""
+
+    code = forms.CharField(
+        label=_("Mã xác thực"),
+        max_length=12,
+        error_messages={"required": ERROR_REQUIRED},
+        help_text=_("6 chữ số đang hiện trong ứng dụng xác thực trên điện thoại."),
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": "[0-9 ]*",
+                "autofocus": True,
+            }
+        ),
+    )

@@ -3,9 +3,12 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Lookup, Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -350,6 +353,16 @@ class StaffProfile(models.Model):
     )
     position = models.CharField(_("chức vụ"), max_length=200, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
+    #: Set when someone else set or generated the password (a new account, a reset by a
+    #: manager); cleared when the owner changes it on "Đổi mật khẩu". While set,
+    #: ``units.middleware_accounts`` sends every page to the password change page.
+    must_change_password = models.BooleanField(_("phải đổi mật khẩu"), default=False)
+    #: Full name and user name folded (no diacritics, lower case) for the account list's
+    #: search (``units.text.fold``), like ``Area.search_name``; kept by ``save`` and by
+    #: ``_staff_profile_search_name`` when the account's name changes.
+    search_name = models.CharField(
+        _("tên không dấu"), max_length=400, blank=True, default="", editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người tạo"),
@@ -374,6 +387,67 @@ class StaffProfile(models.Model):
 
     def __str__(self):
         return f"{self.user.get_username()} — {self.get_role_display()}"
+
+    def save(self, *args, **kwargs):
+        self.search_name = staff_search_name(self.user)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_name" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_name"]
+        super().save(*args, **kwargs)
+
+
+#: Session keys set at login (read by ``units.middleware_accounts``: no query per
+#: request): the account must change its password; the account has a confirmed second
+#: factor (TOTP device) that this session must pass.
+MUST_CHANGE_PASSWORD_SESSION_KEY = "danvan_must_change_password"  # noqa: S105
+OTP_REQUIRED_SESSION_KEY = "danvan_otp_required"
+
+
+@receiver(user_logged_in, dispatch_uid="units.account_session_at_login")
+def _account_session_at_login(sender, request, user, **kwargs):
+    """Remember in the new session whether the password must be changed first and
+    whether a second factor is due. The password flag is only ever set together with a
+    new password, which ends the account's sessions, so no session misses it; a device
+    enabled on another session applies from the next login there."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    session = getattr(request, "session", None)
+    if session is None or user is None:
+        return
+    flags = {
+        MUST_CHANGE_PASSWORD_SESSION_KEY: StaffProfile.objects.filter(
+            user_id=user.pk, must_change_password=True
+        ).exists(),
+        OTP_REQUIRED_SESSION_KEY: TOTPDevice.objects.filter(
+            user_id=user.pk, confirmed=True
+        ).exists(),
+    }
+    for key, value in flags.items():
+        if value:
+            session[key] = True
+        else:
+            session.pop(key, None)
+
+
+def staff_search_name(user) -> str:
+    """ "Nguyễn Văn An", user name "an.nguyen" -> "nguyen van an an.nguyen"."""
+    return fold(f"{user.last_name} {user.first_name} {user.get_username()}")[:400]
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="units.staff_search_name")
+def _staff_profile_search_name(sender, instance, raw=False, **kwargs):
+    """An account renamed anywhere (the account pages, the admin's user form) keeps its
+    profile's search column right; ``update()`` writes no history (the column is not
+    recorded anyway)."""
+    update_fields = kwargs.get("update_fields")
+    if raw or (
+        update_fields is not None
+        and not {"first_name", "last_name", "username"} & set(update_fields)
+    ):
+        return
+    StaffProfile.objects.filter(user_id=instance.pk).exclude(
+        search_name=staff_search_name(instance)
+    ).update(search_name=staff_search_name(instance))
 
 
 from units.models_audit import AuditedHistoricalModel, ExportRecord  # noqa: E402,F401

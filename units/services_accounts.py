@@ -34,6 +34,8 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from units import audit
 from units.access import role_group, scope_of
@@ -46,33 +48,40 @@ logger = logging.getLogger(__name__)
 
 User = get_user_model()
 
-ERROR_NOT_MANAGER = "Tài khoản của bạn không có quyền quản lý tài khoản cán bộ."
-ERROR_ACCOUNT_OUTSIDE = "Tài khoản này không thuộc địa bàn bạn quản lý."
-ERROR_USERNAME_FORMAT = (
+ERROR_NOT_MANAGER = _("Tài khoản của bạn không có quyền quản lý tài khoản cán bộ.")
+ERROR_ACCOUNT_OUTSIDE = _("Tài khoản này không thuộc địa bàn bạn quản lý.")
+ERROR_USERNAME_FORMAT = _(
     "Tên đăng nhập dài 3–150 ký tự, gồm chữ cái không dấu, chữ số và các dấu . _ -, "
     "bắt đầu bằng chữ cái hoặc chữ số."
 )
-ERROR_USERNAME_TAKEN = "Tên đăng nhập “{username}” đã có người dùng."
-ERROR_FULL_NAME_REQUIRED = "Chưa nhập họ và tên."
-ERROR_FULL_NAME_TOO_LONG = "Họ và tên quá dài."
-ERROR_PHONE = "Số điện thoại không hợp lệ: 10 chữ số, bắt đầu bằng 0, ví dụ 0912345678."
-ERROR_ROLE_UNKNOWN = "Chọn một vai trò."
-ERROR_ROLE_NOT_GRANTABLE = "Bạn không thể cấp vai trò “{role}”."
-ERROR_AREAS_REQUIRED = "Chọn ít nhất một địa bàn phụ trách cho vai trò “{role}”."
-ERROR_ROLE_WITHOUT_AREAS = "Vai trò “{role}” không gắn với địa bàn: bỏ chọn các địa bàn."
-ERROR_AREA_OUTSIDE = "{area} nằm ngoài địa bàn bạn phụ trách."
-ERROR_AREA_LEVEL = "{area} không phải địa bàn cấp {level}: vai trò “{role}” gắn với cấp {level}."
-ERROR_DISTRICT_NOT_LEGACY = (
+ERROR_USERNAME_TAKEN = _("Tên đăng nhập “{username}” đã có người dùng.")
+ERROR_FULL_NAME_REQUIRED = _("Chưa nhập họ và tên.")
+ERROR_FULL_NAME_TOO_LONG = _("Họ và tên quá dài.")
+ERROR_PHONE = _("Số điện thoại không hợp lệ: 10 chữ số, bắt đầu bằng 0, ví dụ 0912345678.")
+ERROR_ROLE_UNKNOWN = _("Chọn một vai trò.")
+ERROR_ROLE_NOT_GRANTABLE = _("Bạn không thể cấp vai trò “{role}”.")
+ERROR_AREAS_REQUIRED = _("Chọn ít nhất một địa bàn phụ trách cho vai trò “{role}”.")
+ERROR_ROLE_WITHOUT_AREAS = _("Vai trò “{role}” không gắn với địa bàn: bỏ chọn các địa bàn.")
+ERROR_AREA_OUTSIDE = _("{area} nằm ngoài địa bàn bạn phụ trách.")
+ERROR_AREA_LEVEL = _("{area} không phải địa bàn cấp {level}: vai trò “{role}” gắn với cấp {level}.")
+ERROR_DISTRICT_NOT_LEGACY = _(
     "Cán bộ cấp huyện chỉ gắn với huyện trong danh mục trước 01/07/2025; "
     "{area} không thuộc danh mục đó."
 )
-ERROR_SELF_CHANGE = (
+ERROR_SELF_CHANGE = _(
     "Không thể tự đổi vai trò, địa bàn của chính mình: nhờ cấp trên hoặc quản trị hệ thống."
 )
-ERROR_SELF_DEACTIVATE = "Không thể tự khóa tài khoản của chính mình."
-ERROR_SELF_PASSWORD = "Đổi mật khẩu của chính mình ở trang “Đổi mật khẩu” (cần mật khẩu cũ)."  # noqa: S105
-ERROR_ALREADY_INACTIVE = "Tài khoản {username} đã bị khóa từ trước."
-ERROR_ALREADY_ACTIVE = "Tài khoản {username} đang hoạt động."
+ERROR_SELF_DEACTIVATE = _("Không thể tự khóa tài khoản của chính mình.")
+ERROR_SELF_PASSWORD = _("Đổi mật khẩu của chính mình ở trang “Đổi mật khẩu” (cần mật khẩu cũ).")
+ERROR_ALREADY_INACTIVE = _("Tài khoản {username} đã bị khóa từ trước.")
+ERROR_ALREADY_ACTIVE = _("Tài khoản {username} đang hoạt động.")
+ERROR_TOTP_CODE = _(
+    "Mã xác thực không đúng hoặc đã hết hạn: nhập mã 6 chữ số đang hiện trong ứng dụng xác thực."
+)
+ERROR_TOTP_ALREADY_ON = _("Xác thực hai bước đã bật cho tài khoản này.")
+ERROR_TOTP_NOT_ON = _("Xác thực hai bước chưa bật cho tài khoản này.")
+#: The device's name, shown in the admin's list of devices.
+TOTP_DEVICE_NAME = "Ứng dụng xác thực"
 
 #: Characters of generated passwords: no 0/o, 1/l/i, easy to read out over the phone.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105
@@ -221,6 +230,7 @@ def account_create(
     password: str | None = None,
     position: str = "",
     phone: str = "",
+    must_change_password: bool = True,
 ):
     """Create a staff account: the user (staff, so that scoped staff can use the admin;
     superuser only for a system administrator), its profile, its role's group.
@@ -228,6 +238,9 @@ def account_create(
     Without ``password`` a random one is generated; either way it is returned on the
     user as ``generated_password`` (None when one was given), to be shown once.
     Every problem of the data is reported at once, by field.
+
+    The password was chosen by someone else, so the owner must change it at their first
+    login (``must_change_password``; only the demo accounts pass False).
     """
     _require_manager(acting_user)
     username = (username or "").strip().lower()
@@ -269,7 +282,12 @@ def account_create(
         user.full_clean()
         user.save()
         profile = StaffProfile(
-            user=user, role=role, position=normalize(position), phone=phone, created_by=acting_user
+            user=user,
+            role=role,
+            position=normalize(position),
+            phone=phone,
+            created_by=acting_user,
+            must_change_password=must_change_password,
         )
         profile.full_clean()
         profile.save()
@@ -400,12 +418,19 @@ def account_reactivate(*, acting_user, user, reason: str = ""):
 
 
 @transaction.atomic
-def account_set_password(*, acting_user, user, password: str | None = None):
+def account_set_password(
+    *, acting_user, user, password: str | None = None, must_change_password: bool = True
+):
     """Set a new password for someone else's account (a forgotten password), checked by
     Django's password validators; without one a random password is generated and
     returned on the user as ``generated_password``, to be shown once. The account's
     open sessions end (Django ties sessions to the password) and a login lockout of
-    the account is lifted."""
+    the account is lifted.
+
+    The owner must change the password at their next login (``must_change_password``;
+    only the demo accounts pass False). An account without a staff profile (made by
+    ``createsuperuser``) gets one when it is a superuser, to hold the flag; a plain user
+    without a profile cannot hold it."""
     _require_manager(acting_user)
     _require_visible(acting_user, user)
     if acting_user is not None and acting_user.pk == user.pk:
@@ -419,15 +444,121 @@ def account_set_password(*, acting_user, user, password: str | None = None):
     with _audit(acting_user):
         user.set_password(password)
         user.save(update_fields=["password"])
+        _flag_set(acting_user, user, must_change_password)
     _lockout_clear(user)
     user.generated_password = generated
     return user
+
+
+def _flag_set(acting_user, user, value: bool) -> None:
+    """Set the account's "must change the password" flag (a history row when it
+    changes, in the caller's audit context)."""
+    profile = StaffProfile.objects.filter(user=user).first()
+    if profile is None:
+        if not (value and user.is_superuser):
+            return
+        profile = StaffProfile(user=user, role=StaffRole.SYSTEM_ADMIN, created_by=acting_user)
+    elif profile.must_change_password == value:
+        return
+    profile.must_change_password = value
+    profile.save()
+
+
+def must_change_password(user) -> bool:
+    """Whether ``user`` must change a password someone else set before using the portal."""
+    if user is None or not user.is_authenticated:
+        return False
+    return StaffProfile.objects.filter(user=user, must_change_password=True).exists()
+
+
+@transaction.atomic
+def own_password_changed(*, user) -> None:
+    """The owner changed their own password (Django's "Đổi mật khẩu", which asks for the
+    old one): the flag set by ``account_create`` / ``account_set_password`` is cleared,
+    recorded in the audit trail as the owner's change."""
+    with _audit(user):
+        _flag_set(user, user, False)
+    logger.info("own password changed: %s", user.get_username())
 
 
 def _lockout_clear(user) -> None:
     from axes.utils import reset
 
     reset(username=user.get_username())
+
+
+# --- Second factor (TOTP, django-otp) --------------------------------------------------------
+
+
+def totp_device(user):
+    """The account's confirmed TOTP device, or None (second factor off)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def totp_new_key() -> str:
+    """A new TOTP secret (20 random bytes, hex), kept in the session until confirmed."""
+    from django_otp.util import random_hex
+
+    return random_hex(20)
+
+
+def totp_config_url(user, key: str) -> str:
+    """The otpauth:// URL the authenticator app reads from the QR code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice(user=user, key=key, name=TOTP_DEVICE_NAME).config_url
+
+
+def _token(token: str) -> str:
+    return "".join(ch for ch in (token or "") if not ch.isspace())
+
+
+@transaction.atomic
+def totp_enable(*, user, key: str, token: str):
+    """Turn the second factor on: the code must come from the authenticator app that
+    scanned ``key``. Only the owner does it (on their own "Bảo mật tài khoản" page)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if totp_device(user) is not None:
+        raise ValidationError(ERROR_TOTP_ALREADY_ON)
+    # A wrong code raises, which rolls the unconfirmed device back with it.
+    device = TOTPDevice.objects.create(user=user, key=key, name=TOTP_DEVICE_NAME, confirmed=False)
+    if not device.verify_token(_token(token)):
+        raise ValidationError(ERROR_TOTP_CODE)
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    logger.info("second factor enabled: %s", user.get_username())
+    return device
+
+
+@transaction.atomic
+def totp_disable(*, user, token: str) -> None:
+    """Turn the second factor off, with a valid code of the device (so a stolen open
+    session cannot do it). A lost phone: a system administrator deletes the device in
+    the admin ("OTP_TOTP")."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = totp_device(user)
+    if device is None:
+        raise ValidationError(ERROR_TOTP_NOT_ON)
+    if not device.verify_token(_token(token)):
+        raise ValidationError(ERROR_TOTP_CODE)
+    TOTPDevice.objects.filter(user=user).delete()
+    logger.info("second factor disabled: %s", user.get_username())
+
+
+def totp_verify(*, user, token: str):
+    """The confirmed device whose current code is ``token``, or None (a wrong, replayed
+    or throttled code: django-otp slows down repeated failures)."""
+    from django_otp import match_token
+
+    token = _token(token)
+    if not token:
+        return None
+    return match_token(user, token)
 
 
 # --- Demo accounts -----------------------------------------------------------------------
@@ -445,7 +576,8 @@ def demo_accounts_ensure(*, province: Area, password: str = DEMO_PASSWORD) -> li
     """Create, or bring back to their demo state, three accounts a newcomer can log in
     with: a system administrator, a provincial staffer of ``province`` and a commune
     officer of its first commune with a bloc (else its first commune). Returns one
-    console line per account."""
+    console line per account. Their password is the documented development one, so they
+    are never flagged "must change the password" (the README's logins work at once)."""
     from units.choices import UnitKind
     from units.models import Unit
 
@@ -472,12 +604,15 @@ def demo_accounts_ensure(*, province: Area, password: str = DEMO_PASSWORD) -> li
                 role=role,
                 areas=areas,
                 password=password,
+                must_change_password=False,
             )
         else:
             account_update(acting_user=None, user=user, role=role, areas=areas)
             if not user.is_active:
                 account_reactivate(acting_user=None, user=user)
-            account_set_password(acting_user=None, user=user, password=password)
-        where = ", ".join(area.name for area in areas) or "toàn bộ cổng thông tin"
+            account_set_password(
+                acting_user=None, user=user, password=password, must_change_password=False
+            )
+        where = ", ".join(area.name for area in areas) or gettext("toàn bộ cổng thông tin")
         lines.append(f"  {username} / {password} — {StaffRole(role).label} ({where})")
     return lines

@@ -8,17 +8,31 @@ area answers 404, like one that does not exist); every write is a service call w
 
 A generated password is shown once, in the answer to the POST that made it (never
 stored, never put in a URL or in the session), with caching forbidden.
+
+Every logged-in account's own pages are here too: "Đổi mật khẩu" (Django's, clearing
+"must change the password"), "Bảo mật tài khoản" (the optional second factor, TOTP) and
+the code page after the password (docs/SECURITY.md).
 """
 
+import django_otp
+import qrcode
+import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import UserPassesTestMixin
+from django.contrib.auth import logout
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.decorators import method_decorator
+from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from units import services_accounts as services
 from units.forms_accounts import (
@@ -28,10 +42,17 @@ from units.forms_accounts import (
     AccountPasswordForm,
     AccountStatusForm,
     AccountUpdateForm,
+    TotpCodeForm,
     area_label,
 )
-from units.models import Area, StaffProfile
+from units.models import (
+    MUST_CHANGE_PASSWORD_SESSION_KEY,
+    OTP_REQUIRED_SESSION_KEY,
+    Area,
+    StaffProfile,
+)
 from units.selectors_accounts import account_list, accounts_visible_to, can_manage_accounts
+from units.text import fold
 
 ACCOUNT_LIST_PAGE_SIZE = 50
 
@@ -40,6 +61,14 @@ MESSAGE_UPDATED = _("Đã cập nhật tài khoản {username}.")
 MESSAGE_DEACTIVATED = _("Đã khóa tài khoản {username}: tài khoản này không đăng nhập được nữa.")
 MESSAGE_REACTIVATED = _("Đã mở khóa tài khoản {username}.")
 MESSAGE_PASSWORD_SET = _("Đã đặt mật khẩu mới cho {username}.")
+MESSAGE_TOTP_ENABLED = _(
+    "Đã bật xác thực hai bước: từ lần đăng nhập sau, nhập thêm mã trong ứng dụng xác thực."
+)
+MESSAGE_TOTP_DISABLED = _("Đã tắt xác thực hai bước.")
+MESSAGE_MUST_CHANGE_PASSWORD = _(
+    "Mật khẩu hiện tại của bạn do người khác đặt. Hãy đổi sang mật khẩu của riêng bạn "
+    "trước khi tiếp tục làm việc."
+)
 
 
 class AccountManagerRequiredMixin(UserPassesTestMixin):
@@ -95,12 +124,32 @@ class AccountListView(AccountManagerRequiredMixin, ListView):
 
     def get_queryset(self):
         self.filter_form = AccountFilterForm(self.request.GET or None)
-        return account_list(user=self.request.user, **self.filter_form.filters())
+        filters = self.filter_form.filters()
+        query = filters.pop("query", "")
+        return account_search(account_list(user=self.request.user, **filters), query)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
         return context
+
+
+def account_search(accounts: QuerySet, query: str) -> QuerySet:
+    """Accounts matching every word of ``query``, ignoring case and diacritics ("nguyen
+    van" finds "Nguyễn Văn An", "dang" finds "Đặng"): in the profile's folded name and
+    user name (``StaffProfile.search_name``, the same mechanism as ``Area.search_name``,
+    so SQLite and PostgreSQL agree), or as typed in the user name, names and e-mail
+    (an account without a staff profile)."""
+    for word in (query or "").split():
+        folded = fold(word)
+        accounts = accounts.filter(
+            Q(staff_profile__search_name__contains=folded)
+            | Q(username__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+        )
+    return accounts
 
 
 class AccountRoleAreasFormMixin:
@@ -247,6 +296,163 @@ class AccountPasswordView(AccountObjectMixin, FormView):
             )
         messages.success(self.request, str(MESSAGE_PASSWORD_SET).format(username=account.username))
         return redirect("accounts:detail", pk=account.pk)
+
+
+class OwnPasswordChangeView(PasswordChangeView):
+    """Django's "Đổi mật khẩu" (the old password, then the new one twice), which also
+    clears "must change the password" (``services.own_password_changed``). While it is
+    set, ``units.middleware_accounts`` sends every page here and this page says why."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.session.get(MUST_CHANGE_PASSWORD_SESSION_KEY):
+            context["must_change_message"] = MESSAGE_MUST_CHANGE_PASSWORD
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.own_password_changed(user=self.request.user)
+        self.request.session.pop(MUST_CHANGE_PASSWORD_SESSION_KEY, None)
+        return response
+
+
+#: Session key of the TOTP secret being set up (shown as a QR code until confirmed).
+TOTP_SETUP_SESSION_KEY = "danvan_totp_setup_key"
+ENABLE_BUTTON = "_enable"
+DISABLE_BUTTON = "_disable"
+
+
+def qr_code_svg(data: str) -> str:
+    """``data`` as an inline SVG QR code drawn on the server (no script, no CDN, no
+    inline style: CSP-clean), 220 px wide to fit a 375 px screen."""
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    svg = image.to_string(encoding="unicode")
+    # Millimetre sizes from the library -> pixels; the viewBox keeps it sharp.
+    head, rest = svg.split(">", 1)
+    head = " ".join(part for part in head.split(" ") if not part.startswith(("width=", "height=")))
+    return (
+        f'{head} width="220" height="220" role="img" class="qr-code" '
+        f'aria-label="{escape(_("Mã QR"))}">{rest}'
+    )
+
+
+def _grouped(text: str, size: int = 4) -> str:
+    return " ".join(text[i : i + size] for i in range(0, len(text), size))
+
+
+@method_decorator(never_cache, name="dispatch")
+class AccountSecurityView(LoginRequiredMixin, TemplateView):
+    """ "Bảo mật tài khoản": the owner turns the second factor (TOTP) on by scanning a QR
+    code and confirming one code, or off by entering a code. The secret stays in the
+    session until confirmed; the page is never cached."""
+
+    template_name = "units/accounts/security.html"
+
+    def _setup_key(self) -> str:
+        key = self.request.session.get(TOTP_SETUP_SESSION_KEY)
+        if not key:
+            key = services.totp_new_key()
+            self.request.session[TOTP_SETUP_SESSION_KEY] = key
+        return key
+
+    def get_context_data(self, **kwargs):
+        from base64 import b32encode
+        from binascii import unhexlify
+
+        context = super().get_context_data(**kwargs)
+        device = services.totp_device(self.request.user)
+        context["device"] = device
+        context.setdefault("form", TotpCodeForm())
+        if device is None:
+            key = self._setup_key()
+            context["qr_svg"] = mark_safe(  # noqa: S308 - drawn by qrcode, no user text
+                qr_code_svg(services.totp_config_url(self.request.user, key))
+            )
+            context["secret"] = _grouped(b32encode(unhexlify(key)).decode())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = TotpCodeForm(request.POST)
+        enabling = DISABLE_BUTTON not in request.POST
+        if form.is_valid():
+            try:
+                if enabling:
+                    device = services.totp_enable(
+                        user=request.user,
+                        key=self._setup_key(),
+                        token=form.cleaned_data["code"],
+                    )
+                    django_otp.login(request, device)
+                    request.session[OTP_REQUIRED_SESSION_KEY] = True
+                    request.session.pop(TOTP_SETUP_SESSION_KEY, None)
+                    messages.success(request, str(MESSAGE_TOTP_ENABLED))
+                else:
+                    services.totp_disable(user=request.user, token=form.cleaned_data["code"])
+                    request.session.pop(OTP_REQUIRED_SESSION_KEY, None)
+                    messages.success(request, str(MESSAGE_TOTP_DISABLED))
+                return redirect("accounts:security")
+            except ValidationError as exc:
+                form.add_error("code", exc)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@method_decorator(never_cache, name="dispatch")
+class OtpVerifyView(FormView):
+    """The second step of logging in for an account with a second factor: its password
+    was right (the session is logged in but not verified; ``AccountSecurityMiddleware``
+    lets it open nothing else), now a code. A wrong code counts as a failed login for
+    django-axes: after ``AXES_FAILURE_LIMIT`` of them the session is logged out and the
+    user name is locked out from this address, like wrong passwords."""
+
+    template_name = "registration/otp_verify.html"
+    form_class = TotpCodeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        from axes.handlers.proxy import AxesProxyHandler
+
+        user = request.user
+        if not user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        if not request.session.get(OTP_REQUIRED_SESSION_KEY) or user.is_verified():
+            return redirect(_safe_next(request))
+        if AxesProxyHandler.is_locked(request, self._credentials()):
+            logout(request)
+            return lockout_response(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _credentials(self) -> dict:
+        return {settings.AXES_USERNAME_FORM_FIELD: self.request.user.get_username()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["next"] = _safe_next(self.request)
+        return context
+
+    def form_valid(self, form):
+        request = self.request
+        device = services.totp_verify(user=request.user, token=form.cleaned_data["code"])
+        if device is not None:
+            django_otp.login(request, device)
+            return redirect(_safe_next(request))
+        user_login_failed.send(
+            sender=OtpVerifyView, credentials=self._credentials(), request=request
+        )
+        if getattr(request, "axes_locked_out", False):
+            logout(request)
+            return lockout_response(request)
+        form.add_error("code", services.ERROR_TOTP_CODE)
+        return self.form_invalid(form)
 
 
 LOCKOUT_TEMPLATE = "registration/lockout.html"

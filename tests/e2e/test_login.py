@@ -199,4 +199,80 @@ def test_provincial_staff_creates_an_account_on_a_phone(live_server, phone_page,
 
     page.get_by_role("button", name="Đăng xuất").click()
     _log_in(page, live_server.url, "lovanpao", password)
+    # A password someone else chose: the officer must change it before anything else.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Đổi mật khẩu")
+    expect(page.get_by_test_id("must-change-password")).to_contain_text(
+        "Mật khẩu hiện tại của bạn do người khác đặt."
+    )
+    page.goto(live_server.url + reverse("members:home"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Đổi mật khẩu")
+    _no_sideways_scroll(page)
+    page.get_by_label("Mật khẩu cũ").fill(password)
+    page.get_by_label("Mật khẩu mới", exact=True).fill("mat-khau-rieng-cua-pao-2026")
+    page.get_by_label("Xác nhận mật khẩu mới").fill("mat-khau-rieng-cua-pao-2026")
+    page.get_by_role("main").get_by_role("button", name="Đổi mật khẩu").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Đã đổi mật khẩu")
+    page.goto(live_server.url + reverse("members:home"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Khối dân vận, Tổ dân vận")
+    watch.assert_clean()
+
+
+def _totp_code(user, steps=0):
+    """The code an authenticator app shows now (+ ``steps`` x 30 s) for the user's device."""
+    import time
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps * device.step
+    return f"{totp.token():06d}"
+
+
+def _setup_code(page, steps=0):
+    """The code for the key shown on the security page (base32, grouped by four)."""
+    import base64
+    import time
+
+    from django_otp.oath import TOTP
+
+    secret = page.get_by_test_id("totp-secret").inner_text().replace(" ", "")
+    totp = TOTP(base64.b32decode(secret), step=30, t0=0, digits=6, drift=0)
+    totp.time = time.time() + steps * 30
+    return f"{totp.token():06d}"
+
+
+def test_staff_turns_on_the_second_factor_and_logs_in_with_a_code(live_server, phone_page):
+    """On a phone: "Bảo mật tài khoản" shows the QR code (inline SVG, no CSP violation);
+    a wrong code is refused in Vietnamese, the right one turns it on; the next login asks
+    for a code after the password and opens the staff home."""
+    user = make_staff(StaffRole.COMMUNE_OFFICER, username="canbo")
+    page = phone_page
+    watch = CspWatch(page)
+    _log_in(page, live_server.url, "canbo")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Khối dân vận, Tổ dân vận")
+    page.goto(live_server.url + reverse("accounts:security"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bảo mật tài khoản")
+    qr = page.get_by_test_id("totp-qr").locator("svg")
+    expect(qr).to_be_visible()
+    assert qr.bounding_box()["width"] <= 375
+    _no_sideways_scroll(page)
+
+    right = _setup_code(page)
+    page.get_by_label("Mã xác thực").fill(str((int(right) + 1) % 1_000_000).zfill(6))
+    page.get_by_role("button", name="Bật xác thực hai bước").click()
+    expect(page.locator(".field__error")).to_contain_text("Mã xác thực không đúng")
+    page.get_by_label("Mã xác thực").fill(_setup_code(page))
+    page.get_by_role("button", name="Bật xác thực hai bước").click()
+    expect(page.get_by_test_id("totp-state")).to_contain_text("Đang bật")
+    watch.assert_clean()
+
+    page.get_by_role("button", name="Đăng xuất").click()
+    _log_in(page, live_server.url, "canbo")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xác thực hai bước")
+    _no_sideways_scroll(page)
+    page.get_by_label("Mã xác thực").fill(_totp_code(user, 1))
+    page.get_by_role("button", name="Xác nhận").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Khối dân vận, Tổ dân vận")
+    watch.assert_clean()
