@@ -478,7 +478,7 @@ class MembershipAdmin(FoldedSearchMixin, ServiceAdminMixin, admin.ModelAdmin):
         day = timezone.localdate().strftime("%d-%m-%Y")
         response = HttpResponse(content, content_type=XLSX_TYPE)
         response["Content-Disposition"] = content_disposition_header(
-            True, f"Danh sách thành viên {day}.xlsx"
+            True, _("Danh sách thành viên {day}.xlsx").format(day=day)
         )
         return response
 

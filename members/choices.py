@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from units.text import fold
 
@@ -19,16 +20,33 @@ class Role(models.TextChoices):
     MEMBER = "member", _("Thành viên")
 
 
-#: Role words as written in rosters, by role and by kind of unit.
+#: Role words as written in rosters, by role and by kind of unit (the workbook contract,
+#: never translated).
 ROLE_LABELS = {
     "bloc": {Role.HEAD: "Trưởng khối", Role.DEPUTY: "Phó khối", Role.MEMBER: "Thành viên"},
     "team": {Role.HEAD: "Tổ trưởng", Role.DEPUTY: "Tổ phó", Role.MEMBER: "Thành viên"},
 }
 
 
+#: The same words for pages, translated (ROLE_LABELS stays Vietnamese: the workbook's).
+_ROLE_DISPLAY = {
+    "bloc": {
+        Role.HEAD: _("Trưởng khối"),
+        Role.DEPUTY: _("Phó khối"),
+        Role.MEMBER: pgettext_lazy("role", "Thành viên"),
+    },
+    "team": {
+        Role.HEAD: _("Tổ trưởng"),
+        Role.DEPUTY: _("Tổ phó"),
+        Role.MEMBER: pgettext_lazy("role", "Thành viên"),
+    },
+}
+
+
 def role_label(role: str, unit_kind: str) -> str:
-    """ "Trưởng khối" for the head of a bloc, "Tổ trưởng" for the head of a team."""
-    return ROLE_LABELS["bloc" if unit_kind == "bloc" else "team"][role]
+    """ "Trưởng khối" for the head of a bloc, "Tổ trưởng" for the head of a team, in the
+    active language (text, not a lazy translation)."""
+    return str(_ROLE_DISPLAY["bloc" if unit_kind == "bloc" else "team"][role])
 
 
 #: The 54 ethnic groups of Viet Nam (official list, Decision 121-TCTK/PPCĐ), in the

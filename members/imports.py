@@ -28,6 +28,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from members.choices import ROLE_LABELS, Role
 from members.models import Membership, Person
@@ -79,75 +82,75 @@ REQUIRED_COLUMNS = (COL_CODE, COL_UNIT, COL_NAME)
 COL_ERRORS = "Lỗi"
 
 # --- Messages (Vietnamese, for a commune officer). Whole-file problems: row 0. --------
-ERROR_FILE_EMPTY = "Tệp rỗng, không có dữ liệu."
-ERROR_FILE_TOO_LARGE = (
+ERROR_FILE_EMPTY = _("Tệp rỗng, không có dữ liệu.")
+ERROR_FILE_TOO_LARGE = _(
     "Tệp quá lớn ({size} MB): chỉ nhận tệp đến {limit} MB. Hãy chia danh sách thành nhiều tệp."
 )
-ERROR_NOT_SPREADSHEET = (
+ERROR_NOT_SPREADSHEET = _(
     "Tệp “{filename}” không phải bảng tính Excel (.xlsx) hay CSV. "
     "Hãy mở bằng Excel hoặc LibreOffice rồi lưu thành .xlsx."
 )
-ERROR_CORRUPT = (
+ERROR_CORRUPT = _(
     "Tệp “{filename}” bị hỏng, không đọc được. "
     "Hãy mở lại bằng Excel hoặc LibreOffice rồi lưu thành .xlsx."
 )
-ERROR_ENCRYPTED = (
+ERROR_ENCRYPTED = _(
     "Tệp “{filename}” đang đặt mật khẩu nên không đọc được. "
     "Hãy gỡ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc) rồi lưu lại thành .xlsx."
 )
-ERROR_ENCRYPTED_OR_XLS = (
+ERROR_ENCRYPTED_OR_XLS = _(
     "Tệp “{filename}” có đặt mật khẩu, hoặc là tệp Excel cũ (.xls). "
     "Hãy gỡ mật khẩu nếu có, rồi lưu lại thành .xlsx (Sổ làm việc Excel)."
 )
-ERROR_CSV_ENCODING = (
+ERROR_CSV_ENCODING = _(
     "Tệp CSV không dùng bảng mã UTF-8 nên chữ tiếng Việt sẽ bị lỗi. Trong Excel chọn "
     "Lưu thành › “CSV UTF-8 (phân cách bằng dấu phẩy)”, hoặc lưu thành .xlsx."
 )
-ERROR_NO_HEADER = (
+ERROR_NO_HEADER = _(
     "Không tìm thấy dòng tiêu đề: cần một dòng có ô “Họ và tên” (xem tệp mẫu để biết tên các cột)."
 )
-ERROR_MISSING_COLUMN = "Thiếu cột bắt buộc “{column}”."
-ERROR_DUPLICATE_COLUMN = "Cột “{column}” xuất hiện hai lần trong dòng tiêu đề: chỉ giữ một cột."
-ERROR_NO_ROWS = "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."
-ERROR_TOO_MANY_ROWS = "Tệp có hơn {limit} dòng dữ liệu: hãy chia thành nhiều tệp nhỏ hơn."
-ERROR_CONFLICT = (
+ERROR_MISSING_COLUMN = _("Thiếu cột bắt buộc “{column}”.")
+ERROR_DUPLICATE_COLUMN = _("Cột “{column}” xuất hiện hai lần trong dòng tiêu đề: chỉ giữ một cột.")
+ERROR_NO_ROWS = _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
+ERROR_TOO_MANY_ROWS = _("Tệp có hơn {limit} dòng dữ liệu: hãy chia thành nhiều tệp nhỏ hơn.")
+ERROR_CONFLICT = _(
     "Dữ liệu vừa bị người khác thay đổi trong lúc nhập nên chưa ghi gì. Hãy nhập lại tệp."
 )
 #: The sheet note of any layout: ``marker`` is the cell that identifies its header row.
-NOTE_SHEET_CHOSEN_LAYOUT = (
+NOTE_SHEET_CHOSEN_LAYOUT = _(
     "Tệp có {count} trang tính có dữ liệu ({names}): chỉ đọc trang “{sheet}”, "
     "trang đầu tiên có cột “{marker}”."
 )
-NOTE_SHEET_CHOSEN = NOTE_SHEET_CHOSEN_LAYOUT.replace("{marker}", COL_NAME)
+NOTE_SHEET_CHOSEN = lazy(lambda: str(NOTE_SHEET_CHOSEN_LAYOUT).replace("{marker}", COL_NAME), str)()
 
 # Row problems.
-ERROR_REQUIRED = "Chưa ghi {what}."
-ERROR_CODE_FORMAT = "Mã xã “{value}” không hợp lệ: mã xã gồm 5 chữ số, ví dụ 01834."
-ERROR_CODE_UNKNOWN = "Không có xã, phường mã {code} trong danh mục đơn vị hành chính {edition}."
-ERROR_CODE_OTHER_EDITION = (
+ERROR_REQUIRED = _("Chưa ghi {what}.")
+ERROR_CODE_FORMAT = _("Mã xã “{value}” không hợp lệ: mã xã gồm 5 chữ số, ví dụ 01834.")
+ERROR_CODE_UNKNOWN = _("Không có xã, phường mã {code} trong danh mục đơn vị hành chính {edition}.")
+ERROR_CODE_OTHER_EDITION = _(
     "Không có xã, phường mã {code} trong danh mục đơn vị hành chính {edition}; "
     "mã này là {name} trong danh mục {other}: hãy chọn đúng danh mục khi nhập."
 )
-ERROR_COMMUNE_NAME = "Tên xã “{value}” không khớp với mã {code}: mã {code} là {name}."
-ERROR_OUT_OF_SCOPE = "{name} (mã {code}) ngoài địa bàn bạn quản lý."
-ERROR_VILLAGE_REQUIRED = "Dòng Tổ dân vận phải ghi tên thôn/tổ dân phố."
-ERROR_VILLAGE_FOR_BLOC = (
+ERROR_COMMUNE_NAME = _("Tên xã “{value}” không khớp với mã {code}: mã {code} là {name}.")
+ERROR_OUT_OF_SCOPE = _("{name} (mã {code}) ngoài địa bàn bạn quản lý.")
+ERROR_VILLAGE_REQUIRED = _("Dòng Tổ dân vận phải ghi tên thôn/tổ dân phố.")
+ERROR_VILLAGE_FOR_BLOC = _(
     "Dòng Khối dân vận không ghi thôn/tổ dân phố: Khối dân vận đặt ở cấp xã. "
     "Nếu là thành viên tổ dân vận, ghi Đơn vị là Tổ dân vận."
 )
-ERROR_TOO_LONG = "{column} dài quá {limit} ký tự."
-ERROR_DUPLICATE_MEMBER = (
+ERROR_TOO_LONG = _("{column} dài quá {limit} ký tự.")
+ERROR_DUPLICATE_MEMBER = _(
     "Trùng thành viên: {name} ({year}) được ghi ở các dòng {rows} trong cùng {unit}. "
     "Mỗi người chỉ ghi một dòng trong một đơn vị."
 )
-ERROR_PERSON_CONFLICT = (
+ERROR_PERSON_CONFLICT = _(
     "{name} ({year}) đã ghi {column} là “{other}” ở dòng {row}, dòng này ghi “{value}”: "
     "cùng một người phải ghi giống nhau."
 )
-ERROR_UNIT_DISSOLVED = "{unit} đã giải thể: không thêm hay sửa thành viên được."
-YEAR_UNKNOWN = "không rõ năm sinh"
+ERROR_UNIT_DISSOLVED = _("{unit} đã giải thể: không thêm hay sửa thành viên được.")
+YEAR_UNKNOWN = _("không rõ năm sinh")
 
-EDITION_WORDS = {Edition.V2025: "từ 01/07/2025", Edition.LEGACY: "trước 01/07/2025"}
+EDITION_WORDS = {Edition.V2025: _("từ 01/07/2025"), Edition.LEGACY: _("trước 01/07/2025")}
 
 #: Progress is reported every this many rows.
 PROGRESS_EVERY = 500
@@ -185,6 +188,13 @@ class RowError:
     row: int
     column: str
     message: str
+
+    def __post_init__(self):
+        # Messages are lazy translations until here: a plan is stored as JSON
+        # (ImportJob.result) and compared in tests, so keep plain text, in the language
+        # active when the file is read.
+        self.column = str(self.column)
+        self.message = str(self.message)
 
 
 @dataclass
@@ -476,7 +486,7 @@ def _read_table(
             )
         )
         return None
-    name = filename or "tệp"
+    name = filename or gettext("tệp")
     if data.startswith(_OLE_SIGNATURE):
         message = ERROR_ENCRYPTED if _ENCRYPTED_STREAM in data else ERROR_ENCRYPTED_OR_XLS
         errors.append(RowError(0, "", message.format(filename=name)))
@@ -767,7 +777,7 @@ def _parse_row(number: int, cells: list, columns: dict[str, int], errors: list) 
 
     raw_code = cell(COL_CODE)
     if raw_code is None:
-        fail(COL_CODE, ERROR_REQUIRED.format(what="mã xã"))
+        fail(COL_CODE, ERROR_REQUIRED.format(what=gettext("mã xã")))
     else:
         try:
             row.code = commune_code(raw_code)
@@ -777,7 +787,7 @@ def _parse_row(number: int, cells: list, columns: dict[str, int], errors: list) 
     row.village = _text(cell(COL_VILLAGE))
     raw_kind = cell(COL_UNIT)
     if raw_kind is None:
-        fail(COL_UNIT, ERROR_REQUIRED.format(what="đơn vị (Khối dân vận hoặc Tổ dân vận)"))
+        fail(COL_UNIT, ERROR_REQUIRED.format(what=gettext("đơn vị (Khối dân vận hoặc Tổ dân vận)")))
     else:
         try:
             row.kind = parse_unit_kind(_text(raw_kind))
@@ -786,7 +796,7 @@ def _parse_row(number: int, cells: list, columns: dict[str, int], errors: list) 
     row.full_name = _text(cell(COL_NAME))
     row.name_key = fold(row.full_name)
     if not row.full_name:
-        fail(COL_NAME, ERROR_REQUIRED.format(what="họ và tên"))
+        fail(COL_NAME, ERROR_REQUIRED.format(what=gettext("họ và tên")))
     position = _text(cell(COL_POSITION))
     row.position = position or None
     for column, text in ((COL_NAME, row.full_name), (COL_POSITION, position)):
@@ -1297,6 +1307,9 @@ def error_report_workbook(
         text = f"{error.column}: {error.message}" if error.column and error.row else error.message
         by_row[error.row].append(text)
 
+    # The added column's title in the reader's language; a "Lỗi" column of an earlier
+    # report is reused whatever the language.
+    errors_title = gettext("Lỗi")
     workbook, sheet = None, None
     if plan.header_row:
         try:
@@ -1312,8 +1325,8 @@ def error_report_workbook(
     if workbook is None:
         workbook = openpyxl.Workbook()
         sheet = workbook.active
-        sheet.title = COL_ERRORS
-        sheet.append(["Dòng", "Cột", COL_ERRORS])
+        sheet.title = errors_title[:31]
+        sheet.append([gettext("Dòng"), gettext("Cột"), errors_title])
         for error in plan.errors:
             sheet.append([error.row or "", error.column, error.message])
         sheet.column_dimensions["C"].width = 100
@@ -1323,7 +1336,7 @@ def error_report_workbook(
     column = None
     for cell in sheet[header]:
         if isinstance(cell.value, str) and header_key(cell.value).startswith(
-            header_key(COL_ERRORS)
+            (header_key(COL_ERRORS), header_key(errors_title))
         ):
             column = cell.column
     if column is None:
@@ -1331,9 +1344,9 @@ def error_report_workbook(
     else:
         for (cell,) in sheet.iter_rows(min_row=header + 1, min_col=column, max_col=column):
             cell.value = None
-    title = COL_ERRORS
+    title = errors_title
     if by_row.get(0):
-        title = f"{COL_ERRORS}: " + " ".join(by_row[0])
+        title = f"{errors_title}: " + " ".join(by_row[0])
     fill = PatternFill("solid", fgColor="FFF2CC")
     _string_cell(sheet.cell(header, column), title).font = Font(bold=True, color="C00000")
     for row, messages in by_row.items():

@@ -16,8 +16,8 @@ from units.audit import AuditedHistory
 from units.models import Area, PathField, Unit
 from units.text import fold, normalize
 
-ERROR_END_BEFORE_START = "Ngày thôi không được trước ngày tham gia."
-ERROR_BIRTH_YEAR = "Năm sinh phải từ 1900 đến năm nay."
+ERROR_END_BEFORE_START = _("Ngày thôi không được trước ngày tham gia.")
+ERROR_BIRTH_YEAR = _("Năm sinh phải từ 1900 đến năm nay.")
 
 
 class PersonQuerySet(models.QuerySet):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from members.models import Membership, Person
 from members.validation import parse_phone
@@ -17,22 +18,22 @@ from units.choices import Level, UnitStatus
 from units.models import Area, Unit
 from units.text import fold, normalize
 
-ERROR_NAME_REQUIRED = "Chưa nhập họ và tên."
-ERROR_UNIT_DISSOLVED = "Đơn vị đã giải thể, không thêm thành viên được."
-ERROR_ALREADY_MEMBER = "{person} đang là thành viên của đơn vị này."
-ERROR_ALREADY_ENDED = "Thành viên này đã thôi từ ngày {date}."
-ERROR_END_BEFORE_START = "Ngày thôi không được trước ngày tham gia ({date})."
-ERROR_END_IN_FUTURE = "Ngày thôi không được sau hôm nay."
-ERROR_MERGE_SELF = "Không thể gộp một người với chính người đó."
-ERROR_MERGE_PROVINCE = "Chỉ gộp được hai hồ sơ trong cùng một tỉnh."
-ERROR_MERGE_OVERLAP = (
+ERROR_NAME_REQUIRED = _("Chưa nhập họ và tên.")
+ERROR_UNIT_DISSOLVED = _("Đơn vị đã giải thể, không thêm thành viên được.")
+ERROR_ALREADY_MEMBER = _("{person} đang là thành viên của đơn vị này.")
+ERROR_ALREADY_ENDED = _("Thành viên này đã thôi từ ngày {date}.")
+ERROR_END_BEFORE_START = _("Ngày thôi không được trước ngày tham gia ({date}).")
+ERROR_END_IN_FUTURE = _("Ngày thôi không được sau hôm nay.")
+ERROR_MERGE_SELF = _("Không thể gộp một người với chính người đó.")
+ERROR_MERGE_PROVINCE = _("Chỉ gộp được hai hồ sơ trong cùng một tỉnh.")
+ERROR_MERGE_OVERLAP = _(
     "Hai hồ sơ cùng đang là thành viên của {unit}: kết thúc một trong hai trước khi gộp."
 )
-ERROR_SPLIT_EMPTY = "Chọn ít nhất một lượt tham gia để tách sang hồ sơ mới."
-ERROR_SPLIT_ALL = "Phải giữ lại ít nhất một lượt tham gia cho hồ sơ hiện tại."
-ERROR_SPLIT_FOREIGN = "Lượt tham gia được chọn không thuộc hồ sơ này."
-ERROR_DISSOLVE_DATE = "Ngày giải thể không được sau hôm nay."
-ERROR_ALREADY_DISSOLVED = "Đơn vị đã giải thể từ ngày {date}."
+ERROR_SPLIT_EMPTY = _("Chọn ít nhất một lượt tham gia để tách sang hồ sơ mới.")
+ERROR_SPLIT_ALL = _("Phải giữ lại ít nhất một lượt tham gia cho hồ sơ hiện tại.")
+ERROR_SPLIT_FOREIGN = _("Lượt tham gia được chọn không thuộc hồ sơ này.")
+ERROR_DISSOLVE_DATE = _("Ngày giải thể không được sau hôm nay.")
+ERROR_ALREADY_DISSOLVED = _("Đơn vị đã giải thể từ ngày {date}.")
 
 END_REASON_DISSOLVED = "Đơn vị giải thể"
 

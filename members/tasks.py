@@ -13,12 +13,14 @@ import json
 import logging
 import time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.sql import UpdateQuery
 from django.db.models.sql.constants import NO_RESULTS
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from members.models_imports import ImportJob, ImportJobStatus
@@ -36,21 +38,22 @@ PROGRESS_EVERY = 500
 #: import reports in steps of its own (members.imports), which may be fewer rows.
 PROGRESS_SECONDS = 1.0
 
-ERROR_TASK_CRASHED = (
+ERROR_TASK_CRASHED = _(
     "Có lỗi ngoài dự kiến khi xử lý tệp, chưa ghi gì vào danh sách. Hãy thử lại; nếu vẫn "
     "lỗi, báo cho quản trị viên (lượt nhập số {job})."
 )
-ERROR_IMPORT_FOUND_ERRORS = (
+ERROR_IMPORT_FOUND_ERRORS = _(
     "Khi ghi, hệ thống phát hiện lỗi (dữ liệu có thể đã thay đổi từ lúc kiểm tra): chưa "
     "ghi gì vào danh sách. Xem các lỗi bên dưới, sửa tệp rồi tải lên lại."
 )
-ERROR_ENQUEUE_FAILED = (
+ERROR_ENQUEUE_FAILED = _(
     "Không đưa được tệp vào hàng đợi xử lý. Hãy thử lại sau ít phút; nếu vẫn lỗi, báo "
     "cho quản trị viên."
 )
-#: The reason recorded on every history row of an import.
+#: The reason recorded on every history row of an import: stored data, kept in Vietnamese
+#: (the history is one record, whoever reads it), so not translated.
 REASON_IMPORT = "Nhập tệp “{filename}” (lượt nhập số {job})"
-ERROR_CANNOT_CONFIRM = "Lượt nhập này không thể xác nhận: tệp còn lỗi, hoặc đã được ghi."
+ERROR_CANNOT_CONFIRM = _("Lượt nhập này không thể xác nhận: tệp còn lỗi, hoặc đã được ghi.")
 
 
 # --- The stored plan ---------------------------------------------------------------------
@@ -174,14 +177,23 @@ _CLAIM = {
 
 
 @task()
-def import_job_run(job_id: int, mode: str = MODE_VALIDATE) -> dict:
+def import_job_run(job_id: int, mode: str = MODE_VALIDATE, language: str | None = None) -> dict:
     """Validate (``mode="validate"``) or import (``mode="import"``) the file of a job.
 
     The job is claimed by moving it from "queued" in one conditional UPDATE, so a task
     enqueued twice (a double click, a retried worker) runs once. Any error ends the job as
     "failed" with a message the page shows; the exception is re-raised so that the task
     backend records it too (the immediate backend does not pass it on to the request).
+
+    ``language`` is the uploader's language (``_enqueue`` passes it): the messages stored
+    in the job (row errors, notes, failure) are written in it. A worker has no request, so
+    without it they are in the default language.
     """
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _run(job_id, mode)
+
+
+def _run(job_id: int, mode: str) -> dict:
     from members.imports import roster_import, roster_plan
 
     running_status, unconfirmed = _CLAIM[mode]
@@ -237,7 +249,7 @@ def import_job_run(job_id: int, mode: str = MODE_VALIDATE) -> dict:
     if mode == MODE_VALIDATE:
         status, message = ImportJobStatus.VALIDATED, ""
     elif plan.has_errors:
-        status, message = ImportJobStatus.FAILED, ERROR_IMPORT_FOUND_ERRORS
+        status, message = ImportJobStatus.FAILED, str(ERROR_IMPORT_FOUND_ERRORS)
     else:
         status, message = ImportJobStatus.DONE, ""
     _finish(job_id, status=status, error_message=message, result=result, total=total)
@@ -274,10 +286,10 @@ def _finish(job_id: int, *, status: str, error_message: str = "", result=None, t
 
 def _enqueue(job: ImportJob, mode: str) -> ImportJob:
     try:
-        result = import_job_run.enqueue(job.pk, mode)
+        result = import_job_run.enqueue(job.pk, mode, translation.get_language())
     except Exception:
         logger.exception("import job %s: could not enqueue %s", job.pk, mode)
-        _finish(job.pk, status=ImportJobStatus.FAILED, error_message=ERROR_ENQUEUE_FAILED)
+        _finish(job.pk, status=ImportJobStatus.FAILED, error_message=str(ERROR_ENQUEUE_FAILED))
     else:
         ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
     return ImportJob.objects.without_file().get(pk=job.pk)

@@ -8,24 +8,25 @@ import datetime
 import re
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from members.choices import Gender, Role, ethnicity_from_text
 from units.choices import UnitKind
 from units.text import fold, normalize
 
-ERROR_PHONE = (
+ERROR_PHONE = _(
     "Số điện thoại “{value}” không hợp lệ: cần 10 chữ số bắt đầu bằng 0 "
     "(ví dụ 0912345678), hoặc số cố định 11 chữ số bắt đầu bằng 02."
 )
-ERROR_BIRTH_YEAR = "Năm sinh “{value}” không hợp lệ: cần một năm từ 1900 đến {this_year}."
-ERROR_DATE = "Ngày “{value}” không hợp lệ: ghi theo dạng ngày/tháng/năm, ví dụ 21/11/2026."
-ERROR_GENDER = "Giới tính “{value}” không hợp lệ: ghi Nam hoặc Nữ."
-ERROR_ETHNICITY = "Dân tộc “{value}” không có trong danh mục 54 dân tộc Việt Nam."
-ERROR_PARTY = "Đảng viên “{value}” không hợp lệ: ghi Có hoặc Không (hoặc x, hoặc để trống)."
-ERROR_ROLE = (
+ERROR_BIRTH_YEAR = _("Năm sinh “{value}” không hợp lệ: cần một năm từ 1900 đến {this_year}.")
+ERROR_DATE = _("Ngày “{value}” không hợp lệ: ghi theo dạng ngày/tháng/năm, ví dụ 21/11/2026.")
+ERROR_GENDER = _("Giới tính “{value}” không hợp lệ: ghi Nam hoặc Nữ.")
+ERROR_ETHNICITY = _("Dân tộc “{value}” không có trong danh mục 54 dân tộc Việt Nam.")
+ERROR_PARTY = _("Đảng viên “{value}” không hợp lệ: ghi Có hoặc Không (hoặc x, hoặc để trống).")
+ERROR_ROLE = _(
     "Vai trò “{value}” không hợp lệ: ghi Trưởng khối, Phó khối, Tổ trưởng, Tổ phó hoặc Thành viên."
 )
-ERROR_UNIT_KIND = "Đơn vị “{value}” không hợp lệ: ghi Khối dân vận hoặc Tổ dân vận."
+ERROR_UNIT_KIND = _("Đơn vị “{value}” không hợp lệ: ghi Khối dân vận hoặc Tổ dân vận.")
 
 _MOBILE_PREFIXES = ("03", "05", "07", "08", "09")
 

@@ -295,9 +295,9 @@ class ImportJobReportView(ImportDoorMixin, View):
         )
         stem = PurePath(job.filename).stem or "danh-sach"
         if _is_xlsx(content):
-            name, content_type = f"{stem} - báo cáo lỗi.xlsx", XLSX_TYPE
+            name, content_type = _("{stem} - báo cáo lỗi.xlsx").format(stem=stem), XLSX_TYPE
         else:
-            name, content_type = f"{stem} - báo cáo lỗi.csv", CSV_TYPE
+            name, content_type = _("{stem} - báo cáo lỗi.csv").format(stem=stem), CSV_TYPE
         return _download(content, filename=name, content_type=content_type)
 
 
@@ -341,7 +341,7 @@ class RosterExportView(StaffRequiredMixin, View):
         day = timezone.localdate().strftime("%d-%m-%Y")
         return _download(
             content,
-            filename=f"Danh sách thành viên {day}.{fmt}",
+            filename=_("Danh sách thành viên {day}.{fmt}").format(day=day, fmt=fmt),
             content_type=EXPORT_FORMATS[fmt],
         )
 
@@ -354,6 +354,6 @@ class RosterTemplateView(StaffRequiredMixin, View):
 
         return _download(
             roster_template_workbook(),
-            filename="Mẫu danh sách thành viên.xlsx",
+            filename=_("Mẫu danh sách thành viên.xlsx"),
             content_type=XLSX_TYPE,
         )

@@ -11,6 +11,9 @@ import csv
 import datetime
 import io
 
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
 from members.choices import ETHNIC_GROUPS
 from members.imports import (
     COL_BIRTH_YEAR,
@@ -30,10 +33,11 @@ from members.imports import (
 )
 from members.resources import RosterResource, roster_queryset
 
-ERROR_EXPORT_FORMAT = "Định dạng xuất không hợp lệ: chọn xlsx hoặc csv."
+ERROR_EXPORT_FORMAT = _("Định dạng xuất không hợp lệ: chọn xlsx hoặc csv.")
 
-SHEET_TITLE = "Danh sách thành viên"
-LISTS_SHEET_TITLE = "Danh mục"
+SHEET_TITLE = _("Danh sách thành viên")
+#: The hidden sheet of the dropdown lists ("Danh mục" is also the edition of the divisions).
+LISTS_SHEET_TITLE = pgettext_lazy("workbook sheet", "Danh mục")
 DATE_FORMAT = "DD/MM/YYYY"
 
 #: Columns kept as text in .xlsx so that Excel never drops their leading zeros.
@@ -51,25 +55,28 @@ UNIT_CHOICES = ("Khối dân vận", "Tổ dân vận", "Tổ dân vận cộng 
 ROLE_CHOICES = ("Trưởng khối", "Phó khối", "Tổ trưởng", "Tổ phó", "Thành viên")
 GENDER_CHOICES = ("Nam", "Nữ")
 PARTY_CHOICES = ("Có", "Không")
+# Contract values (CONTRACTS.md section 1): the headers, the dropdown words and the sample
+# row stay Vietnamese in every language, since the import reads them. The notes, sheet
+# titles and messages around them are translated (str() before they reach openpyxl).
 TEMPLATE_SAMPLE_ROW = (
     "01864", "Xã Bằng Thành", "Thôn Nà Pục", "Tổ dân vận", "Hoàng Văn Pục", "Nam", 1975,
     "Tày", "Có", "Bí thư chi bộ", "Tổ trưởng", "0912345678", datetime.date(2024, 1, 15), None,
 )  # fmt: skip
 TEMPLATE_NOTES = {
-    COL_CODE: "Mã xã 5 chữ số theo danh mục đơn vị hành chính, ví dụ 01834.",
-    "Xã": "Không bắt buộc; nếu ghi thì phải đúng tên xã của mã.",
-    "Thôn/Tổ dân phố": "Bắt buộc với Tổ dân vận; để trống với Khối dân vận.",
-    COL_UNIT: "Khối dân vận hoặc Tổ dân vận.",
-    COL_NAME: "Họ và tên đầy đủ, có dấu.",
-    COL_BIRTH_YEAR: "Năm sinh (ví dụ 1975) hoặc ngày sinh.",
-    COL_ETHNICITY: "Một trong 54 dân tộc Việt Nam.",
-    COL_PARTY: "Có hoặc Không.",
-    COL_ROLE: "Trưởng khối, Phó khối, Tổ trưởng, Tổ phó hoặc Thành viên (mặc định).",
-    COL_PHONE: "Ví dụ 0912345678.",
-    COL_START: "Ngày/tháng/năm, ví dụ 15/01/2024.",
-    COL_END: "Chỉ ghi khi thành viên thôi tham gia.",
+    COL_CODE: _("Mã xã 5 chữ số theo danh mục đơn vị hành chính, ví dụ 01834."),
+    "Xã": _("Không bắt buộc; nếu ghi thì phải đúng tên xã của mã."),
+    "Thôn/Tổ dân phố": _("Bắt buộc với Tổ dân vận; để trống với Khối dân vận."),
+    COL_UNIT: _("Khối dân vận hoặc Tổ dân vận."),
+    COL_NAME: _("Họ và tên đầy đủ, có dấu."),
+    COL_BIRTH_YEAR: _("Năm sinh (ví dụ 1975) hoặc ngày sinh."),
+    COL_ETHNICITY: _("Một trong 54 dân tộc Việt Nam."),
+    COL_PARTY: _("Có hoặc Không."),
+    COL_ROLE: _("Trưởng khối, Phó khối, Tổ trưởng, Tổ phó hoặc Thành viên (mặc định)."),
+    COL_PHONE: _("Ví dụ 0912345678."),
+    COL_START: _("Ngày/tháng/năm, ví dụ 15/01/2024."),
+    COL_END: _("Chỉ ghi khi thành viên thôi tham gia."),
 }
-SAMPLE_NOTE = "Dòng mẫu: xoá hoặc ghi đè trước khi nhập."
+SAMPLE_NOTE = _("Dòng mẫu: xoá hoặc ghi đè trước khi nhập.")
 
 
 def roster_export(memberships, *, fmt: str) -> bytes:
@@ -81,7 +88,7 @@ def roster_export(memberships, *, fmt: str) -> bytes:
     queries does not depend on the number of rows.
     """
     if fmt not in ("xlsx", "csv"):
-        raise ValueError(ERROR_EXPORT_FORMAT)
+        raise ValueError(str(ERROR_EXPORT_FORMAT))
     dataset = RosterResource().export(queryset=roster_queryset(memberships))
     headers = list(dataset.headers)
     if fmt == "csv":
@@ -117,7 +124,7 @@ def _xlsx(headers: list[str], rows) -> bytes:
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_TITLE)
+    sheet = workbook.create_sheet(str(SHEET_TITLE))
     _column_layout(sheet, headers)
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
@@ -193,7 +200,7 @@ def roster_template_workbook() -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = SHEET_TITLE
+    sheet.title = str(SHEET_TITLE)
     headers = [f"{c} (*)" if c in REQUIRED_COLUMNS else c for c in COLUMNS]
     _column_layout(sheet, list(COLUMNS))
     sheet.freeze_panes = "A2"
@@ -203,7 +210,7 @@ def roster_template_workbook() -> bytes:
         cell.font = Font(bold=True)
         cell.fill = fill
         if column in TEMPLATE_NOTES:
-            cell.comment = Comment(TEMPLATE_NOTES[column], "danvan")
+            cell.comment = Comment(str(TEMPLATE_NOTES[column]), "danvan")
     sample = zip(COLUMNS, TEMPLATE_SAMPLE_ROW, strict=True)
     for index, (column, value) in enumerate(sample, start=1):
         if value is None:
@@ -213,9 +220,10 @@ def roster_template_workbook() -> bytes:
             cell.number_format = DATE_FORMAT
         elif isinstance(value, str):
             _as_text(cell, value, keep_format=column in _TEXT_COLUMNS)
-    sheet.cell(2, 1).comment = Comment(SAMPLE_NOTE, "danvan")
+    sheet.cell(2, 1).comment = Comment(str(SAMPLE_NOTE), "danvan")
 
-    lists = workbook.create_sheet(LISTS_SHEET_TITLE)
+    lists_title = str(LISTS_SHEET_TITLE)
+    lists = workbook.create_sheet(lists_title)
     for row, name in enumerate(ETHNIC_GROUPS, start=1):
         lists.cell(row, 1, name)
     lists.sheet_state = "hidden"
@@ -227,7 +235,7 @@ def roster_template_workbook() -> bytes:
         COL_ROLE: _inline_list(ROLE_CHOICES),
         COL_GENDER: _inline_list(GENDER_CHOICES),
         COL_PARTY: _inline_list(PARTY_CHOICES),
-        COL_ETHNICITY: f"'{LISTS_SHEET_TITLE}'!$A$1:$A${len(ETHNIC_GROUPS)}",
+        COL_ETHNICITY: f"'{lists_title}'!$A$1:$A${len(ETHNIC_GROUPS)}",
     }
     for column, formula in dropdowns.items():
         # A warning, not a stop: the import also accepts other spellings ("Khối",
@@ -239,7 +247,7 @@ def roster_template_workbook() -> bytes:
             showErrorMessage=True,
             errorStyle="warning",
             errorTitle=column,
-            error="Giá trị không có trong danh sách.",
+            error=gettext("Giá trị không có trong danh sách."),
         )
         validation.add(f"{letters[column]}2:{letters[column]}{last}")
         sheet.add_data_validation(validation)

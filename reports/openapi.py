@@ -5,27 +5,29 @@ Kept as a Python dict next to the view it describes and served as JSON at
 field by field, so a figure added to the API without its description fails the tests.
 """
 
-import copy
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import LEVELS
 
 COUNT = {"type": "integer", "minimum": 0}
 
 
-def _count(description: str) -> dict:
+def _count(description) -> dict:
     return {**COUNT, "description": description}
 
 
 AREA = {
     "type": "object",
-    "description": "Địa bàn được thống kê (code, name null khi là toàn quốc).",
+    "description": _("Địa bàn được thống kê (code, name null khi là toàn quốc)."),
     "required": ["code", "name", "level", "edition"],
     "additionalProperties": False,
     "properties": {
         "code": {
             "type": ["string", "null"],
             "pattern": "^([0-9]{2}|[0-9]{3}|[0-9]{5})$",
-            "description": "Mã chính thức: tỉnh 2 số, huyện 3 số, xã 5 số; null: toàn quốc.",
+            "description": _("Mã chính thức: tỉnh 2 số, huyện 3 số, xã 5 số; null: toàn quốc."),
             "examples": ["06"],
         },
         "name": {"type": ["string", "null"], "examples": ["Tỉnh Bắc Kạn"]},
@@ -39,54 +41,58 @@ AREA = {
 
 CHILD = {
     "type": "object",
-    "description": "Một địa bàn cấp dưới liền kề (thôn, tổ dân phố không có mã: code null).",
+    "description": _("Một địa bàn cấp dưới liền kề (thôn, tổ dân phố không có mã: code null)."),
     "required": ["code", "name", "level", "blocs", "bloc_members", "teams", "team_members"],
     "additionalProperties": False,
     "properties": {
         "code": {"type": ["string", "null"], "examples": ["058"]},
         "name": {"type": "string", "examples": ["Thành phố Bắc Kạn"]},
         "level": {"type": "string", "enum": ["province", "district", "commune", "village"]},
-        "blocs": _count("Khối dân vận đang hoạt động."),
-        "bloc_members": _count("Số lượt thành viên đang tham gia các khối."),
-        "teams": _count("Tổ dân vận đang hoạt động."),
-        "team_members": _count("Số lượt thành viên đang tham gia các tổ."),
+        "blocs": _count(_("Khối dân vận đang hoạt động.")),
+        "bloc_members": _count(_("Số lượt thành viên đang tham gia các khối.")),
+        "teams": _count(_("Tổ dân vận đang hoạt động.")),
+        "team_members": _count(_("Số lượt thành viên đang tham gia các tổ.")),
     },
 }
 
 RATING_YEAR = {
     "type": "object",
     "description": (
-        "Kết quả xếp loại đã phê duyệt của một năm theo mức (1–4) và số đơn vị hoạt "
-        "động trong năm chưa có kết quả phê duyệt (unrated)."
+        _(
+            "Kết quả xếp loại đã phê duyệt của một năm theo mức (1–4) và số đơn vị hoạt "
+            "động trong năm chưa có kết quả phê duyệt (unrated)."
+        )
     ),
     "required": [*(str(lv) for lv in LEVELS), "unrated"],
     "additionalProperties": False,
     "properties": {
-        **{str(lv): _count(f"Số đơn vị xếp mức {lv}.") for lv in LEVELS},
-        "unrated": _count("Đơn vị hoạt động trong năm chưa có kết quả được phê duyệt."),
+        **{
+            str(lv): _count(format_lazy(_("Số đơn vị xếp mức {level}."), level=lv)) for lv in LEVELS
+        },
+        "unrated": _count(_("Đơn vị hoạt động trong năm chưa có kết quả được phê duyệt.")),
     },
 }
 
 FIGURES = {
-    "communes": _count("Số xã, phường, thị trấn (đặc khu) trong địa bàn."),
-    "communes_with_bloc": _count("Số xã có Khối dân vận đang hoạt động."),
-    "villages": _count("Số thôn, tổ dân phố trong địa bàn."),
-    "villages_with_team": _count("Số thôn có Tổ dân vận đang hoạt động."),
-    "blocs": _count("Khối dân vận đang hoạt động vào ngày hỏi."),
+    "communes": _count(_("Số xã, phường, thị trấn (đặc khu) trong địa bàn.")),
+    "communes_with_bloc": _count(_("Số xã có Khối dân vận đang hoạt động.")),
+    "villages": _count(_("Số thôn, tổ dân phố trong địa bàn.")),
+    "villages_with_team": _count(_("Số thôn có Tổ dân vận đang hoạt động.")),
+    "blocs": _count(_("Khối dân vận đang hoạt động vào ngày hỏi.")),
     "bloc_members": _count(
-        "Số lượt thành viên đang tham gia các khối (một người ở hai đơn vị: hai lượt)."
+        _("Số lượt thành viên đang tham gia các khối (một người ở hai đơn vị: hai lượt).")
     ),
-    "teams": _count("Tổ dân vận (kể cả tổ cộng đồng) đang hoạt động."),
-    "team_members": _count("Số lượt thành viên đang tham gia các tổ."),
-    "people": _count("Số người (không tính trùng) đang ở ít nhất một đơn vị đang hoạt động."),
-    "women": _count("Trong đó nữ (số người)."),
-    "party_members": _count("Trong đó đảng viên (số người)."),
-    "ethnic_minority": _count("Trong đó người dân tộc thiểu số, không phải Kinh (số người)."),
+    "teams": _count(_("Tổ dân vận (kể cả tổ cộng đồng) đang hoạt động.")),
+    "team_members": _count(_("Số lượt thành viên đang tham gia các tổ.")),
+    "people": _count(_("Số người (không tính trùng) đang ở ít nhất một đơn vị đang hoạt động.")),
+    "women": _count(_("Trong đó nữ (số người).")),
+    "party_members": _count(_("Trong đó đảng viên (số người).")),
+    "ethnic_minority": _count(_("Trong đó người dân tộc thiểu số, không phải Kinh (số người).")),
 }
 
 STATS = {
     "type": "object",
-    "description": "Số liệu tổng hợp, không bao giờ có dữ liệu cá nhân.",
+    "description": _("Số liệu tổng hợp, không bao giờ có dữ liệu cá nhân."),
     "required": ["area", "date", *FIGURES, "ratings", "children"],
     "additionalProperties": False,
     "properties": {
@@ -94,19 +100,19 @@ STATS = {
         "date": {
             "type": "string",
             "format": "date",
-            "description": "Ngày tính số liệu (YYYY-MM-DD).",
+            "description": _("Ngày tính số liệu (YYYY-MM-DD)."),
             "examples": ["2026-11-21"],
         },
         **FIGURES,
         "ratings": {
             "type": "object",
-            "description": "Theo năm (khóa: năm 4 chữ số).",
+            "description": _("Theo năm (khóa: năm 4 chữ số)."),
             "propertyNames": {"pattern": "^[0-9]{4}$"},
             "additionalProperties": {"$ref": "#/components/schemas/RatingYear"},
         },
         "children": {
             "type": "array",
-            "description": "Cấp dưới liền kề, theo thứ tự mã.",
+            "description": _("Cấp dưới liền kề, theo thứ tự mã."),
             "items": {"$ref": "#/components/schemas/Child"},
         },
     },
@@ -117,8 +123,8 @@ ERROR = {
     "required": ["error", "status"],
     "additionalProperties": False,
     "properties": {
-        "error": {"type": "string", "description": "Thông báo lỗi bằng tiếng Việt."},
-        "status": {"type": "integer", "description": "Mã trạng thái HTTP."},
+        "error": {"type": "string", "description": _("Thông báo lỗi bằng tiếng Việt.")},
+        "status": {"type": "integer", "description": _("Mã trạng thái HTTP.")},
     },
 }
 
@@ -156,7 +162,7 @@ PARAMETERS = {
         "name": "code",
         "in": "path",
         "required": True,
-        "description": "Mã tỉnh (2 số), huyện (3 số, danh mục legacy) hoặc xã (5 số).",
+        "description": _("Mã tỉnh (2 số), huyện (3 số, danh mục legacy) hoặc xã (5 số)."),
         "schema": {"type": "string", "pattern": "^([0-9]{2}|[0-9]{3}|[0-9]{5})$"},
         "examples": {"province": {"value": "06"}, "commune": {"value": "01834"}},
     },
@@ -165,8 +171,10 @@ PARAMETERS = {
         "in": "query",
         "required": False,
         "description": (
-            "Danh mục địa bàn. Mặc định: danh mục duy nhất đã nạp; khi có cả hai: 2025. "
-            "Mã của hai danh mục trùng nhau có thể là hai địa bàn khác nhau."
+            _(
+                "Danh mục địa bàn. Mặc định: danh mục duy nhất đã nạp; khi có cả hai: 2025. "
+                "Mã của hai danh mục trùng nhau có thể là hai địa bàn khác nhau."
+            )
         ),
         "schema": {"$ref": "#/components/schemas/Edition"},
     },
@@ -174,7 +182,7 @@ PARAMETERS = {
         "name": "date",
         "in": "query",
         "required": False,
-        "description": "Tính các thành viên đang tham gia vào ngày này (mặc định: hôm nay).",
+        "description": _("Tính các thành viên đang tham gia vào ngày này (mặc định: hôm nay)."),
         "schema": {"type": "string", "format": "date"},
         "example": "2026-11-21",
     },
@@ -187,7 +195,7 @@ def _error_response(description: str, example: str) -> dict:
         "content": {
             "application/json": {
                 "schema": {"$ref": "#/components/schemas/Error"},
-                "example": {"error": example, "status": int(description[:3])},
+                "example": {"error": example, "status": int(str(description)[:3])},
             }
         },
     }
@@ -196,7 +204,7 @@ def _error_response(description: str, example: str) -> dict:
 def _operation(operation_id: str, summary: str, parameters: list[str], with_404: bool) -> dict:
     responses = {
         "200": {
-            "description": "Số liệu của địa bàn.",
+            "description": _("Số liệu của địa bàn."),
             "headers": {
                 "Cache-Control": {"schema": {"type": "string"}, "description": "public, max-age=60"}
             },
@@ -208,20 +216,20 @@ def _operation(operation_id: str, summary: str, parameters: list[str], with_404:
             },
         },
         "400": _error_response(
-            "400: danh mục hoặc ngày không hợp lệ.",
-            "Ngày phải theo dạng YYYY-MM-DD, ví dụ 2026-11-21.",
+            _("400: danh mục hoặc ngày không hợp lệ."),
+            _("Ngày phải theo dạng YYYY-MM-DD, ví dụ 2026-11-21."),
         ),
     }
     if with_404:
         responses["404"] = _error_response(
-            "404: không có địa bàn mã này trong danh mục.",
-            "Không có địa bàn mã 99999 trong danh mục legacy.",
+            _("404: không có địa bàn mã này trong danh mục."),
+            _("Không có địa bàn mã 99999 trong danh mục legacy."),
         )
     return {
         "get": {
             "operationId": operation_id,
             "summary": summary,
-            "tags": ["Thống kê"],
+            "tags": [_("Thống kê")],
             "parameters": [{"$ref": f"#/components/parameters/{p}"} for p in parameters],
             "responses": responses,
         }
@@ -231,23 +239,25 @@ def _operation(operation_id: str, summary: str, parameters: list[str], with_404:
 SCHEMA = {
     "openapi": "3.1.0",
     "info": {
-        "title": "API thống kê mở: Khối dân vận cơ sở và Tổ dân vận",
+        "title": _("API thống kê mở: Khối dân vận cơ sở và Tổ dân vận"),
         "version": "1.0.0",
         "description": (
-            "Số liệu tổng hợp công khai, không cần đăng nhập, không có dữ liệu cá nhân: "
-            "số khối, tổ, lượt thành viên, số người (không tính trùng), độ phủ, xếp loại "
-            "theo năm, và số liệu của cấp dưới liền kề. Hợp đồng cố định: "
-            "CONTRACTS mục 3; thay đổi chỉ kèm đổi phiên bản."
+            _(
+                "Số liệu tổng hợp công khai, không cần đăng nhập, không có dữ liệu cá nhân: "
+                "số khối, tổ, lượt thành viên, số người (không tính trùng), độ phủ, xếp loại "
+                "theo năm, và số liệu của cấp dưới liền kề. Hợp đồng cố định: "
+                "CONTRACTS mục 3; thay đổi chỉ kèm đổi phiên bản."
+            )
         ),
         "license": {"name": "MIT", "identifier": "MIT"},
     },
-    "servers": [{"url": "/", "description": "Máy chủ này"}],
+    "servers": [{"url": "/", "description": _("Máy chủ này")}],
     "paths": {
         "/api/v1/stats/": _operation(
-            "stats_installation", "Số liệu toàn quốc (toàn hệ thống)", ["edition", "date"], False
+            "stats_installation", _("Số liệu toàn quốc (toàn hệ thống)"), ["edition", "date"], False
         ),
         "/api/v1/stats/{code}/": _operation(
-            "stats_area", "Số liệu một tỉnh, huyện hoặc xã", ["code", "edition", "date"], True
+            "stats_area", _("Số liệu một tỉnh, huyện hoặc xã"), ["code", "edition", "date"], True
         ),
     },
     "components": {
@@ -255,7 +265,7 @@ SCHEMA = {
             "Edition": {
                 "type": "string",
                 "enum": ["2025", "legacy"],
-                "description": "2025: danh mục từ 01/07/2025; legacy: trước 01/07/2025.",
+                "description": _("2025: danh mục từ 01/07/2025; legacy: trước 01/07/2025."),
             },
             "Area": AREA,
             "Child": CHILD,
@@ -268,6 +278,18 @@ SCHEMA = {
 }
 
 
+def _resolved(value):
+    """``value`` with every lazy translation made text, in the active language: a fresh
+    copy that JSON takes as it is."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _resolved(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_resolved(item) for item in value]
+    return value
+
+
 def openapi_schema() -> dict:
-    """A copy of the description (callers may add a server URL)."""
-    return copy.deepcopy(SCHEMA)
+    """A copy of the description in the active language (callers may add a server URL)."""
+    return _resolved(SCHEMA)

@@ -49,16 +49,16 @@ from units.choices import CODE_LENGTH, Edition
 from units.models import Area
 from units.selectors import edition_default, editions_loaded
 
-ERROR_UNKNOWN_AREA = "Không có địa bàn mã {code} trong danh mục {edition}."
-ERROR_BAD_EDITION = "Danh mục phải là 2025 hoặc legacy."
-ERROR_BAD_DATE = "Ngày phải theo dạng YYYY-MM-DD, ví dụ 2026-11-21."
+ERROR_UNKNOWN_AREA = _("Không có địa bàn mã {code} trong danh mục {edition}.")
+ERROR_BAD_EDITION = _("Danh mục phải là 2025 hoặc legacy.")
+ERROR_BAD_DATE = _("Ngày phải theo dạng YYYY-MM-DD, ví dụ 2026-11-21.")
 
 _LEVEL_BY_LENGTH = {length: level for level, length in CODE_LENGTH.items()}
 
 
 def _error(message: str, status: int) -> JsonResponse:
     return JsonResponse(
-        {"error": message, "status": status},
+        {"error": str(message), "status": status},
         status=status,
         json_dumps_params={"ensure_ascii": False},
     )

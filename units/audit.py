@@ -324,9 +324,9 @@ class AuditedHistory(HistoricalRecords):
     def get_meta_options(self, model):
         options = super().get_meta_options(model)
         if not self.user_set_verbose_name:
-            options["verbose_name"] = format_lazy("lịch sử {}", model._meta.verbose_name)
+            options["verbose_name"] = format_lazy(_("lịch sử {}"), model._meta.verbose_name)
             options["verbose_name_plural"] = format_lazy(
-                "lịch sử {}", model._meta.verbose_name_plural
+                _("lịch sử {}"), model._meta.verbose_name_plural
             )
         return options
 

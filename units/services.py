@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from units import audit
 from units.choices import (
@@ -24,12 +25,12 @@ from units.text import fold, normalize
 
 logger = logging.getLogger(__name__)
 
-ERROR_UNKNOWN_EDITION = "Danh mục không hợp lệ: chọn 2025 hoặc legacy."
-ERROR_UNKNOWN_PROVINCE = "Không có tỉnh/thành phố mã {codes} trong danh mục {edition}."
-ERROR_VILLAGE_NEEDS_COMMUNE = "Thôn, tổ dân phố phải thuộc một xã, phường, thị trấn, đặc khu."
-ERROR_VILLAGE_NAME_EMPTY = "Chưa nhập tên thôn, tổ dân phố."
-ERROR_UNIT_EXISTS = "{area} đã có {kind} đang hoạt động."
-ERROR_UNIT_KIND_AREA = "Khối dân vận đặt ở xã; Tổ dân vận đặt ở thôn, tổ dân phố."
+ERROR_UNKNOWN_EDITION = _("Danh mục không hợp lệ: chọn 2025 hoặc legacy.")
+ERROR_UNKNOWN_PROVINCE = _("Không có tỉnh/thành phố mã {codes} trong danh mục {edition}.")
+ERROR_VILLAGE_NEEDS_COMMUNE = _("Thôn, tổ dân phố phải thuộc một xã, phường, thị trấn, đặc khu.")
+ERROR_VILLAGE_NAME_EMPTY = _("Chưa nhập tên thôn, tổ dân phố.")
+ERROR_UNIT_EXISTS = _("{area} đã có {kind} đang hoạt động.")
+ERROR_UNIT_KIND_AREA = _("Khối dân vận đặt ở xã; Tổ dân vận đặt ở thôn, tổ dân phố.")
 
 #: Table of the vietnamadminunits package for each edition.
 _PACKAGE_TABLES = {Edition.LEGACY: "admin_units_legacy", Edition.V2025: "admin_units"}
@@ -173,7 +174,7 @@ def divisions_load(
     "command" unless the caller set another.
     """
     if edition not in Edition.values:
-        raise ValueError(ERROR_UNKNOWN_EDITION)
+        raise ValueError(str(ERROR_UNKNOWN_EDITION))
     wanted = official_areas(edition)
     if provinces:
         codes = {c.zfill(2) for c in provinces}

@@ -176,7 +176,7 @@ def test_a_second_confirmation_is_refused(staff_client, area_tree):
     job = ImportJob.objects.get()
     staff_client.post(reverse("members:import_job_confirm", args=[job.pk]))
     response = staff_client.post(reverse("members:import_job_confirm", args=[job.pk]), follow=True)
-    assert ERROR_CANNOT_CONFIRM in response.content.decode()
+    assert str(ERROR_CANNOT_CONFIRM) in response.content.decode()
     assert Membership.objects.count() == 3
 
 
@@ -215,7 +215,7 @@ def test_a_file_with_one_bad_row_writes_nothing_and_offers_the_error_report(
     assert "Tải báo cáo lỗi" in html
 
     response = staff_client.post(reverse("members:import_job_confirm", args=[job.pk]), follow=True)
-    assert ERROR_CANNOT_CONFIRM in response.content.decode()
+    assert str(ERROR_CANNOT_CONFIRM) in response.content.decode()
     assert Membership.objects.count() == 0 and Person.objects.count() == 0
 
     report = staff_client.get(reverse("members:import_job_report", args=[job.pk]))
