@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import LOCKED_STAGES, ScoreStage, Stage, Subject
@@ -121,9 +122,12 @@ _EDITABLE = {Stage.SELF: PERM_SELF, Stage.PROPOSAL: PERM_PROPOSE}
 
 
 def _stage_label(stage: str | None) -> str:
+    """What "Bước hiện tại" says: read back by the import, so written in Vietnamese in
+    any language, like the rest of the sheet's columns."""
     if stage is None:
         return STAGE_NONE_LABEL
-    label = str(Stage(stage).label)
+    with translation.override(settings.LANGUAGE_CODE):
+        label = str(Stage(stage).label)
     return label + LOCKED_SUFFIX if stage in LOCKED_STAGES else label
 
 
@@ -427,9 +431,12 @@ def _stage_from_label(text: str) -> str | None:
     key = fold(text.replace(LOCKED_SUFFIX, ""))
     if key == fold(STAGE_NONE_LABEL):
         return ""
-    for stage in Stage:
-        if fold(str(stage.label)) == key:
-            return stage.value
+    # A sheet written by an older version in the downloader's language reads too.
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for stage in Stage:
+                if fold(str(stage.label)) == key:
+                    return stage.value
     return None
 
 

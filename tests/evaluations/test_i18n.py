@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 from evaluations import services, sheets
-from evaluations.choices import level_label
+from evaluations.choices import Stage, level_label
 from evaluations.services import evaluation_start
 from members.imports import COL_CODE
 
@@ -49,3 +49,31 @@ def test_a_workbook_and_an_import_in_any_language(
         )
     assert result.errors
     json.dumps([[e.row, e.column, e.message] for e in result.errors])
+
+
+def test_the_stage_column_is_vietnamese_in_any_language_and_read_in_both(
+    area_tree, bloc, bloc_criteria, officer
+):
+    """ "Bước hiện tại" is read back by the import (a stale sheet is skipped), so it is
+    written in Vietnamese whatever the downloader's language; a stage name in English
+    (a sheet from an older version) is recognised too."""
+    evaluation_start(acting_user=officer, unit=bloc, year=2026)
+    with translation.override("en"):
+        data = sheets.score_sheet_workbook(
+            user=officer, area=area_tree["district"], year=2026, subject="bloc"
+        )
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    header_row = next(row for row in sheet.iter_rows(values_only=True) if sheets.COL_STAGE in row)
+    column = header_row.index(sheets.COL_STAGE)
+    stages = [
+        row[column]
+        for row in sheet.iter_rows(values_only=True)
+        if row[column] and row[column] != sheets.COL_STAGE
+    ]
+    assert stages == ["Đơn vị tự đánh giá"]
+    assert sheets._stage_from_label("Đơn vị tự đánh giá") == "self"
+    with translation.override("en"):
+        english = str(Stage.SELF.label)
+    assert english != "Đơn vị tự đánh giá"
+    assert sheets._stage_from_label(english) == "self"
+    assert sheets._stage_from_label("không phải một bước") is None
