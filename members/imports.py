@@ -51,7 +51,15 @@ from units.access import scope_of
 from units.choices import Edition, Level, UnitKind, UnitStatus
 from units.models import Area, Unit, unit_default_name
 from units.selectors import edition_default
-from units.services import ERROR_UNKNOWN_EDITION, village_type_word
+from units.services import (
+    ERROR_UNKNOWN_EDITION,
+    ERROR_VILLAGE_AMBIGUOUS,
+    VillageAmbiguous,
+    VillageIndex,
+    village_name_accentless,
+    village_name_key,
+    village_type_word,
+)
 from units.text import fold, normalize
 
 logger = logging.getLogger(__name__)
@@ -149,6 +157,16 @@ ERROR_PERSON_CONFLICT = _(
 )
 ERROR_UNIT_DISSOLVED = _("{unit} đã giải thể: không thêm hay sửa thành viên được.")
 YEAR_UNKNOWN = _("không rõ năm sinh")
+#: Warnings (plan notes, not errors): a new village whose name differs only by its
+#: diacritics from a stored one, or from another new one of the file.
+NOTE_VILLAGE_SIMILAR = _(
+    "Thôn, tổ dân phố “{name}” sẽ được tạo mới; {commune} đã có {others}: "
+    "kiểm tra lại dấu nếu là cùng một nơi."
+)
+NOTE_VILLAGE_SIMILAR_IN_FILE = _(
+    "Tệp ghi {names} ở {commune}: sẽ tạo thành các thôn, tổ dân phố khác nhau; "
+    "kiểm tra lại dấu nếu là cùng một nơi."
+)
 
 EDITION_WORDS = {Edition.V2025: _("từ 01/07/2025"), Edition.LEGACY: _("trước 01/07/2025")}
 
@@ -690,6 +708,7 @@ class _Row:
     end: datetime.date | None = None
     ok: bool = True
     commune: Area | None = None
+    area: Area | None = None  # the row's village, found or planned (team rows)
     unit_key: tuple = ()
 
 
@@ -923,7 +942,7 @@ class _Planner:
         self.writes = _Writes()
         self.communes: dict[str, Area] = {}
         self.provinces: dict[str, Area] = {}  # by path
-        self.villages: dict[tuple[int, str], Area] = {}
+        self.villages: dict[int, VillageIndex] = defaultdict(VillageIndex)  # by commune id
         self.units: dict[int, Unit] = {}  # by area id: the active unit, else the last one
         self.members: dict[tuple, list[Membership]] = defaultdict(list)
         self.people: dict[tuple, list[Person]] = defaultdict(list)
@@ -1000,10 +1019,9 @@ class _Planner:
         commune_ids = [a.pk for a in self.communes.values()]
         if not commune_ids:
             return
-        for village in Area.objects.filter(level=Level.VILLAGE, parent_id__in=commune_ids).order_by(
-            "pk"
-        ):
-            self.villages.setdefault((village.parent_id, village.search_name), village)
+        villages = Area.objects.filter(level=Level.VILLAGE, parent_id__in=commune_ids)
+        for village in villages.order_by("pk"):
+            self.villages[village.parent_id].add(village)
         units = Unit.objects.filter(commune_id__in=commune_ids).order_by("dissolved_on", "pk")
         for unit in units:
             current = self.units.get(unit.area_id)
@@ -1036,6 +1054,77 @@ class _Planner:
             self.members[key].append(membership)
 
     # Units and villages.
+    def resolve_villages(self, rows: list[_Row]) -> None:
+        """Set each team row's village by ``units.services.VillageIndex.match``, among
+        the commune's stored villages and the new ones of the file, whatever the order
+        of the rows: names with diacritics first (an exact match, else a new village),
+        then names typed without diacritics, which then see every village in play
+        ("thon na" with both "Thôn Na" and "Thôn Nà" is ambiguous: a row error).
+        A dict lookup per row."""
+        team_rows = [r for r in rows if r.ok and r.commune is not None and r.kind != UnitKind.BLOC]
+        for accentless in (False, True):
+            for row in team_rows:
+                if village_name_accentless(row.village) != accentless:
+                    continue
+                index = self.villages[row.commune.pk]
+                found = index.match(row.village)
+                if isinstance(found, VillageAmbiguous):
+                    self.error(
+                        row,
+                        COL_VILLAGE,
+                        ERROR_VILLAGE_AMBIGUOUS.format(
+                            name=row.village,
+                            commune=row.commune.name,
+                            candidates=found.names(),
+                        ),
+                    )
+                    continue
+                row.area = found if found is not None else self.new_village(row, index)
+        self.note_similar_villages()
+
+    def new_village(self, row: _Row, index: VillageIndex) -> Area:
+        commune = row.commune
+        area = Area(
+            edition=commune.edition,
+            level=Level.VILLAGE,
+            parent=commune,
+            name=row.village,
+            short_name=row.village,
+            type_word=village_type_word(row.village),
+            valid_from=commune.valid_from,
+            valid_until=commune.valid_until,
+        )
+        index.add(area)
+        self.writes.villages.append(area)
+        self.plan.new_villages.append(f"{row.village} ({commune.name})")
+        return area
+
+    def note_similar_villages(self) -> None:
+        """Warn about new villages whose name differs only by diacritics from a stored
+        village of the commune, or from another new village of the file: a new name is
+        a new village (the rule), but it may be a typing slip."""
+        grouped: set[tuple[int, str]] = set()
+        for village in self.writes.villages:
+            commune = village.parent
+            similar = self.villages[commune.pk].similar(village.name)
+            stored = [v for v in similar if v.pk is not None]
+            if stored:
+                self.plan.notes.append(
+                    NOTE_VILLAGE_SIMILAR.format(
+                        name=village.name,
+                        commune=commune.name,
+                        others=", ".join(f"“{v.name}”" for v in stored),
+                    )
+                )
+            elif len(similar) > 1 and (commune.pk, fold(village.name)) not in grouped:
+                grouped.add((commune.pk, fold(village.name)))
+                self.plan.notes.append(
+                    NOTE_VILLAGE_SIMILAR_IN_FILE.format(
+                        names=", ".join(f"“{v.name}”" for v in similar),
+                        commune=commune.name,
+                    )
+                )
+
     def unit_for(self, row: _Row) -> tuple[Unit, str]:
         """The unit a row belongs to (found or planned) and its label."""
         commune = row.commune
@@ -1043,23 +1132,8 @@ class _Planner:
             area = commune
             row.unit_key = ("bloc", commune.pk)
         else:
-            village_key = (commune.pk, fold(row.village))
-            row.unit_key = ("team", *village_key)
-            area = self.villages.get(village_key)
-            if area is None:
-                area = Area(
-                    edition=commune.edition,
-                    level=Level.VILLAGE,
-                    parent=commune,
-                    name=row.village,
-                    short_name=row.village,
-                    type_word=village_type_word(row.village),
-                    valid_from=commune.valid_from,
-                    valid_until=commune.valid_until,
-                )
-                self.villages[village_key] = area
-                self.writes.villages.append(area)
-                self.plan.new_villages.append(f"{row.village} ({commune.name})")
+            area = row.area
+            row.unit_key = ("team", commune.pk, village_name_key(area.name))
         unit = self.units.get(area.pk) if area.pk else None
         if unit is None:
             unit = self.new_units.get(row.unit_key)
@@ -1192,6 +1266,7 @@ class _Planner:
             self.writes.changed_people[person.pk] = person
 
     def plan_rows(self, rows: list[_Row]) -> None:
+        self.resolve_villages(rows)
         units = {}
         for index, row in enumerate(rows):
             if row.ok and row.commune is not None:

@@ -29,6 +29,10 @@ ERROR_UNKNOWN_EDITION = _("Danh mục không hợp lệ: chọn 2025 hoặc lega
 ERROR_UNKNOWN_PROVINCE = _("Không có tỉnh/thành phố mã {codes} trong danh mục {edition}.")
 ERROR_VILLAGE_NEEDS_COMMUNE = _("Thôn, tổ dân phố phải thuộc một xã, phường, thị trấn, đặc khu.")
 ERROR_VILLAGE_NAME_EMPTY = _("Chưa nhập tên thôn, tổ dân phố.")
+ERROR_VILLAGE_AMBIGUOUS = _(
+    "Tên “{name}” không có dấu nên không rõ là thôn, tổ dân phố nào của {commune}: "
+    "{candidates}. Hãy ghi tên có đủ dấu."
+)
 ERROR_UNIT_EXISTS = _("{area} đã có {kind} đang hoạt động.")
 ERROR_UNIT_KIND_AREA = _("Khối dân vận đặt ở xã; Tổ dân vận đặt ở thôn, tổ dân phố.")
 
@@ -240,13 +244,93 @@ def village_type_word(name: str) -> str:
     return "thôn"
 
 
-def village_find(*, commune: Area, name: str) -> Area | None:
-    """The village of ``commune`` named ``name``, ignoring case, diacritics and spacing."""
-    return (
-        Area.objects.filter(parent=commune, level=Level.VILLAGE, search_name=fold(name))
-        .order_by("pk")
-        .first()
-    )
+@dataclasses.dataclass(frozen=True)
+class VillageAmbiguous:
+    """A name typed without diacritics that folds to the name of several villages:
+    ``candidates`` (by pk), so the user must type the name with its accents."""
+
+    name: str
+    candidates: tuple[Area, ...]
+
+    def names(self) -> str:
+        """ "“Thôn Na”, “Thôn Nà”": the candidates for a message."""
+        return ", ".join(f"“{v.name}”" for v in self.candidates)
+
+
+def village_name_key(name: str) -> str:
+    """The exact key of a village name: NFC, single spaces, lower case ("Thôn  NÀ" ->
+    "thôn nà"). Two names with the same key are the same village."""
+    return normalize(name).lower()
+
+
+def village_name_accentless(name: str) -> bool:
+    """True when ``name`` carries no Vietnamese diacritic (nor đ): it equals its own
+    folded form, ignoring case ("Thon Na", "ban phin")."""
+    return village_name_key(name) == fold(name)
+
+
+class VillageIndex:
+    """The villages of one commune, indexed for ``match``: by exact key and by folded
+    name. The one place the village-name rule lives (docs/ROSTER_IMPORT.md, "Villages"):
+    ``village_find`` / ``village_get_or_create`` and the roster import both use it, the
+    import with one index per commune of the file (a dict lookup per row)."""
+
+    def __init__(self, villages: Iterable[Area] = ()):
+        self.exact: dict[str, Area] = {}
+        self.folded: dict[str, list[Area]] = {}
+        for village in villages:
+            self.add(village)
+
+    def add(self, village: Area) -> None:
+        """Index a village (stored or about to be created); the first of an exact key
+        wins, so pass them by pk."""
+        self.exact.setdefault(village_name_key(village.name), village)
+        self.folded.setdefault(fold(village.name), []).append(village)
+
+    def similar(self, name: str) -> list[Area]:
+        """The villages whose folded name is that of ``name`` (same letters, any
+        diacritics)."""
+        return list(self.folded.get(fold(name), ()))
+
+    def match(self, name: str) -> Area | VillageAmbiguous | None:
+        """The village ``name`` means, by the rule:
+
+        1. the village whose name is equal to ``name`` after ``normalize``, ignoring
+           case (exact match wins);
+        2. otherwise, when ``name`` has no diacritics at all ("thon na"), the only
+           village whose folded name equals it; with two or more (“Thôn Na” and
+           “Thôn Nà”) a ``VillageAmbiguous``;
+        3. otherwise None: a name with diacritics that differs from every village's
+           name is a new village ("Thôn Nà" next to "Thôn Na" is another village).
+        """
+        found = self.exact.get(village_name_key(name))
+        if found is not None:
+            return found
+        if not village_name_accentless(name):
+            return None
+        candidates = self.folded.get(fold(name), ())
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates:
+            return VillageAmbiguous(normalize(name), tuple(candidates))
+        return None
+
+
+def village_match(name: str, villages: Iterable[Area]) -> Area | VillageAmbiguous | None:
+    """``VillageIndex(villages).match(name)``: the village of ``villages`` (one commune's,
+    by pk) that ``name`` means, a ``VillageAmbiguous``, or None for a new village."""
+    return VillageIndex(villages).match(name)
+
+
+def village_find(*, commune: Area, name: str) -> Area | VillageAmbiguous | None:
+    """The village of ``commune`` that ``name`` means (``VillageIndex.match``): the same
+    name ignoring case and spacing; or, for a name typed without diacritics, the only
+    village with that folded name (a ``VillageAmbiguous`` when there are several); else
+    None. One query: only villages with the same folded name can match."""
+    candidates = Area.objects.filter(
+        parent=commune, level=Level.VILLAGE, search_name=fold(name)
+    ).order_by("pk")
+    return village_match(name, candidates)
 
 
 @transaction.atomic
@@ -254,15 +338,27 @@ def village_get_or_create(*, commune: Area, name: str, acting_user=None) -> tupl
     """The village of that name in ``commune``, created when missing.
 
     Villages have no official list: communes name them, and rosters refer to them by
-    name, so a name that matches an existing village (ignoring diacritics and case) is
-    that village.
+    name. A name equal to a village's ignoring case is that village; a name typed
+    without diacritics is the only village with that folded name, and a
+    ValidationError naming the candidates when several have it ("thon na" with
+    “Thôn Na” and “Thôn Nà”); any other name is a new village ("Thôn Nà" next to
+    "Thôn Na": in Vietnamese another name). See ``VillageIndex.match``.
     """
     name = normalize(name)
     if not name:
         raise ValidationError({"name": ERROR_VILLAGE_NAME_EMPTY})
     if commune.level != Level.COMMUNE:
         raise ValidationError({"parent": ERROR_VILLAGE_NEEDS_COMMUNE})
-    if existing := village_find(commune=commune, name=name):
+    existing = village_find(commune=commune, name=name)
+    if isinstance(existing, VillageAmbiguous):
+        raise ValidationError(
+            {
+                "name": ERROR_VILLAGE_AMBIGUOUS.format(
+                    name=name, commune=commune.name, candidates=existing.names()
+                )
+            }
+        )
+    if existing is not None:
         return existing, False
     village = Area(
         edition=commune.edition,

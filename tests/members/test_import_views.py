@@ -535,3 +535,29 @@ def test_template_download(staff_client, area_tree):
     )
     header = [c.value for c in openpyxl.load_workbook(io.BytesIO(response.content)).active[1]]
     assert "Họ và tên" in " ".join(str(h) for h in header if h)
+
+
+def test_the_preview_warns_about_a_new_village_differing_only_by_accents(staff_client, area_tree):
+    """ "Thôn Nà" next to a stored "Thôn Na" is a new village (another name), and the
+    preview says so as a note, not an error: the file can still be confirmed."""
+    from members.imports import NOTE_VILLAGE_SIMILAR
+    from units.services import village_get_or_create
+
+    commune = area_tree["commune"]
+    village_get_or_create(commune=commune, name="Thôn Na")
+    rows = [["01834", "", "Thôn Nà", "Tổ dân vận", "Hoàng Văn Cường", "Nam", 1990, "Mông",
+             "", "", "Thành viên", "", "", None]]  # fmt: skip
+    response = upload(staff_client, roster_workbook(rows))
+    job = ImportJob.objects.get()
+    assert job.status == ImportJobStatus.VALIDATED
+    html = staff_client.get(response["Location"]).content.decode()
+    warning = NOTE_VILLAGE_SIMILAR.format(name="Thôn Nà", commune=commune.name, others="“Thôn Na”")
+    assert "kiểm tra lại dấu" in warning
+    assert warning in html
+    assert 'data-testid="import-confirm"' in html
+    staff_client.post(reverse("members:import_job_confirm", args=[job.pk]))
+    names = set(
+        Area.objects.filter(parent=commune, level=Level.VILLAGE).values_list("name", flat=True)
+    )
+    assert names == {"Tổ 1", "Thôn Na", "Thôn Nà"}
+    assert Membership.objects.get().unit.area.name == "Thôn Nà"
