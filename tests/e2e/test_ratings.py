@@ -1,6 +1,7 @@
 """Ratings in a real Chromium: a commune officer fills a score sheet on a 375 px phone;
 provincial staff approve proposals in bulk past the quota warning and return one with a
-comment, which the officer then reads."""
+comment, which the officer then reads; district staff return one member's rating with a
+comment on a phone, which the officer then reads on that member's page."""
 
 import pytest
 from django.conf import settings as django_settings
@@ -8,14 +9,17 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from evaluations.choices import Stage
-from evaluations.models import Evaluation
+from evaluations.models import Evaluation, MemberRating
 from evaluations.services import (
     criteria_set_create,
     criteria_set_issue,
     evaluation_propose,
     evaluation_self_assess,
     evaluation_start,
+    member_rating_start,
+    member_rating_step,
 )
+from members.services import membership_add
 from tests.evaluations.conftest import FULL, GATES, GROUPS
 from tests.factories import AreaFactory, make_staff
 from units.choices import Level, StaffRole
@@ -24,6 +28,11 @@ from units.services import unit_create
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 COMMENT = "Tiêu chí 2.1 chưa có biên bản họp dân, đề nghị bổ sung."
+#: A comment with a long link, which must wrap rather than widen a phone's page.
+MEMBER_COMMENT = (
+    "Chưa có biên bản họp tổ bình xét, xem "
+    "https://drive.google.com/file/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_BienBan/view"
+)
 
 
 def _no_sideways_scroll(page, width=375):
@@ -200,5 +209,79 @@ def test_bulk_approval_with_quota_warning_and_a_return_with_comment(
     expect(page.get_by_test_id("return-comment")).to_contain_text(COMMENT)
     page.get_by_role("link", name="Nhập đề xuất của Đảng ủy xã").click()
     expect(page.get_by_test_id("return-comment")).to_contain_text(COMMENT)
+    _no_sideways_scroll(page)
+    context.close()
+
+
+def test_district_staff_return_a_members_rating_with_a_comment_on_a_phone(
+    live_server, browser, client, province
+):
+    """A member's rating waits for the district's decision. District staff open it from
+    the roster's member ratings on a 375 px phone; "Trả lại" with an empty comment shows
+    the Vietnamese error and changes nothing; with a comment it goes back to the commune's
+    proposal, the page shows the comment and the change in its history. The commune
+    officer then reads the comment on the member's page. No page scrolls sideways."""
+    bloc = province["blocs"][0]
+    officer = make_staff(StaffRole.COMMUNE_OFFICER, [province["communes"][0]], username="xa")
+    district = province["communes"][0].parent
+    district_staff = make_staff(StaffRole.DISTRICT_STAFF, [district], username="huyen")
+    membership = membership_add(unit=bloc, full_name="Lò Văn Pọm", birth_year=1970)
+    rating = member_rating_start(acting_user=officer, membership=membership, year=2026)
+    rating = member_rating_step(acting_user=officer, rating=rating, level=2)  # self
+    rating = member_rating_step(acting_user=officer, rating=rating, level=2)  # proposal
+    assert rating.stage == Stage.DECISION
+    changes_before = rating.history.count()
+    roster_url = live_server.url + reverse("evaluations:member_ratings", args=[bloc.pk, 2026])
+    phone = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
+
+    context = browser.new_context(**phone, locale="vi-VN")
+    page = context.new_page()
+    _log_in(page, client, live_server, district_staff)
+    page.goto(roster_url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xếp loại thành viên năm 2026")
+    _no_sideways_scroll(page)
+    page.get_by_test_id("member-rating-link").filter(has_text="Lò Văn Pọm").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xếp loại năm 2026: Lò Văn Pọm")
+    expect(page.get_by_test_id("stage")).to_contain_text("Chờ cấp trên quyết định")
+    steps = page.get_by_test_id("member-steps")
+    expect(steps.locator("tbody tr")).to_have_count(3)
+    expect(steps.locator("tbody tr").nth(1)).to_contain_text("Mức 2")
+    _no_sideways_scroll(page)
+
+    card = page.get_by_test_id("return")
+    card.get_by_role("button", name="Trả lại", exact=True).click()  # empty: refused
+    expect(page.get_by_role("heading", level=1)).to_have_text("Trả lại kèm ý kiến")
+    expect(page.get_by_text("Khi trả lại phải ghi ý kiến.")).to_be_visible()
+    _no_sideways_scroll(page)
+    rating.refresh_from_db()
+    assert (rating.stage, rating.return_comment) == (Stage.DECISION, "")
+    assert rating.history.count() == changes_before
+
+    page.get_by_label("Ý kiến khi trả lại").fill(MEMBER_COMMENT)
+    page.get_by_role("main").get_by_role("button", name="Trả lại", exact=True).click()
+    expect(page.get_by_text("Đã trả lại Lò Văn Pọm kèm ý kiến.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xếp loại năm 2026: Lò Văn Pọm")
+    expect(page.get_by_test_id("return-comment")).to_contain_text(MEMBER_COMMENT)
+    expect(page.get_by_test_id("stage")).to_contain_text("Đảng ủy xã đề xuất")
+    changes = page.get_by_test_id("member-changes").locator("tbody tr")
+    expect(changes.first).to_contain_text(MEMBER_COMMENT)
+    _no_sideways_scroll(page)
+    context.close()
+
+    rating.refresh_from_db()
+    assert (rating.stage, rating.return_comment) == (Stage.PROPOSAL, MEMBER_COMMENT)
+    assert (rating.self_level, rating.proposed_level) == (2, 2)
+    assert rating.history.count() == changes_before + 1
+    assert MemberRating.objects.count() == 1
+
+    # The commune officer, on a phone, finds the comment on the member's page.
+    context = browser.new_context(**phone, locale="vi-VN")
+    page = context.new_page()
+    _log_in(page, client, live_server, officer)
+    page.goto(roster_url)
+    page.get_by_test_id("member-rating-link").filter(has_text="Lò Văn Pọm").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xếp loại năm 2026: Lò Văn Pọm")
+    expect(page.get_by_test_id("return-comment")).to_contain_text(MEMBER_COMMENT)
+    expect(page.get_by_test_id("return")).to_be_visible()  # the commune's own step now
     _no_sideways_scroll(page)
     context.close()
