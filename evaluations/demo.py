@@ -185,7 +185,7 @@ def generate_ratings(
         for item, score in scores.items()
     ]
     EvaluationScore.objects.bulk_create(scores_to_write, batch_size=BATCH)
-    data_changed.send(sender=Evaluation)
+    data_changed.send(sender=Evaluation, province_paths=list(provinces))
     return {
         "criteria_sets": CriteriaSet.objects.filter(province__path__in=list(provinces)).count(),
         "evaluations": len(evaluations),

@@ -39,6 +39,7 @@ from units.choices import Edition, Level, UnitKind, UnitStatus
 from units.models import Area, Unit
 from units.selectors import edition_default, editions_loaded
 from units.services import divisions_load
+from units.signals import data_changed
 from units.text import fold
 
 SCALES = ("small", "province", "national")
@@ -1384,6 +1385,8 @@ class _Roster:
             audit.bulk_create(Unit, self.units, batch_size=batch_size)
             audit.bulk_create(Person, self.people, batch_size=batch_size)
             audit.bulk_create(Membership, self.memberships, batch_size=batch_size)
+        # Bulk writes send no model signal: this province's statistics become stale.
+        data_changed.send(sender=Membership, province_paths=[self.province.path])
         self.counts.people = len(self.people)
 
 

@@ -60,6 +60,7 @@ from units.services import (
     village_name_key,
     village_type_word,
 )
+from units.signals import data_changed
 from units.text import fold, normalize
 
 logger = logging.getLogger(__name__)
@@ -367,6 +368,9 @@ def roster_import(
                 batch_id=context.batch_id or audit.new_batch_id(),
             ):
                 writes.apply(_Progress(progress, plan.total_rows))
+            # Bulk writes send no model signal: the statistics of the provinces written
+            # in become stale (reports.signals), in this transaction.
+            data_changed.send(sender=Membership, province_paths=_written_provinces(writes))
             plan.written = True
     except IntegrityError:
         if plan is None:
@@ -1321,6 +1325,25 @@ class _Planner:
         if changed:
             self.writes.changed_memberships[membership.pk] = membership
         return "update" if changed or person_changed else "unchanged"
+
+
+def _written_provinces(writes: _Writes) -> set[str]:
+    """Paths in the provinces ``writes`` wrote in (any path inside a province names it):
+    the areas, units and seats written, and the people's own provinces (one query for
+    those not loaded with their province)."""
+    paths = {a.path for a in writes.villages} | {u.area_path for u in writes.units}
+    paths |= {m.area_path for m in writes.memberships}
+    paths |= {m.area_path for m in writes.changed_memberships.values()}
+    people = [*writes.people, *writes.changed_people.values()]
+    unknown = set()
+    for person in people:
+        if Person.province.is_cached(person):
+            paths.add(person.province.path)
+        else:
+            unknown.add(person.province_id)
+    if unknown:
+        paths |= set(Area.objects.filter(pk__in=unknown).values_list("path", flat=True))
+    return paths
 
 
 def _province_path(area: Area) -> str:

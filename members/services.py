@@ -34,6 +34,9 @@ ERROR_SPLIT_ALL = _("Phải giữ lại ít nhất một lượt tham gia cho h�
 ERROR_SPLIT_FOREIGN = _("Lượt tham gia được chọn không thuộc hồ sơ này.")
 ERROR_DISSOLVE_DATE = _("Ngày giải thể không được sau hôm nay.")
 ERROR_ALREADY_DISSOLVED = _("Đơn vị đã giải thể từ ngày {date}.")
+ERROR_OTHER_PROVINCE = _(
+    "Người này được ghi nhận ở tỉnh khác: chỉ thêm được vào đơn vị cùng tỉnh với hồ sơ."
+)
 
 END_REASON_DISSOLVED = "Đơn vị giải thể"
 
@@ -134,6 +137,15 @@ def person_update(*, person: Person, acting_user=None, **data) -> Person:
 
 
 @transaction.atomic
+def _in_province_of(person: Person, unit: Unit) -> bool:
+    """Whether ``person`` is recorded in the province of ``unit`` (no query when the
+    person's province is loaded)."""
+    path = "/".join(unit.area_path.split("/")[:2]) + "/"
+    if Person.province.is_cached(person):
+        return person.province.path == path
+    return Area.objects.filter(pk=person.province_id, path=path).exists()
+
+
 def membership_add(
     *,
     unit: Unit,
@@ -164,6 +176,11 @@ def membership_add(
             values.pop("full_name", None)
             if values:
                 person = person_update(person=person, acting_user=acting_user, **values)
+    elif not _in_province_of(person, unit):
+        # A person sits only in units of the province they are recorded in: the
+        # identity rule works within a province, and the statistics add provinces up
+        # (reports.stats.country_stats).
+        raise ValidationError(ERROR_OTHER_PROVINCE)
     if Membership.objects.filter(unit=unit, person=person, end_date__isnull=True).exists():
         raise ValidationError(ERROR_ALREADY_MEMBER.format(person=person))
     membership = Membership(unit=unit, person=person, role=role, start_date=start_date)

@@ -1,16 +1,26 @@
-"""The data version that keeps cached statistics exact."""
+"""The data versions that keep cached statistics exact, one per province."""
+
+import hashlib
 
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+#: The version row bumped by a write whose provinces are unknown (the divisions
+#: loader): every province's figures depend on it too.
+EVERYWHERE = "*"
 
-class DataVersion(models.Model):
-    """One row whose number grows with every change to areas, units, people,
-    memberships or ratings. Cached statistics are keyed by it, so a write makes every
-    cached figure unreachable at once, across all web workers (the cache itself may be
-    per process)."""
 
+class ProvinceVersion(models.Model):
+    """A number that grows with every change to the areas, units, people, memberships,
+    ratings or criteria of one province (``path``: the province's path, "legacy/06/",
+    which names its edition too; ``EVERYWHERE`` for a write anywhere). Cached statistics
+    are keyed by the versions they depend on, so a write in one province makes only that
+    province's figures (and the country's sum) unreachable, across all web workers, and
+    a writer locks only its own province's row until it commits. Rows are created on
+    the first write (a missing row reads as 0)."""
+
+    path = models.CharField(_("đường dẫn tỉnh"), max_length=40, primary_key=True)
     version = models.BigIntegerField(_("phiên bản dữ liệu"), default=0)
 
     class Meta:
@@ -18,16 +28,85 @@ class DataVersion(models.Model):
         verbose_name_plural = _("phiên bản dữ liệu")
 
     def __str__(self):
-        return str(self.version)
+        return f"{self.path} {self.version}"
 
 
-def data_version() -> int:
-    """The current version (0 before the first write)."""
-    return DataVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+def province_path(path: str) -> str:
+    """The path of the province holding ``path`` (an area, unit or membership path, or
+    the province's own): its first two segments."""
+    return "/".join(path.split("/")[:2]) + "/"
 
 
-def bump_data_version() -> None:
-    """Make every cached statistic stale. Runs inside the writer's transaction: readers
-    see the new version exactly when they can see the new data."""
-    if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1):
-        DataVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+class Versions:
+    """Every version, read in one query (``data_versions``)."""
+
+    def __init__(self, rows: dict[str, int]):
+        self.rows = rows
+
+    def everywhere(self) -> int:
+        return self.rows.get(EVERYWHERE, 0)
+
+    def of_province(self, path: str) -> str:
+        """The version a figure of the province holding ``path`` is cached under."""
+        return f"{self.everywhere()}.{self.rows.get(province_path(path), 0)}"
+
+    def of_edition(self, edition: str) -> str:
+        """A digest of the versions of every province of ``edition``: the key of the
+        country's figures."""
+        prefix = f"{edition}/"
+        material = ";".join(
+            f"{path}={v}" for path, v in sorted(self.rows.items()) if path.startswith(prefix)
+        )
+        digest = hashlib.sha256(material.encode()).hexdigest()[:24]
+        return f"{self.everywhere()}.{digest}"
+
+    def token(self) -> str:
+        """A digest of every version: changes with any write anywhere (areas found by
+        code and the editions loaded are cached under it)."""
+        material = ";".join(f"{path}={v}" for path, v in sorted(self.rows.items()))
+        return hashlib.sha256(material.encode()).hexdigest()[:24]
+
+
+def data_versions() -> Versions:
+    """Every province's version, in one query (a few dozen short rows)."""
+    return Versions(dict(ProvinceVersion.objects.values_list("path", "version")))
+
+
+def _bump(queryset) -> bool:
+    return bool(queryset.update(version=F("version") + 1))
+
+
+def bump_version(path: str) -> None:
+    """Make the cached statistics of the province holding ``path`` stale (``EVERYWHERE``:
+    of every province). Runs inside the writer's transaction: readers see the new
+    version exactly when they can see the new data; concurrent writers of other
+    provinces do not wait for this one."""
+    key = path if path == EVERYWHERE else province_path(path)
+    if _bump(ProvinceVersion.objects.filter(path=key)):
+        return
+    _row, created = ProvinceVersion.objects.get_or_create(path=key, defaults={"version": 1})
+    if not created:  # created meanwhile by a concurrent writer, now committed
+        _bump(ProvinceVersion.objects.filter(path=key))
+
+
+def bump_province_id(province_id: int) -> None:
+    """``bump_version`` for the province of id ``province_id`` (a person's), in one
+    query when the province's row exists."""
+    from units.models import Area
+
+    path = Area.objects.filter(pk=province_id).values("path")[:1]
+    if not ProvinceVersion.objects.filter(path=models.Subquery(path)).update(
+        version=F("version") + 1
+    ):
+        bump_version(Area.objects.values_list("path", flat=True).get(pk=province_id))
+
+
+def bump_versions(paths=None) -> None:
+    """``bump_version`` for each province holding one of ``paths``, in path order (two
+    writers never wait for each other in opposite orders); every province when
+    ``paths`` is None."""
+    if paths is None:
+        bump_version(EVERYWHERE)
+        return
+    for path in sorted({province_path(p) for p in paths}):
+        bump_version(path)

@@ -3,12 +3,16 @@
 Straight counts in a fixed number of queries whatever the data size: every filter is a
 prefix condition on a path column copied onto units and memberships (no tree walk), and
 the next level's figures come from grouping on a prefix of that path. ``area_stats``
-is exact; ``area_stats_cached`` keeps the result in the cache under the data version,
-which every write bumps (reports.signals), so a cached answer is never stale.
+is exact (the reference); ``area_stats_cached`` keeps results in the cache under the
+data version of their province, which every write in that province bumps
+(reports.signals), so a cached answer is never stale; the country's figures are the sum
+of its provinces' (``country_stats``), so a write in one province recomputes only that
+province (docs/STATS_API.md, "Caching").
 """
 
 import dataclasses
 import datetime
+from collections import defaultdict
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Value
@@ -18,7 +22,7 @@ from evaluations.choices import LEVELS, Stage
 from evaluations.models import CriteriaSet, Evaluation
 from members.choices import KINH
 from members.models import Membership
-from reports.models import data_version
+from reports.models import Versions, data_versions
 from units.choices import TEAM_KINDS, Edition, Level, UnitKind
 from units.models import PATH_SEPARATOR, Area, Unit
 
@@ -261,13 +265,363 @@ def _area_json(place: Place) -> dict:
     return {"code": area.code, "name": area.name, "level": area.level, "edition": area.edition}
 
 
-def area_stats_cached(place: Place, day: datetime.date, version: int | None = None) -> dict:
-    """``area_stats`` through the cache, keyed by the data version: any write bumps the
-    version (reports.signals), so a stale figure is never served. A caller that has
-    read the version already passes it (one query less)."""
-    if version is None:
-        version = data_version()
-    key = f"stats:v1:{version}:{place.edition}:{place.path}:{day.isoformat()}"
+# --- Cached figures, one province at a time -------------------------------------------
+
+#: Past years for which a province's cached figures also keep the number of units in
+#: force at the year's end (``in_force``), so that the country can add up the "unrated"
+#: units of a year rated in other provinces only; an older year costs one more query.
+IN_FORCE_YEARS = 10
+
+#: Fields of CONTRACTS section 3 that add up across provinces (every person counted is
+#: recorded in the province of the units they sit in: members.services.membership_add).
+ADDITIVE_FIELDS = (
+    "communes",
+    "communes_with_bloc",
+    "villages",
+    "villages_with_team",
+    "blocs",
+    "bloc_members",
+    "teams",
+    "team_members",
+    "people",
+    "women",
+    "party_members",
+    "ethnic_minority",
+)
+
+KEY_PREFIX = "stats:v2"
+
+
+def _province_key_length(edition: str) -> int:
+    return len(edition) + len(PATH_SEPARATOR) + SEGMENT_LENGTH[Level.PROVINCE]
+
+
+def _under(field: str, edition: str, paths: list[str], whole: bool) -> Q:
+    if whole:
+        return Q(**{f"{field}__descendant_of": f"{edition}{PATH_SEPARATOR}"})
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{field}__descendant_of": path})
+    return condition
+
+
+def provinces_stats(
+    edition: str, provinces: list[Area], day: datetime.date, *, whole: bool = False
+) -> dict[str, dict]:
+    """``area_stats`` of each of ``provinces`` (of ``edition``) at once, in seven queries
+    whatever their number: the same counts as ``area_stats``, grouped by the province
+    prefix of the path (every province segment has the same length). ``whole``: the
+    provinces are all of the edition's (one prefix condition instead of one per
+    province). Returns, by province path, ``{"stats": figures, "in_force": {year: n}}``:
+    ``in_force`` counts the units in force at the end of each of the last
+    ``IN_FORCE_YEARS`` years and on ``day`` (for the country's sum)."""
+    if not provinces:
+        return {}
+    paths = [p.path for p in provinces]
+    length = _province_key_length(edition)
+    entries = {}
+    areas: dict[str, dict] = defaultdict(dict)
+    for row in (
+        Area.objects.filter(
+            _under("path", edition, paths, whole),
+            edition=edition,
+            level__in=[Level.COMMUNE, Level.VILLAGE],
+        )
+        .annotate(key=Substr("path", 1, length))
+        .values("key", "level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        areas[row["key"]][row["level"]] = row["n"]
+    ratings = (
+        Evaluation.objects.filter(_under("area_path", edition, paths, whole))
+        .annotate(key=Substr("area_path", 1, length))
+        .values("key", "year", "decided_level")
+        .annotate(n=Count("pk", filter=Q(stage=Stage.DECIDED)))
+        .order_by()
+    )
+    sets = CriteriaSet.objects.filter(issued=True, subject__in=["bloc", "team"])
+    sets = (
+        sets.filter(province__edition=edition) if whole else sets.filter(province__path__in=paths)
+    )
+    sets = (
+        sets.annotate(
+            key=Substr("province__path", 1, length),
+            decided_level=Value(None, output_field=IntegerField()),
+            n=Value(0),
+        )
+        .values("key", "year", "decided_level", "n")
+        .order_by()
+    )
+    rating_rows: dict[str, list[dict]] = defaultdict(list)
+    for row in ratings.union(sets):
+        rating_rows[row["key"]].append(row)
+    years = {key: sorted({row["year"] for row in rows}) for key, rows in rating_rows.items()}
+    window = list(range(day.year - IN_FORCE_YEARS, day.year + 1))
+    every_year = sorted(set(window).union(*years.values()))
+    active = units_active_on(day)
+    bloc, team = Q(kind=UnitKind.BLOC), Q(kind__in=TEAM_KINDS)
+    aggregates = {
+        "blocs": Count("pk", filter=active & bloc),
+        "teams": Count("pk", filter=active & team),
+        "communes_with_bloc": Count("commune", distinct=True, filter=active & bloc),
+        "villages_with_team": Count("area", distinct=True, filter=active & team),
+    }
+    rated_years = sorted(set().union(*years.values()))
+    for year in every_year:
+        aggregates[f"active_{year}"] = Count(
+            "pk", filter=units_active_on(_reference_day(year, day))
+        )
+    for year in rated_years:
+        approved = Exists(
+            Evaluation.objects.filter(unit=OuterRef("pk"), year=year, stage=Stage.DECIDED)
+        )
+        in_force = units_active_on(_reference_day(year, day))
+        aggregates[f"approved_{year}"] = Count("pk", filter=in_force & Q(approved))
+    units = {
+        row["key"]: row
+        for row in Unit.objects.filter(_under("area_path", edition, paths, whole))
+        .annotate(key=Substr("area_path", 1, length))
+        .values("key")
+        .annotate(**aggregates)
+        .order_by()
+    }
+    members = {
+        row["key"]: row
+        for row in Membership.objects.active_on(day)
+        .filter(units_active_on(day, prefix="unit__"), _under("area_path", edition, paths, whole))
+        .annotate(key=Substr("area_path", 1, length))
+        .values("key")
+        .annotate(
+            bloc_members=Count("pk", filter=Q(unit__kind=UnitKind.BLOC)),
+            team_members=Count("pk", filter=Q(unit__kind__in=TEAM_KINDS)),
+            people=Count("person", distinct=True),
+            women=Count("person", distinct=True, filter=Q(person__gender="female")),
+            party_members=Count("person", distinct=True, filter=Q(person__party_member=True)),
+            ethnic_minority=Count(
+                "person",
+                distinct=True,
+                filter=~Q(person__ethnicity="") & ~Q(person__ethnicity=KINH),
+            ),
+        )
+        .order_by()
+    }
+    children = _provinces_children(edition, paths, day, whole)
+    no_units = dict.fromkeys(aggregates, 0)
+    no_members = dict.fromkeys(
+        ("bloc_members", "team_members", "people", "women", "party_members", "ethnic_minority"),
+        0,
+    )
+    for province in provinces:
+        key = province.path[:length]
+        unit_row = units.get(key, no_units)
+        member_row = members.get(key, no_members)
+        province_years = years.get(key, [])
+        counted = {**unit_row}
+        for year in province_years:
+            counted.setdefault(f"approved_{year}", 0)
+        stats = {
+            "area": _area_json(Place(edition=edition, area=province)),
+            "date": day.isoformat(),
+            "communes": areas[key].get(Level.COMMUNE, 0),
+            "communes_with_bloc": unit_row["communes_with_bloc"],
+            "villages": areas[key].get(Level.VILLAGE, 0),
+            "villages_with_team": unit_row["villages_with_team"],
+            "blocs": unit_row["blocs"],
+            "bloc_members": member_row["bloc_members"],
+            "teams": unit_row["teams"],
+            "team_members": member_row["team_members"],
+            "people": member_row["people"],
+            "women": member_row["women"],
+            "party_members": member_row["party_members"],
+            "ethnic_minority": member_row["ethnic_minority"],
+            "ratings": _ratings(rating_rows.get(key, []), province_years, counted),
+            "children": children.get(key, []),
+        }
+        in_force = {str(year): unit_row.get(f"active_{year}", 0) for year in window}
+        entries[province.path] = {"stats": stats, "in_force": in_force}
+    return entries
+
+
+def _provinces_children(
+    edition: str, paths: list[str], day: datetime.date, whole: bool
+) -> dict[str, list[dict]]:
+    """``_children`` of each province at once (three queries), by province prefix."""
+    length = _province_key_length(edition)
+    child_level = CHILD_LEVEL[(edition, Level.PROVINCE)]
+    child_length = length + SEGMENT_LENGTH[child_level]
+    children = list(
+        Area.objects.filter(
+            _under("path", edition, paths, whole), edition=edition, level=child_level
+        )
+        .order_by("code", "name")
+        .values("code", "name", "level", "path")
+    )
+    figures = {c["path"][:child_length]: dict.fromkeys(_CHILD_FIELDS, 0) for c in children}
+    unit_rows = (
+        Unit.objects.filter(units_active_on(day), _under("area_path", edition, paths, whole))
+        .annotate(key=Substr("area_path", 1, child_length))
+        .values("key")
+        .annotate(
+            blocs=Count("pk", filter=Q(kind=UnitKind.BLOC)),
+            teams=Count("pk", filter=Q(kind__in=TEAM_KINDS)),
+        )
+        .order_by()
+    )
+    for row in unit_rows:
+        if row["key"] in figures:
+            figures[row["key"]].update(blocs=row["blocs"], teams=row["teams"])
+    member_rows = (
+        Membership.objects.active_on(day)
+        .filter(units_active_on(day, prefix="unit__"), _under("area_path", edition, paths, whole))
+        .annotate(key=Substr("area_path", 1, child_length))
+        .values("key")
+        .annotate(
+            bloc_members=Count("pk", filter=Q(unit__kind=UnitKind.BLOC)),
+            team_members=Count("pk", filter=Q(unit__kind__in=TEAM_KINDS)),
+        )
+        .order_by()
+    )
+    for row in member_rows:
+        if row["key"] in figures:
+            figures[row["key"]].update(
+                bloc_members=row["bloc_members"], team_members=row["team_members"]
+            )
+    result: dict[str, list[dict]] = defaultdict(list)
+    for c in children:
+        result[c["path"][:length]].append(
+            {
+                "code": c["code"],
+                "name": c["name"],
+                "level": c["level"],
+                **figures[c["path"][:child_length]],
+            }
+        )
+    return result
+
+
+def _older_in_force(
+    edition: str, missing: dict[str, set[int]], day: datetime.date
+) -> dict[tuple[str, int], int]:
+    """Units in force at the end of years older than the ``in_force`` window, for the
+    provinces (paths) that need them: one query."""
+    years = sorted(set().union(*missing.values()))
+    length = _province_key_length(edition)
+    rows = (
+        Unit.objects.filter(_under("area_path", edition, sorted(missing), False))
+        .annotate(key=Substr("area_path", 1, length))
+        .values("key")
+        .annotate(
+            **{
+                f"active_{year}": Count("pk", filter=units_active_on(_reference_day(year, day)))
+                for year in years
+            }
+        )
+        .order_by()
+    )
+    return {(row["key"], year): row[f"active_{year}"] for row in rows for year in years}
+
+
+def _province_key(path: str, day: datetime.date, versions: Versions) -> str:
+    return f"{KEY_PREFIX}:province:{versions.of_province(path)}:{path}:{day.isoformat()}"
+
+
+def province_entries(
+    edition: str, provinces: list[Area], day: datetime.date, versions: Versions
+) -> dict[str, dict]:
+    """The cached entries (``provinces_stats``) of ``provinces``, by path: one
+    ``get_many``, then the missing ones computed together (seven queries, whatever how
+    many are missing) and cached."""
+    keys = {p.path: _province_key(p.path, day, versions) for p in provinces}
+    found = cache.get_many(list(keys.values()))
+    entries = {path: found[key] for path, key in keys.items() if key in found}
+    missing = [p for p in provinces if p.path not in entries]
+    if missing:
+        computed = provinces_stats(edition, missing, day, whole=len(missing) == len(provinces) > 1)
+        cache.set_many({keys[path]: entry for path, entry in computed.items()}, CACHE_SECONDS)
+        entries.update(computed)
+    return entries
+
+
+def country_stats(edition: str, day: datetime.date, versions: Versions) -> dict:
+    """The whole installation's figures for ``edition``: the sum of its provinces'
+    cached figures (``province_entries``), field by field. Equal to ``area_stats`` of
+    the country: every count adds up across provinces (a person is counted only in the
+    province they are recorded in, which holds every unit they sit in), ratings add up
+    year by year (a year rated in some provinces only counts the others' units of that
+    year as unrated), and the children are the provinces' own figures in code order.
+    Queries: the provinces, plus seven when some province's figures are not cached, plus
+    one when a year older than ``IN_FORCE_YEARS`` is rated in some provinces only."""
+    provinces = list(
+        Area.objects.filter(edition=edition, level=Level.PROVINCE).order_by("code", "name")
+    )
+    entries = province_entries(edition, provinces, day, versions)
+    figures = [entries[p.path]["stats"] for p in provinces]
+    years = sorted({int(year) for stats in figures for year in stats["ratings"]})
+    older = {}
+    for province, stats in zip(provinces, figures, strict=True):
+        lacking = {
+            y for y in years if str(y) not in stats["ratings"] and y < day.year - IN_FORCE_YEARS
+        }
+        if lacking:
+            older[province.path] = lacking
+    older_counts = _older_in_force(edition, older, day) if older else {}
+    length = _province_key_length(edition)
+    ratings = {str(y): {**{str(lv): 0 for lv in LEVELS}, "unrated": 0} for y in years}
+    for province, stats in zip(provinces, figures, strict=True):
+        in_force = entries[province.path]["in_force"]
+        for year in years:
+            own = stats["ratings"].get(str(year))
+            if own is not None:
+                for name, n in own.items():
+                    ratings[str(year)][name] += n
+            elif year >= day.year:
+                ratings[str(year)]["unrated"] += in_force[str(day.year)]
+            elif str(year) in in_force:
+                ratings[str(year)]["unrated"] += in_force[str(year)]
+            else:
+                ratings[str(year)]["unrated"] += older_counts.get((province.path[:length], year), 0)
+    return {
+        "area": _area_json(Place(edition=edition)),
+        "date": day.isoformat(),
+        **{field: sum(stats[field] for stats in figures) for field in ADDITIVE_FIELDS},
+        "ratings": ratings,
+        "children": [
+            {
+                "code": stats["area"]["code"],
+                "name": stats["area"]["name"],
+                "level": stats["area"]["level"],
+                **{field: stats[field] for field in _CHILD_FIELDS},
+            }
+            for stats in figures
+        ],
+    }
+
+
+def area_stats_cached(place: Place, day: datetime.date, versions: Versions | None = None) -> dict:
+    """``area_stats`` through the cache, exact: a province's figures (and those of its
+    districts and communes) are cached under the province's data version, which every
+    write in it bumps (reports.signals); the country's are the sum of its provinces'
+    (``country_stats``), themselves cached under the digest of the edition's versions.
+    A caller that has read the versions already passes them (one query less)."""
+    if versions is None:
+        versions = data_versions()
+    if place.area is None:
+        key = (
+            f"{KEY_PREFIX}:country:{versions.of_edition(place.edition)}:"
+            f"{place.edition}:{day.isoformat()}"
+        )
+        result = cache.get(key)
+        if result is None:
+            result = country_stats(place.edition, day, versions)
+            cache.set(key, result, CACHE_SECONDS)
+        return result
+    if place.level == Level.PROVINCE:
+        return province_entries(place.edition, [place.area], day, versions)[place.path]["stats"]
+    key = (
+        f"{KEY_PREFIX}:area:{versions.of_province(place.path)}:{place.edition}:"
+        f"{place.path}:{day.isoformat()}"
+    )
     result = cache.get(key)
     if result is None:
         result = area_stats(place, day)

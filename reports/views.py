@@ -25,7 +25,7 @@ from django.views import View
 
 from members.views import StaffRequiredMixin
 from reports import charts as charts_module
-from reports.models import data_version
+from reports.models import data_versions
 from reports.openapi import openapi_schema
 from reports.reports import (
     AreaBreakdownReport,
@@ -69,13 +69,13 @@ def resolve_place(
     edition: str | None,
     *,
     loaded: list[str] | None = None,
-    version: int | None = None,
+    version: str | None = None,
 ) -> tuple[Place | None, str, int]:
     """The place a request names, or an error message and HTTP status. The edition is
     the one asked for, else the default (the only one loaded, else 2025). The area comes
     with its parent and grandparent (the breadcrumbs of a page) in the same query; with
-    the data ``version`` given, areas found are kept in the cache under it (areas only
-    change through writes that bump it)."""
+    the data ``version`` given (``Versions.token``), areas found are kept in the cache
+    under it (areas only change through writes that bump a province's version)."""
     if edition is None:
         edition = edition_default(editions_loaded() if loaded is None else loaded)
     elif edition not in Edition.values:
@@ -85,7 +85,7 @@ def resolve_place(
     level = _LEVEL_BY_LENGTH.get(len(code))
     area = None
     if level is not None and code.isdigit():
-        key = f"stats-area:v1:{version}:{edition}:{code}"
+        key = f"stats-area:v2:{version}:{edition}:{code}"
         area = cache.get(key) if version is not None else None
         if area is None:
             area = (
@@ -100,11 +100,12 @@ def resolve_place(
     return Place(edition=edition, area=area), "", 200
 
 
-def editions_loaded_cached(version: int) -> list[str]:
-    """``units.selectors.editions_loaded`` kept in the cache under the data version:
+def editions_loaded_cached(version: str) -> list[str]:
+    """``units.selectors.editions_loaded`` kept in the cache under the data versions'
+    digest (``Versions.token``):
     that query reads every province row (no index serves a DISTINCT on the level) and
     the divisions loader bumps the version."""
-    key = f"stats-editions:v1:{version}"
+    key = f"stats-editions:v2:{version}"
     loaded = cache.get(key)
     if loaded is None:
         loaded = editions_loaded()
@@ -127,7 +128,8 @@ class StatsAPIView(View):
     http_method_names = ["get", "head", "options"]
 
     def get(self, request, code: str | None = None):
-        version = data_version()
+        versions = data_versions()
+        version = versions.token()
         edition = request.GET.get("edition")
         loaded = editions_loaded_cached(version) if edition is None else None
         place, error, status = resolve_place(code, edition, loaded=loaded, version=version)
@@ -137,7 +139,7 @@ class StatsAPIView(View):
         if day is None:
             return _error(ERROR_BAD_DATE, 400)
         response = JsonResponse(
-            area_stats_cached(place, day, version), json_dumps_params={"ensure_ascii": False}
+            area_stats_cached(place, day, versions), json_dumps_params={"ensure_ascii": False}
         )
         response["Access-Control-Allow-Origin"] = "*"
         response["Cache-Control"] = "public, max-age=60"
@@ -206,7 +208,8 @@ class StatsPageView(View):
     template_name = "reports/stats_page.html"
 
     def get(self, request, code: str | None = None):
-        version = data_version()
+        versions = data_versions()
+        version = versions.token()
         loaded = editions_loaded_cached(version)
         asked = request.GET.get("edition") or None
         edition = asked if asked in Edition.values else None
@@ -217,7 +220,7 @@ class StatsPageView(View):
         date_error = day is None
         if date_error:
             day = timezone.localdate()
-        stats = area_stats_cached(place, day, version)
+        stats = area_stats_cached(place, day, versions)
         keep = {}
         if edition or len(loaded) > 1:
             keep["edition"] = place.edition

@@ -21,6 +21,7 @@ from units.choices import (
     UnitKind,
 )
 from units.models import Area, Unit
+from units.signals import data_changed
 from units.text import fold, normalize
 
 logger = logging.getLogger(__name__)
@@ -228,6 +229,10 @@ def divisions_load(
             audit.bulk_update(
                 Area, to_update, [*_COMPARED_FIELDS, "search_name", "updated_at"], batch_size=2000
             )
+        if to_create or to_update:
+            # Bulk writes send no model signal: every province's statistics become
+            # stale (reports.signals), in this transaction.
+            data_changed.send(sender=Area, province_paths=None)
         result.created[level] = len(to_create)
         result.updated[level] = len(to_update)
     logger.info("divisions_load edition=%s %s", edition, result.summary())

@@ -21,6 +21,7 @@ from members.services import (
     ERROR_MERGE_PROVINCE,
     ERROR_MERGE_SELF,
     ERROR_NAME_REQUIRED,
+    ERROR_OTHER_PROVINCE,
     ERROR_SPLIT_ALL,
     ERROR_SPLIT_EMPTY,
     ERROR_SPLIT_FOREIGN,
@@ -115,6 +116,21 @@ def test_an_ambiguous_match_creates_a_new_record(bloc, team, area_tree):
     membership = _add(team, name="Lò Văn Hùng", birth_year=1980)
     assert Person.objects.filter(search_name="lo van hung").count() == 3
     assert membership.person.memberships.count() == 1
+
+
+def test_add_refuses_a_person_recorded_in_another_province(bloc, team, far_bloc):
+    """A person given explicitly is seated only in units of the province they are
+    recorded in (the statistics add provinces up): another province's unit is refused
+    with a clear message and nothing is written; the same province is fine."""
+    person = _add(bloc).person
+    with pytest.raises(ValidationError) as exc_info:
+        membership_add(unit=far_bloc, person=person)
+    assert _message(exc_info) == [str(ERROR_OTHER_PROVINCE)]
+    assert not Membership.objects.filter(unit=far_bloc).exists()
+    fresh = Person.objects.get(pk=person.pk)  # province not loaded: checked by a query
+    with pytest.raises(ValidationError):
+        membership_add(unit=far_bloc, person=fresh)
+    assert membership_add(unit=team, person=fresh).person == person
 
 
 def test_add_refuses_an_open_seat_twice_and_a_dissolved_unit(bloc):

@@ -135,26 +135,117 @@ def test_query_count_is_bounded_at_every_level(demo):
         assert len(queries) <= 10, (place.path, len(queries))
 
 
+def _assert_cached_exact(edition=Edition.LEGACY):
+    """The country (a sum of cached province figures) and every province, through the
+    cache, equal the straight count, field by field."""
+    places = [Place(edition=edition)] + [
+        Place(edition=edition, area=a)
+        for a in Area.objects.filter(edition=edition, level=Level.PROVINCE).order_by("code")
+    ]
+    for place in places:
+        got, expected = area_stats_cached(place, TODAY), area_stats(place, TODAY)
+        for field in expected:
+            assert got[field] == expected[field], (place.path, field)
+        assert got == expected
+
+
 def test_cache_is_exact_after_every_kind_of_change(demo):
-    """The cached answer follows an import-like bulk write, an edit, a membership end,
-    a dissolution: after each, it equals a fresh straight count."""
+    """The cached answers (the country summed from its provinces) follow an import-like
+    bulk write, an edit, a membership end, a dissolution, a rating decision, criteria
+    issued in one province only (a recent and an old year): after each, they equal a
+    fresh straight count."""
+    from tests.factories import make_staff
+    from tests.reports.conftest import criteria_issue, province_of, rate
+    from units.choices import StaffRole
     from units.signals import data_changed
 
-    place = Place(edition=Edition.LEGACY)
-    assert area_stats_cached(place, TODAY) == area_stats(place, TODAY)
+    _assert_cached_exact()
     membership = Membership.objects.filter(end_date__isnull=True).first()
     membership_end(membership=membership, end_date=datetime.date(2026, 11, 20))
-    assert area_stats_cached(place, TODAY) == area_stats(place, TODAY)
+    _assert_cached_exact()
     person = Person.objects.filter(memberships__end_date__isnull=True).first()
     person.gender = "female" if person.gender != "female" else "male"
     person.save()
-    assert area_stats_cached(place, TODAY) == area_stats(place, TODAY)
+    _assert_cached_exact()
     unit_dissolve(unit=Unit.objects.filter(status="active", kind="team").first(),
                   dissolved_on=datetime.date(2026, 11, 1))  # fmt: skip
-    assert area_stats_cached(place, TODAY) == area_stats(place, TODAY)
+    _assert_cached_exact()
     Person.objects.filter(pk=person.pk).update(party_member=not person.party_member)
-    data_changed.send(sender=Person)
-    assert area_stats_cached(place, TODAY) == area_stats(place, TODAY)
+    data_changed.send(sender=Person, province_paths=[person.province.path])
+    _assert_cached_exact()
+    Membership.objects.filter(pk=membership.pk).update(end_date=None)
+    data_changed.send(sender=Membership)  # provinces unknown: every one is stale
+    _assert_cached_exact()
+    admin = make_staff(StaffRole.SYSTEM_ADMIN, username="quantri-stats")
+    unit = Unit.objects.filter(status="active").order_by("area_path").first()
+    province = province_of(unit)
+    # A year rated in one province only (criteria, then a decided rating), and criteria
+    # of a year long before the cached window, in that province only.
+    criteria_issue(admin=admin, province=province, year=2027)
+    _assert_cached_exact()
+    rate(unit, admin=admin, year=2027, stage="decided", level=2)
+    _assert_cached_exact()
+    criteria_issue(admin=admin, province=province, year=2012)
+    _assert_cached_exact()
+
+
+def test_an_edit_recomputes_only_its_province(demo, monkeypatch):
+    """After an edit in province A, province B's cached figures are served as they are
+    (no query but the versions) and the country recomputes only A's."""
+    import reports.stats as stats_module
+
+    provinces = [
+        a
+        for a in Area.objects.filter(edition=Edition.LEGACY, level=Level.PROVINCE).order_by("code")
+        if Unit.objects.filter(area_path__startswith=a.path).exists()
+    ]
+    assert len(provinces) >= 2
+    a, b = provinces[0], provinces[1]
+    country = Place(edition=Edition.LEGACY)
+    area_stats_cached(country, TODAY)
+    computed = []
+    real = stats_module.provinces_stats
+    monkeypatch.setattr(
+        stats_module,
+        "provinces_stats",
+        lambda edition, provinces, day, **kw: (
+            computed.append([p.path for p in provinces]) or real(edition, provinces, day, **kw)
+        ),
+    )
+    person = Person.objects.filter(province=a, memberships__end_date__isnull=True).first()
+    person.party_member = not person.party_member
+    person.save()
+    place_b = Place(edition=Edition.LEGACY, area=b)
+    with CaptureQueriesContext(connection) as queries:
+        served = area_stats_cached(place_b, TODAY)
+    assert len(queries) == 1  # the versions: B's figures come from the cache
+    assert computed == []
+    assert served == area_stats(place_b, TODAY)
+    assert area_stats_cached(country, TODAY) == area_stats(country, TODAY)
+    assert computed == [[a.path]]
+    with CaptureQueriesContext(connection) as queries:
+        area_stats_cached(country, TODAY)
+    assert len(queries) == 1  # the versions; the country's sum itself is cached
+
+
+def test_country_queries_are_bounded_whatever_is_cold(demo):
+    """The country with nothing cached, with one province cold, and warm: a fixed number
+    of queries whatever the number of provinces (cold provinces are computed together)."""
+    from django.core.cache import cache
+
+    country = Place(edition=Edition.LEGACY)
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        area_stats_cached(country, TODAY)
+    assert len(cold) <= 9, len(cold)  # versions, provinces, seven for the cold ones
+    person = Person.objects.filter(memberships__end_date__isnull=True).first()
+    person.save()
+    with CaptureQueriesContext(connection) as one:
+        area_stats_cached(country, TODAY)
+    assert len(one) <= 9, len(one)
+    with CaptureQueriesContext(connection) as warm:
+        area_stats_cached(country, TODAY)
+    assert len(warm) == 1
 
 
 def test_api_contract(client, demo):

@@ -63,12 +63,13 @@ def test_district_and_province_staff_see_their_subtree(area_tree, rosters):
 
 
 def test_a_person_seated_in_two_areas_is_seen_from_both(area_tree, rosters):
-    """A district cadre seated in a far-away team is visible to that team's commune
-    officer and to the officer of their own commune."""
+    """A district cadre seated in a team of another district (of the same province: a
+    person sits only in units of the province they are recorded in) is visible to that
+    team's commune officer and to the officer of their own commune."""
     person = rosters["bloc_a"].memberships.get().person
-    far_team = team_create_for_village(commune=area_tree["far_commune"], village_name="Bản Mới")
+    far_team = team_create_for_village(commune=area_tree["commune_b"], village_name="Bản Mới")
     membership_add(unit=far_team, person=person)
-    far_officer = make_staff(StaffRole.COMMUNE_OFFICER, [area_tree["far_commune"]])
+    far_officer = make_staff(StaffRole.COMMUNE_OFFICER, [area_tree["commune_b"]])
     assert people_visible_to(far_officer).filter(pk=person.pk).exists()
     # ... but not the seat in commune A.
     seats = memberships_visible_to(far_officer).filter(person=person)

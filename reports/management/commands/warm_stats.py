@@ -1,10 +1,13 @@
 """``manage.py warm_stats [--edition E ...] [--date YYYY-MM-DD]``: compute the statistics
 of the whole installation and of every province into the cache.
 
-The figures are cached under the data version (reports.stats), so any write makes them
-stale and the next request recomputes them: a cold national figure set takes a few
-seconds at national scale (docs/PERFORMANCE.md). Run this after an import or a demo
-generation so that the first visitor does not pay for it. It only helps when the cache
+The figures are cached under their province's data version (reports.stats), so a write
+makes its province's figures (and the country's sum) stale and the next request
+recomputes that province only. The country comes first: it computes every province
+whose figures are not cached, all together (seven queries), and caches each, so the
+provinces that follow are served from the cache. Run this after an import, a demo
+generation or loading the divisions (which make every province stale) so that the first
+visitor does not pay for it. It only helps when the cache
 is shared by the web workers (CACHE_URL: Redis, a file or database cache); with the
 default per-process memory cache each worker still computes its own first answer.
 """
