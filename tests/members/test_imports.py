@@ -643,3 +643,22 @@ def test_import_by_a_commune_officer_never_reuses_a_person_of_another_commune(th
     theirs.refresh_from_db()
     assert theirs.position == "Trưởng công an xã"
     assert Person.objects.filter(search_name="hoang van thu").count() == 2
+
+
+def test_an_import_refreshes_the_cached_statistics(thai_nguyen):
+    """A roster import writes in bulk (no model signals): it says so itself, so the cached
+    figures of the province and the country are never stale after it."""
+    from django.core.cache import cache
+
+    from reports.stats import Place, area_stats, area_stats_cached
+
+    cache.clear()
+    today = timezone.localdate()
+    places = [Place(edition="2025"), Place(edition="2025", area=thai_nguyen)]
+    before = [area_stats_cached(place, today) for place in places]
+    assert [b["team_members"] for b in before] == [0, 0]
+    import_rows([BLOC_ROW, *team_rows(6, villages=2)])
+    after = [area_stats_cached(place, today) for place in places]
+    assert after == [area_stats(place, today) for place in places]
+    assert [a["team_members"] for a in after] == [6, 6]
+    assert [a["blocs"] for a in after] == [1, 1]
