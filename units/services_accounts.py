@@ -569,13 +569,14 @@ DEMO_PASSWORD = "danvan-demo-2026"  # noqa: S105
 DEMO_ADMIN = "quantri"
 DEMO_PROVINCE_STAFF = "canbo_tinh"
 DEMO_COMMUNE_OFFICER = "canbo_xa"
+DEMO_NEWS_EDITOR = "bientap"
 
 
 @transaction.atomic
 def demo_accounts_ensure(*, province: Area, password: str = DEMO_PASSWORD) -> list[str]:
-    """Create, or bring back to their demo state, three accounts a newcomer can log in
-    with: a system administrator, a provincial staffer of ``province`` and a commune
-    officer of its first commune with a bloc (else its first commune). Returns one
+    """Create, or bring back to their demo state, the accounts a newcomer can log in
+    with: a system administrator, a news editor, a provincial staffer of ``province``
+    and a commune officer of its first commune with a bloc (else its first commune). Returns one
     console line per account. Their password is the documented development one, so they
     are never flagged "must change the password" (the README's logins work at once)."""
     from units.choices import UnitKind
@@ -589,6 +590,7 @@ def demo_accounts_ensure(*, province: Area, password: str = DEMO_PASSWORD) -> li
     )
     wanted = [
         (DEMO_ADMIN, "Quản Trị Viên", StaffRole.SYSTEM_ADMIN, []),
+        (DEMO_NEWS_EDITOR, "Biên Tập Viên", StaffRole.NEWS_EDITOR, []),
         (DEMO_PROVINCE_STAFF, "Cán Bộ Tỉnh", StaffRole.PROVINCE_STAFF, [province]),
     ]
     if commune is not None:

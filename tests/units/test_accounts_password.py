@@ -179,8 +179,8 @@ def test_demo_accounts_are_never_flagged(area_tree):
     """generate_demo's accounts (docs/ROLES.md) log in straight away, even after a
     manager reset one of them."""
     services.demo_accounts_ensure(province=area_tree["province"])
-    users = User.objects.filter(username__in=["quantri", "canbo_tinh", "canbo_xa"])
-    assert users.count() == 3
+    users = User.objects.filter(username__in=["quantri", "bientap", "canbo_tinh", "canbo_xa"])
+    assert users.count() == 4
     assert not StaffProfile.objects.filter(user__in=users, must_change_password=True).exists()
     canbo_xa = users.get(username="canbo_xa")
     services.account_set_password(acting_user=None, user=canbo_xa)
@@ -190,6 +190,16 @@ def test_demo_accounts_are_never_flagged(area_tree):
     client = Client()
     assert _login(client, "canbo_xa", services.DEMO_PASSWORD).status_code == 302
     assert client.get(reverse("members:home")).status_code == 200
+
+
+def test_the_demo_news_editor_writes_news_and_sees_no_roster(area_tree):
+    """``bientap`` (docs/ROLES.md) opens the news desk straight away; rosters are not
+    theirs."""
+    services.demo_accounts_ensure(province=area_tree["province"])
+    client = Client()
+    assert _login(client, "bientap", services.DEMO_PASSWORD).status_code == 302
+    assert client.get(reverse("news:desk")).status_code == 200
+    assert client.get(reverse("members:home")).status_code == 403
 
 
 def test_the_detail_page_tells_the_manager_the_password_state(client, area_tree, manager):
