@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from units.access import scope_of
 from units.choices import ROLE_AREA_LEVEL, Level
 from units.models import Area, StaffProfile
+from units.text import fold
 
 #: Levels an account can be bound to (villages are reached through their commune).
 ACCOUNT_AREA_LEVELS = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)
@@ -54,17 +55,22 @@ def accounts_visible_to(user) -> QuerySet:
 def account_list(*, user, query: str = "", role: str = "", active: bool | None = None):
     """The account list page: visible accounts with their profile and areas (parents
     joined, for "Xã A, Tỉnh B"), in a constant number of queries; sorted the Vietnamese
-    way, by given name, then family name."""
+    way, by given name, then family name.
+
+    ``query``: every word must match, ignoring case and diacritics ("nguyen van" finds
+    "Nguyễn Văn An", "dang" finds "Đặng"), in the profile's folded name and user name
+    (``StaffProfile.search_name``, the same mechanism as ``Area.search_name``, so SQLite
+    and PostgreSQL agree), or as typed in the user name, names and e-mail (an account
+    without a staff profile)."""
     accounts = accounts_visible_to(user).select_related("staff_profile")
-    query = (query or "").strip()
-    if query:
-        for word in query.split():
-            accounts = accounts.filter(
-                Q(username__icontains=word)
-                | Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(email__icontains=word)
-            )
+    for word in (query or "").split():
+        accounts = accounts.filter(
+            Q(staff_profile__search_name__contains=fold(word))
+            | Q(username__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+        )
     if role:
         accounts = accounts.filter(staff_profile__role=role)
     if active is not None:

@@ -24,7 +24,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.decorators import method_decorator
 from django.utils.html import escape
@@ -52,7 +51,6 @@ from units.models import (
     StaffProfile,
 )
 from units.selectors_accounts import account_list, accounts_visible_to, can_manage_accounts
-from units.text import fold
 
 ACCOUNT_LIST_PAGE_SIZE = 50
 
@@ -124,32 +122,12 @@ class AccountListView(AccountManagerRequiredMixin, ListView):
 
     def get_queryset(self):
         self.filter_form = AccountFilterForm(self.request.GET or None)
-        filters = self.filter_form.filters()
-        query = filters.pop("query", "")
-        return account_search(account_list(user=self.request.user, **filters), query)
+        return account_list(user=self.request.user, **self.filter_form.filters())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
         return context
-
-
-def account_search(accounts: QuerySet, query: str) -> QuerySet:
-    """Accounts matching every word of ``query``, ignoring case and diacritics ("nguyen
-    van" finds "Nguyễn Văn An", "dang" finds "Đặng"): in the profile's folded name and
-    user name (``StaffProfile.search_name``, the same mechanism as ``Area.search_name``,
-    so SQLite and PostgreSQL agree), or as typed in the user name, names and e-mail
-    (an account without a staff profile)."""
-    for word in (query or "").split():
-        folded = fold(word)
-        accounts = accounts.filter(
-            Q(staff_profile__search_name__contains=folded)
-            | Q(username__icontains=word)
-            | Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(email__icontains=word)
-        )
-    return accounts
 
 
 class AccountRoleAreasFormMixin:
