@@ -77,15 +77,35 @@ def units_active_on(day: datetime.date, prefix: str = "") -> Q:
     return founded & standing
 
 
-def _active_units(place: Place, day: datetime.date):
-    return Unit.objects.filter(units_active_on(day), area_path__descendant_of=place.path)
+def _active_units(where: Q, day: datetime.date):
+    """Units in force on ``day`` matching ``where`` (a condition on ``area_path``)."""
+    return Unit.objects.filter(units_active_on(day), where)
 
 
-def _active_memberships(place: Place, day: datetime.date):
-    """Memberships in force on ``day`` in units in force on ``day``."""
-    return Membership.objects.active_on(day).filter(
-        units_active_on(day, prefix="unit__"), area_path__descendant_of=place.path
-    )
+def _active_memberships(where: Q, day: datetime.date):
+    """Memberships in force on ``day`` in units in force on ``day``, matching ``where``
+    (a condition on ``area_path``)."""
+    return Membership.objects.active_on(day).filter(units_active_on(day, prefix="unit__"), where)
+
+
+def _member_aggregates() -> dict:
+    """The membership counts of CONTRACTS section 3 (seats by kind, distinct people and
+    their composition), for ``aggregate`` or a grouped ``annotate``."""
+    return {
+        "bloc_members": Count("pk", filter=Q(unit__kind=UnitKind.BLOC)),
+        "team_members": Count("pk", filter=Q(unit__kind__in=TEAM_KINDS)),
+        "people": Count("person", distinct=True),
+        "women": Count("person", distinct=True, filter=Q(person__gender="female")),
+        "party_members": Count("person", distinct=True, filter=Q(person__party_member=True)),
+        "ethnic_minority": Count(
+            "person",
+            distinct=True,
+            filter=~Q(person__ethnicity="") & ~Q(person__ethnicity=KINH),
+        ),
+    }
+
+
+MEMBER_FIELDS = tuple(_member_aggregates())
 
 
 def _rating_rows(place: Place) -> list[dict]:
@@ -119,10 +139,10 @@ def _reference_day(year: int, day: datetime.date) -> datetime.date:
     return min(datetime.date(year, 12, 31), day)
 
 
-def _unit_counts(place: Place, day: datetime.date, years: list[int]) -> dict:
-    """Active units on ``day`` by kind, the communes and villages they cover, and for
-    each rating year the units of that year with and without an approved rating: one
-    query over the units under the place."""
+def _unit_aggregates(day: datetime.date, active_years, approved_years) -> dict:
+    """Active units on ``day`` by kind and the communes and villages they cover; the
+    units in force in each of ``active_years`` (``active_<year>``) and those of them
+    with an approved rating for each of ``approved_years`` (``approved_<year>``)."""
     active = units_active_on(day)
     bloc, team = Q(kind=UnitKind.BLOC), Q(kind__in=TEAM_KINDS)
     aggregates = {
@@ -131,14 +151,24 @@ def _unit_counts(place: Place, day: datetime.date, years: list[int]) -> dict:
         "communes_with_bloc": Count("commune", distinct=True, filter=active & bloc),
         "villages_with_team": Count("area", distinct=True, filter=active & team),
     }
-    for year in years:
+    for year in active_years:
+        aggregates[f"active_{year}"] = Count(
+            "pk", filter=units_active_on(_reference_day(year, day))
+        )
+    for year in approved_years:
         in_force = units_active_on(_reference_day(year, day))
         approved = Exists(
             Evaluation.objects.filter(unit=OuterRef("pk"), year=year, stage=Stage.DECIDED)
         )
-        aggregates[f"active_{year}"] = Count("pk", filter=in_force)
         aggregates[f"approved_{year}"] = Count("pk", filter=in_force & Q(approved))
-    return Unit.objects.filter(area_path__descendant_of=place.path).aggregate(**aggregates)
+    return aggregates
+
+
+def _unit_counts(place: Place, day: datetime.date, years: list[int]) -> dict:
+    """``_unit_aggregates`` over the units under the place: one query."""
+    return Unit.objects.filter(area_path__descendant_of=place.path).aggregate(
+        **_unit_aggregates(day, years, years)
+    )
 
 
 def _ratings(rows: list[dict], years: list[int], units: dict) -> dict:
@@ -149,6 +179,51 @@ def _ratings(rows: list[dict], years: list[int], units: dict) -> dict:
     for year in years:
         result[str(year)]["unrated"] = units[f"active_{year}"] - units[f"approved_{year}"]
     return result
+
+
+def _child_figures(children: list[dict], key_length: int, where: Q, day: datetime.date):
+    """Blocs, teams and their seats on ``day`` of each child area (``children``: rows
+    with a ``path``), by the child's path prefix of ``key_length`` characters: two
+    grouped queries over the units and memberships matching ``where``."""
+    figures = {c["path"][:key_length]: dict.fromkeys(_CHILD_FIELDS, 0) for c in children}
+    unit_rows = (
+        _active_units(where, day)
+        .annotate(key=Substr("area_path", 1, key_length))
+        .values("key")
+        .annotate(
+            blocs=Count("pk", filter=Q(kind=UnitKind.BLOC)),
+            teams=Count("pk", filter=Q(kind__in=TEAM_KINDS)),
+        )
+        .order_by()
+    )
+    for row in unit_rows:
+        if row["key"] in figures:
+            figures[row["key"]].update(blocs=row["blocs"], teams=row["teams"])
+    member_rows = (
+        _active_memberships(where, day)
+        .annotate(key=Substr("area_path", 1, key_length))
+        .values("key")
+        .annotate(
+            bloc_members=Count("pk", filter=Q(unit__kind=UnitKind.BLOC)),
+            team_members=Count("pk", filter=Q(unit__kind__in=TEAM_KINDS)),
+        )
+        .order_by()
+    )
+    for row in member_rows:
+        if row["key"] in figures:
+            figures[row["key"]].update(
+                bloc_members=row["bloc_members"], team_members=row["team_members"]
+            )
+    return figures
+
+
+def _child_row(child: dict, figures: dict, key_length: int) -> dict:
+    return {
+        "code": child["code"],
+        "name": child["name"],
+        "level": child["level"],
+        **figures[child["path"][:key_length]],
+    }
 
 
 def _children(place: Place, day: datetime.date) -> list[dict]:
@@ -164,44 +239,8 @@ def _children(place: Place, day: datetime.date) -> list[dict]:
         .values("code", "name", "level", "path")
     )
     key_length = len(place.path) + SEGMENT_LENGTH[child_level]
-    figures = {c["path"][:key_length]: dict.fromkeys(_CHILD_FIELDS, 0) for c in children}
-    unit_rows = (
-        _active_units(place, day)
-        .annotate(key=Substr("area_path", 1, key_length))
-        .values("key")
-        .annotate(
-            blocs=Count("pk", filter=Q(kind=UnitKind.BLOC)),
-            teams=Count("pk", filter=Q(kind__in=TEAM_KINDS)),
-        )
-        .order_by()
-    )
-    for row in unit_rows:
-        if row["key"] in figures:
-            figures[row["key"]].update(blocs=row["blocs"], teams=row["teams"])
-    member_rows = (
-        _active_memberships(place, day)
-        .annotate(key=Substr("area_path", 1, key_length))
-        .values("key")
-        .annotate(
-            bloc_members=Count("pk", filter=Q(unit__kind=UnitKind.BLOC)),
-            team_members=Count("pk", filter=Q(unit__kind__in=TEAM_KINDS)),
-        )
-        .order_by()
-    )
-    for row in member_rows:
-        if row["key"] in figures:
-            figures[row["key"]].update(
-                bloc_members=row["bloc_members"], team_members=row["team_members"]
-            )
-    return [
-        {
-            "code": c["code"],
-            "name": c["name"],
-            "level": c["level"],
-            **figures[c["path"][:key_length]],
-        }
-        for c in children
-    ]
+    figures = _child_figures(children, key_length, Q(area_path__descendant_of=place.path), day)
+    return [_child_row(c, figures, key_length) for c in children]
 
 
 _CHILD_FIELDS = ("blocs", "bloc_members", "teams", "team_members")
@@ -226,18 +265,23 @@ def area_stats(place: Place, day: datetime.date) -> dict:
     rating_rows = _rating_rows(place)
     years = sorted({row["year"] for row in rating_rows})
     units = _unit_counts(place, day, years)
-    members = _active_memberships(place, day).aggregate(
-        bloc_members=Count("pk", filter=Q(unit__kind=UnitKind.BLOC)),
-        team_members=Count("pk", filter=Q(unit__kind__in=TEAM_KINDS)),
-        people=Count("person", distinct=True),
-        women=Count("person", distinct=True, filter=Q(person__gender="female")),
-        party_members=Count("person", distinct=True, filter=Q(person__party_member=True)),
-        ethnic_minority=Count(
-            "person",
-            distinct=True,
-            filter=~Q(person__ethnicity="") & ~Q(person__ethnicity=KINH),
-        ),
+    members = _active_memberships(Q(area_path__descendant_of=place.path), day).aggregate(
+        **_member_aggregates()
     )
+    return _figures(
+        place,
+        day,
+        areas=areas,
+        units=units,
+        members=members,
+        ratings=_ratings(rating_rows, years, units),
+        children=_children(place, day),
+    )
+
+
+def _figures(place: Place, day: datetime.date, *, areas, units, members, ratings, children):
+    """The answer of CONTRACTS section 3 from its counts: ``areas`` by level, ``units``
+    (``_unit_aggregates``) and ``members`` (``_member_aggregates``)."""
     return {
         "area": _area_json(place),
         "date": day.isoformat(),
@@ -253,8 +297,8 @@ def area_stats(place: Place, day: datetime.date) -> dict:
         "women": members["women"],
         "party_members": members["party_members"],
         "ethnic_minority": members["ethnic_minority"],
-        "ratings": _ratings(rating_rows, years, units),
-        "children": _children(place, day),
+        "ratings": ratings,
+        "children": children,
     }
 
 
@@ -359,25 +403,8 @@ def provinces_stats(
     years = {key: sorted({row["year"] for row in rows}) for key, rows in rating_rows.items()}
     window = list(range(day.year - IN_FORCE_YEARS, day.year + 1))
     every_year = sorted(set(window).union(*years.values()))
-    active = units_active_on(day)
-    bloc, team = Q(kind=UnitKind.BLOC), Q(kind__in=TEAM_KINDS)
-    aggregates = {
-        "blocs": Count("pk", filter=active & bloc),
-        "teams": Count("pk", filter=active & team),
-        "communes_with_bloc": Count("commune", distinct=True, filter=active & bloc),
-        "villages_with_team": Count("area", distinct=True, filter=active & team),
-    }
     rated_years = sorted(set().union(*years.values()))
-    for year in every_year:
-        aggregates[f"active_{year}"] = Count(
-            "pk", filter=units_active_on(_reference_day(year, day))
-        )
-    for year in rated_years:
-        approved = Exists(
-            Evaluation.objects.filter(unit=OuterRef("pk"), year=year, stage=Stage.DECIDED)
-        )
-        in_force = units_active_on(_reference_day(year, day))
-        aggregates[f"approved_{year}"] = Count("pk", filter=in_force & Q(approved))
+    aggregates = _unit_aggregates(day, every_year, rated_years)
     units = {
         row["key"]: row
         for row in Unit.objects.filter(_under("area_path", edition, paths, whole))
@@ -388,30 +415,15 @@ def provinces_stats(
     }
     members = {
         row["key"]: row
-        for row in Membership.objects.active_on(day)
-        .filter(units_active_on(day, prefix="unit__"), _under("area_path", edition, paths, whole))
+        for row in _active_memberships(_under("area_path", edition, paths, whole), day)
         .annotate(key=Substr("area_path", 1, length))
         .values("key")
-        .annotate(
-            bloc_members=Count("pk", filter=Q(unit__kind=UnitKind.BLOC)),
-            team_members=Count("pk", filter=Q(unit__kind__in=TEAM_KINDS)),
-            people=Count("person", distinct=True),
-            women=Count("person", distinct=True, filter=Q(person__gender="female")),
-            party_members=Count("person", distinct=True, filter=Q(person__party_member=True)),
-            ethnic_minority=Count(
-                "person",
-                distinct=True,
-                filter=~Q(person__ethnicity="") & ~Q(person__ethnicity=KINH),
-            ),
-        )
+        .annotate(**_member_aggregates())
         .order_by()
     }
     children = _provinces_children(edition, paths, day, whole)
     no_units = dict.fromkeys(aggregates, 0)
-    no_members = dict.fromkeys(
-        ("bloc_members", "team_members", "people", "women", "party_members", "ethnic_minority"),
-        0,
-    )
+    no_members = dict.fromkeys(MEMBER_FIELDS, 0)
     for province in provinces:
         key = province.path[:length]
         unit_row = units.get(key, no_units)
@@ -420,24 +432,15 @@ def provinces_stats(
         counted = {**unit_row}
         for year in province_years:
             counted.setdefault(f"approved_{year}", 0)
-        stats = {
-            "area": _area_json(Place(edition=edition, area=province)),
-            "date": day.isoformat(),
-            "communes": areas[key].get(Level.COMMUNE, 0),
-            "communes_with_bloc": unit_row["communes_with_bloc"],
-            "villages": areas[key].get(Level.VILLAGE, 0),
-            "villages_with_team": unit_row["villages_with_team"],
-            "blocs": unit_row["blocs"],
-            "bloc_members": member_row["bloc_members"],
-            "teams": unit_row["teams"],
-            "team_members": member_row["team_members"],
-            "people": member_row["people"],
-            "women": member_row["women"],
-            "party_members": member_row["party_members"],
-            "ethnic_minority": member_row["ethnic_minority"],
-            "ratings": _ratings(rating_rows.get(key, []), province_years, counted),
-            "children": children.get(key, []),
-        }
+        stats = _figures(
+            Place(edition=edition, area=province),
+            day,
+            areas=areas[key],
+            units=unit_row,
+            members=member_row,
+            ratings=_ratings(rating_rows.get(key, []), province_years, counted),
+            children=children.get(key, []),
+        )
         in_force = {str(year): unit_row.get(f"active_{year}", 0) for year in window}
         entries[province.path] = {"stats": stats, "in_force": in_force}
     return entries
@@ -457,46 +460,12 @@ def _provinces_children(
         .order_by("code", "name")
         .values("code", "name", "level", "path")
     )
-    figures = {c["path"][:child_length]: dict.fromkeys(_CHILD_FIELDS, 0) for c in children}
-    unit_rows = (
-        Unit.objects.filter(units_active_on(day), _under("area_path", edition, paths, whole))
-        .annotate(key=Substr("area_path", 1, child_length))
-        .values("key")
-        .annotate(
-            blocs=Count("pk", filter=Q(kind=UnitKind.BLOC)),
-            teams=Count("pk", filter=Q(kind__in=TEAM_KINDS)),
-        )
-        .order_by()
+    figures = _child_figures(
+        children, child_length, _under("area_path", edition, paths, whole), day
     )
-    for row in unit_rows:
-        if row["key"] in figures:
-            figures[row["key"]].update(blocs=row["blocs"], teams=row["teams"])
-    member_rows = (
-        Membership.objects.active_on(day)
-        .filter(units_active_on(day, prefix="unit__"), _under("area_path", edition, paths, whole))
-        .annotate(key=Substr("area_path", 1, child_length))
-        .values("key")
-        .annotate(
-            bloc_members=Count("pk", filter=Q(unit__kind=UnitKind.BLOC)),
-            team_members=Count("pk", filter=Q(unit__kind__in=TEAM_KINDS)),
-        )
-        .order_by()
-    )
-    for row in member_rows:
-        if row["key"] in figures:
-            figures[row["key"]].update(
-                bloc_members=row["bloc_members"], team_members=row["team_members"]
-            )
     result: dict[str, list[dict]] = defaultdict(list)
     for c in children:
-        result[c["path"][:length]].append(
-            {
-                "code": c["code"],
-                "name": c["name"],
-                "level": c["level"],
-                **figures[c["path"][:child_length]],
-            }
-        )
+        result[c["path"][:length]].append(_child_row(c, figures, child_length))
     return result
 
 
