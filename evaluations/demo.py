@@ -20,7 +20,7 @@ from evaluations.models import CriteriaSet, CriterionItem, Evaluation, Evaluatio
 from evaluations.services import criteria_set_create, criteria_set_issue, scale_level
 from units import audit
 from units.choices import UnitKind
-from units.models import Area, Unit
+from units.models import Area, Unit, province_path
 from units.signals import data_changed
 
 GROUPS = [
@@ -118,8 +118,7 @@ def generate_ratings(
     units = list(units.select_related("area"))
     provinces = {}
     for unit in units:
-        province_path = "/".join(unit.area_path.split("/")[:2]) + "/"
-        provinces.setdefault(province_path, []).append(unit)
+        provinces.setdefault(province_path(unit.area_path), []).append(unit)
     province_areas = {a.path: a for a in Area.objects.filter(path__in=list(provinces))}
     rated = set(Evaluation.objects.filter(unit__in=units).values_list("unit_id", "year"))
     now = timezone.now()

@@ -40,11 +40,11 @@ from evaluations.models import (
     MemberRating,
     RatingLevel,
 )
-from evaluations.services import province_path, scale_level
+from evaluations.services import scale_level
 from members.selectors import memberships_visible_to, role_sort_key
 from units.access import scope_of
 from units.choices import UnitKind, UnitStatus
-from units.models import Unit
+from units.models import Unit, province_path
 from units.selectors import units_visible_to
 
 # --- Scoping ---------------------------------------------------------------------------

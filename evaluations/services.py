@@ -32,7 +32,7 @@ from evaluations.models import (
 from members.models import Membership
 from units.access import scope_of
 from units.choices import Level, UnitKind
-from units.models import Area, Unit
+from units.models import Area, Unit, province_path
 from units.text import normalize
 
 ERROR_NO_CRITERIA = _("Chưa có bộ tiêu chí năm {year} cho {subject} của {province}.")
@@ -70,11 +70,6 @@ PERM_CRITERIA = "evaluations.manage_criteria"
 
 def subject_of_unit(unit: Unit) -> str:
     return Subject.BLOC if unit.kind == UnitKind.BLOC else Subject.TEAM
-
-
-def province_path(path: str) -> str:
-    """The province's path above any area path ("2025/19/05977/v.../" -> "2025/19/")."""
-    return "/".join(path.split("/")[:2]) + "/"
 
 
 def _check(acting_user, permission: str, area_path: str | None = None) -> None:

@@ -44,7 +44,6 @@ from evaluations.services import (
     evaluation_self_assess,
     evaluation_start,
     parse_score,
-    province_path,
 )
 from members.imports import (
     COL_CODE,
@@ -64,7 +63,7 @@ from members.imports import (
 from units import audit
 from units.access import scope_of
 from units.choices import TEAM_KINDS, Level, UnitKind, UnitStatus
-from units.models import Area, Unit
+from units.models import Area, Unit, province_path
 from units.selectors import units_visible_to
 from units.text import fold, normalize
 

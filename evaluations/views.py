@@ -34,6 +34,7 @@ from evaluations.forms import (
 from evaluations.models import EvidenceFile
 from members.views import StaffRequiredMixin
 from units.choices import Level
+from units.models import province_path
 from units.selectors import areas_visible_to, units_visible_to, user_is_portal_staff
 
 PAGE_SIZE = 50
@@ -279,7 +280,7 @@ class SheetView(RatingsMixin, TemplateView):
         criteria_set = None
         if self.evaluation is None:
             criteria_set = services.criteria_set_current(
-                province_path_=services.province_path(self.unit.area_path),
+                province_path_=province_path(self.unit.area_path),
                 year=self.year,
                 subject=services.subject_of_unit(self.unit),
             )

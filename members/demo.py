@@ -36,7 +36,7 @@ from members.choices import KINH, Gender, Role
 from members.models import Membership, Person
 from units import audit
 from units.choices import Edition, Level, UnitKind, UnitStatus
-from units.models import Area, Unit
+from units.models import Area, Unit, province_path
 from units.selectors import edition_default, editions_loaded
 from units.services import divisions_load
 from units.signals import data_changed
@@ -916,7 +916,7 @@ def _provinces_with_communes(edition: str) -> list[Area]:
         .values_list("path", flat=True)
         .order_by()
     )
-    prefixes = {"/".join(path.split("/")[:2]) + "/" for path in with_communes}
+    prefixes = {province_path(path) for path in with_communes}
     return [
         p
         for p in Area.objects.filter(edition=edition, level=Level.PROVINCE).order_by("code", "path")

@@ -49,7 +49,7 @@ from members.validation import (
 from units import audit
 from units.access import scope_of
 from units.choices import Edition, Level, UnitKind, UnitStatus
-from units.models import Area, Unit, unit_default_name
+from units.models import Area, Unit, province_path, unit_default_name
 from units.selectors import edition_default
 from units.services import (
     ERROR_UNKNOWN_EDITION,
@@ -977,7 +977,7 @@ class _Planner:
                     edition=other, level=Level.COMMUNE, code__in=unknown
                 ).values_list("code", "name")
             )
-        province_paths = {_province_path(a) for a in self.communes.values()}
+        province_paths = {province_path(a.path) for a in self.communes.values()}
         self.provinces = {a.path: a for a in Area.objects.filter(path__in=province_paths)}
         allowed = {}
         for row in rows:
@@ -1212,7 +1212,7 @@ class _Planner:
         folded name and birth year, phones that agree: members.services.
         person_identity_matches), or a new one. Exactly one match is needed, as in
         ``person_find``; people created earlier in the file count too."""
-        province = self.provinces[_province_path(row.commune)]
+        province = self.provinces[province_path(row.commune.path)]
         key = (province.pk, row.name_key, row.birth_year)
         phone = row.phone or ""
         found = [p for p in self.people[key] if not phone or p.phone in ("", phone)]
@@ -1344,10 +1344,6 @@ def _written_provinces(writes: _Writes) -> set[str]:
     if unknown:
         paths |= set(Area.objects.filter(pk__in=unknown).values_list("path", flat=True))
     return paths
-
-
-def _province_path(area: Area) -> str:
-    return "/".join(area.path.split("/")[:2]) + "/"
 
 
 def _build_plan(

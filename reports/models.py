@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from units.models import province_path
+
 #: The version row bumped by a write whose provinces are unknown (the divisions
 #: loader): every province's figures depend on it too.
 EVERYWHERE = "*"
@@ -29,12 +31,6 @@ class ProvinceVersion(models.Model):
 
     def __str__(self):
         return f"{self.path} {self.version}"
-
-
-def province_path(path: str) -> str:
-    """The path of the province holding ``path`` (an area, unit or membership path, or
-    the province's own): its first two segments."""
-    return "/".join(path.split("/")[:2]) + "/"
 
 
 class Versions:

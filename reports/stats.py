@@ -24,7 +24,7 @@ from members.choices import KINH
 from members.models import Membership
 from reports.models import Versions, data_versions
 from units.choices import TEAM_KINDS, Edition, Level, UnitKind
-from units.models import PATH_SEPARATOR, Area, Unit
+from units.models import PATH_SEPARATOR, Area, Unit, province_path
 
 #: The next level down, by edition and level ("" = the whole installation).
 CHILD_LEVEL = {
@@ -113,7 +113,6 @@ def _rating_rows(place: Place) -> list[dict]:
     every year with a rating in the place (``n`` counts the approved ones at each
     ``decided_level``), united with the years of criteria issued for the place's
     province(s) (rows with no level and ``n`` 0)."""
-    province_prefix = PATH_SEPARATOR.join(place.path.split(PATH_SEPARATOR)[:2])
     ratings = (
         Evaluation.objects.filter(area_path__descendant_of=place.path)
         .values("year", "decided_level")
@@ -124,7 +123,7 @@ def _rating_rows(place: Place) -> list[dict]:
     if place.area is None:
         sets = sets.filter(province__edition=place.edition)
     else:
-        sets = sets.filter(province__path=province_prefix + PATH_SEPARATOR)
+        sets = sets.filter(province__path=province_path(place.path))
     sets = (
         sets.annotate(decided_level=Value(None, output_field=IntegerField()), n=Value(0))
         .values("year", "decided_level", "n")

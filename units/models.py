@@ -18,6 +18,14 @@ from units.text import fold, normalize
 
 PATH_SEPARATOR = "/"
 
+
+def province_path(path: str) -> str:
+    """The path of the province holding ``path`` (any area, unit, membership or rating
+    path, or the province's own): its first two segments ("2025/19/05977/v.../" ->
+    "2025/19/")."""
+    return PATH_SEPARATOR.join(path.split(PATH_SEPARATOR)[:2]) + PATH_SEPARATOR
+
+
 ERROR_BLOC_NEEDS_COMMUNE = "Khối dân vận phải đặt ở cấp xã, phường, thị trấn, đặc khu."
 ERROR_TEAM_NEEDS_VILLAGE = "Tổ dân vận phải đặt ở một thôn, bản, tổ dân phố."
 ERROR_DISSOLVED_NEEDS_DATE = "Đơn vị đã giải thể cần có ngày giải thể."
