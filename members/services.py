@@ -15,7 +15,7 @@ from members.models import Membership, Person
 from members.validation import parse_phone
 from units.access import scope_of
 from units.choices import Level, UnitStatus
-from units.models import Area, Unit
+from units.models import Area, Unit, province_path
 from units.text import fold, normalize
 
 ERROR_NAME_REQUIRED = _("Chưa nhập họ và tên.")
@@ -56,8 +56,7 @@ def province_of(area: Area) -> Area:
     """The province above ``area`` (or the area itself), in one query at most."""
     if area.level == Level.PROVINCE:
         return area
-    province_path = "/".join(area.path.split("/")[:2]) + "/"
-    return Area.objects.get(path=province_path)
+    return Area.objects.get(path=province_path(area.path))
 
 
 def person_identity_matches(
@@ -136,16 +135,16 @@ def person_update(*, person: Person, acting_user=None, **data) -> Person:
     return person
 
 
-@transaction.atomic
 def _in_province_of(person: Person, unit: Unit) -> bool:
     """Whether ``person`` is recorded in the province of ``unit`` (no query when the
     person's province is loaded)."""
-    path = "/".join(unit.area_path.split("/")[:2]) + "/"
+    path = province_path(unit.area_path)
     if Person.province.is_cached(person):
         return person.province.path == path
     return Area.objects.filter(pk=person.province_id, path=path).exists()
 
 
+@transaction.atomic
 def membership_add(
     *,
     unit: Unit,

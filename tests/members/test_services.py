@@ -133,6 +133,15 @@ def test_add_refuses_a_person_recorded_in_another_province(bloc, team, far_bloc)
     assert membership_add(unit=team, person=fresh).person == person
 
 
+def test_add_writes_nothing_when_the_seat_is_refused_after_the_person_was_made(bloc):
+    """membership_add is one transaction: a new person made for a seat that is then
+    refused (an unknown role) is not left behind."""
+    with pytest.raises(ValidationError):
+        membership_add(unit=bloc, full_name="Người Không Ở Lại", birth_year=1990, role="x")
+    assert not Person.objects.filter(full_name="Người Không Ở Lại").exists()
+    assert not Membership.objects.filter(unit=bloc).exists()
+
+
 def test_add_refuses_an_open_seat_twice_and_a_dissolved_unit(bloc):
     """The same person cannot hold two open seats in one unit; a dissolved unit takes no
     one. Nothing is written."""
