@@ -36,6 +36,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from units import audit
 from units.access import role_group, scope_of
@@ -492,21 +495,18 @@ def _lockout_clear(user) -> None:
 
 def totp_device(user):
     """The account's confirmed TOTP device, or None (second factor off)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
 def totp_new_key() -> str:
     """A new TOTP secret (20 random bytes, hex), kept in the session until confirmed."""
-    from django_otp.util import random_hex
 
     return random_hex(20)
 
 
 def totp_config_url(user, key: str) -> str:
     """The otpauth:// URL the authenticator app reads from the QR code."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return TOTPDevice(user=user, key=key, name=TOTP_DEVICE_NAME).config_url
 
@@ -519,7 +519,6 @@ def _token(token: str) -> str:
 def totp_enable(*, user, key: str, token: str):
     """Turn the second factor on: the code must come from the authenticator app that
     scanned ``key``. Only the owner does it (on their own "Bảo mật tài khoản" page)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     if totp_device(user) is not None:
         raise ValidationError(ERROR_TOTP_ALREADY_ON)
@@ -539,7 +538,6 @@ def totp_disable(*, user, token: str) -> None:
     """Turn the second factor off, with a valid code of the device (so a stolen open
     session cannot do it). A lost phone: a system administrator deletes the device in
     the admin ("OTP_TOTP")."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = totp_device(user)
     if device is None:
@@ -553,7 +551,6 @@ def totp_disable(*, user, token: str) -> None:
 def totp_verify(*, user, token: str):
     """The confirmed device whose current code is ``token``, or None (a wrong, replayed
     or throttled code: django-otp slows down repeated failures)."""
-    from django_otp import match_token
 
     token = _token(token)
     if not token:

@@ -14,15 +14,19 @@ Every logged-in account's own pages are here too: "Đổi mật khẩu" (Django'
 the code page after the password (docs/SECURITY.md).
 """
 
+from base64 import b32encode
+from binascii import unhexlify
+
 import django_otp
 import qrcode
 import qrcode.image.svg
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.contrib.auth.signals import user_login_failed
-from django.contrib.auth.views import PasswordChangeView
+from django.contrib.auth.views import PasswordChangeView, redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.decorators import method_decorator
@@ -334,8 +338,6 @@ class AccountSecurityView(LoginRequiredMixin, TemplateView):
         return key
 
     def get_context_data(self, **kwargs):
-        from base64 import b32encode
-        from binascii import unhexlify
 
         context = super().get_context_data(**kwargs)
         device = services.totp_device(self.request.user)
@@ -395,12 +397,9 @@ class OtpVerifyView(FormView):
     form_class = TotpCodeForm
 
     def dispatch(self, request, *args, **kwargs):
-        from axes.handlers.proxy import AxesProxyHandler
 
         user = request.user
         if not user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
             return redirect_to_login(request.get_full_path())
         if not request.session.get(OTP_REQUIRED_SESSION_KEY) or user.is_verified():
             return redirect(_safe_next(request))
