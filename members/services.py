@@ -98,6 +98,12 @@ def person_find(
     return matches[0] if len(matches) == 1 else None
 
 
+def _given(data: dict) -> dict:
+    """The details actually given: blank ones ("", None, False) left out, except the
+    full name, whose absence is an error rather than "keep the stored one"."""
+    return {k: v for k, v in data.items() if k == "full_name" or v not in ("", None, False)}
+
+
 def _person_values(data: dict) -> dict:
     values = {k: v for k, v in data.items() if k in PERSON_FIELDS}
     if "full_name" in values:
@@ -155,11 +161,18 @@ def membership_add(
     **person_data,
 ) -> Membership:
     """Seat a person in ``unit``. Without ``person``, the person is found by the identity
-    rule in the unit's province, or created from ``person_data``."""
+    rule in the unit's province, or created from ``person_data``.
+
+    A blank detail ("", None, False) keeps what a recognised person's record holds: an
+    add form or a file that leaves the phone out, or an unticked "Đảng viên" box, never
+    wipes what another door recorded (a new record starts blank anyway). To clear a
+    detail, edit the person (``membership_update`` / ``person_update`` set what they are
+    given). The full name is always required.
+    """
     if unit.status != UnitStatus.ACTIVE:
         raise ValidationError(ERROR_UNIT_DISSOLVED)
     if person is None:
-        values = _person_values(person_data)
+        values = _person_values(_given(person_data))
         province = province_of(unit.area)
         person = person_find(
             province=province,
