@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Membership, Person
+from members.selectors import people_visible_to
 from members.validation import parse_phone
 from units.access import scope_of
 from units.choices import Level, UnitStatus
@@ -74,8 +75,6 @@ def person_identity_matches(
     if acting_user is not None and not scope_of(acting_user).everything:
         # Only people the acting user may already see: matching someone seated only
         # in another commune would reveal and overwrite their record.
-        from members.selectors import people_visible_to
-
         people = people.filter(pk__in=people_visible_to(acting_user).values("pk"))
     if phone:
         people = people.filter(Q(phone="") | Q(phone=phone))
