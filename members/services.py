@@ -98,9 +98,9 @@ def person_find(
 
 
 def _given(data: dict) -> dict:
-    """The details actually given: blank ones ("", None, False) left out, except the
-    full name, whose absence is an error rather than "keep the stored one"."""
-    return {k: v for k, v in data.items() if k == "full_name" or v not in ("", None, False)}
+    """The details actually given: blank ones ("" or None) left out, except the full
+    name, whose absence is an error rather than "keep the stored one"."""
+    return {k: v for k, v in data.items() if k == "full_name" or v not in ("", None)}
 
 
 def _person_values(data: dict) -> dict:
@@ -162,11 +162,11 @@ def membership_add(
     """Seat a person in ``unit``. Without ``person``, the person is found by the identity
     rule in the unit's province, or created from ``person_data``.
 
-    A blank detail ("", None, False) keeps what a recognised person's record holds: an
-    add form or a file that leaves the phone out, or an unticked "Đảng viên" box, never
-    wipes what another door recorded (a new record starts blank anyway). To clear a
-    detail, edit the person (``membership_update`` / ``person_update`` set what they are
-    given). The full name is always required.
+    A blank detail ("" or None) keeps what a recognised person's record holds: a form or
+    a file that leaves the phone out never wipes what another door recorded (a new
+    record starts blank anyway); a value, ``party_member=False`` included, is set. To
+    clear a detail, edit the person (``membership_update`` / ``person_update`` set what
+    they are given). The full name is always required.
     """
     if unit.status != UnitStatus.ACTIVE:
         raise ValidationError(ERROR_UNIT_DISSOLVED)

@@ -259,7 +259,7 @@ class MembershipCreateView(UnitFormView):
 
     def perform(self, form):
         # A blank field keeps what a recognised person's record holds: membership_add's
-        # rule, the same for every door.
+        # rule, the same for every door (the form gives an unticked box as None).
         membership = services.membership_add(
             unit=self.object,
             acting_user=self.request.user,

@@ -168,13 +168,13 @@ def test_add_rejects_an_empty_name_and_a_bad_phone(bloc):
 
 
 def test_blank_details_keep_what_a_recognised_record_holds(bloc, team):
-    """Adding a recognised person with blank details ("", None, an unticked Party box)
-    keeps the stored ones, whichever door calls membership_add."""
+    """Adding a recognised person with blank details ("" or None) keeps the stored ones,
+    whichever door calls membership_add."""
     first = _add(
         bloc, phone="0912345678", position="Chủ tịch UBND xã", gender="male", party_member=True
     )
     second = _add(
-        team, phone="", position="", gender="", ethnicity=None, party_member=False, role="head"
+        team, phone="", position="", gender="", ethnicity=None, party_member=None, role="head"
     )
     assert second.person_id == first.person_id
     person = Person.objects.get()
