@@ -156,6 +156,11 @@ class MembershipAddForm(PersonDetailsForm):
         self.fields["role"].choices = role_choices(unit.kind)
         self.fields["role"].help_text = ""
 
+    def clean_party_member(self):
+        # A box cannot say "not stated": unticked on the add form is None, so adding a
+        # recognised person keeps their record's value (membership_add's blank rule).
+        return self.cleaned_data["party_member"] or None
+
 
 class MembershipUpdateForm(MembershipAddForm):
     """A seat's role and start date, and its person's details (for every seat the
@@ -168,6 +173,10 @@ class MembershipUpdateForm(MembershipAddForm):
         kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
         super().__init__(*args, unit=membership.unit, **kwargs)
         self.fields["start_date"].required = bool(membership.start_date)
+
+    def clean_party_member(self):
+        # The edit form shows the stored value: unticked means "not a Party member".
+        return self.cleaned_data["party_member"]
 
 
 class MembershipEndForm(ServiceForm):

@@ -1,6 +1,6 @@
 """django-import-export resources for rosters.
 
-``RosterResource`` is the export layout of CONTRACTS section 1: one dehydrate method per
+``RosterResource`` is the export layout (docs/ROSTER_IMPORT.md): one dehydrate method per
 contract column, so the staff page, the admin and ``members.workbooks.roster_export`` write
 the same columns. Imports do not go through a resource's ``import_data``: they go through
 ``members.imports`` (one engine, bulk writes, every row checked before anything is

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Membership, Person
+from members.selectors import people_visible_to
 from members.validation import parse_phone
 from units.access import scope_of
 from units.choices import Level, UnitStatus
@@ -74,8 +75,6 @@ def person_identity_matches(
     if acting_user is not None and not scope_of(acting_user).everything:
         # Only people the acting user may already see: matching someone seated only
         # in another commune would reveal and overwrite their record.
-        from members.selectors import people_visible_to
-
         people = people.filter(pk__in=people_visible_to(acting_user).values("pk"))
     if phone:
         people = people.filter(Q(phone="") | Q(phone=phone))
@@ -96,6 +95,12 @@ def person_find(
         )[:2]
     )
     return matches[0] if len(matches) == 1 else None
+
+
+def _given(data: dict) -> dict:
+    """The details actually given: blank ones ("" or None) left out, except the full
+    name, whose absence is an error rather than "keep the stored one"."""
+    return {k: v for k, v in data.items() if k == "full_name" or v not in ("", None)}
 
 
 def _person_values(data: dict) -> dict:
@@ -155,11 +160,18 @@ def membership_add(
     **person_data,
 ) -> Membership:
     """Seat a person in ``unit``. Without ``person``, the person is found by the identity
-    rule in the unit's province, or created from ``person_data``."""
+    rule in the unit's province, or created from ``person_data``.
+
+    A blank detail ("" or None) keeps what a recognised person's record holds: a form or
+    a file that leaves the phone out never wipes what another door recorded (a new
+    record starts blank anyway); a value, ``party_member=False`` included, is set. To
+    clear a detail, edit the person (``membership_update`` / ``person_update`` set what
+    they are given). The full name is always required.
+    """
     if unit.status != UnitStatus.ACTIVE:
         raise ValidationError(ERROR_UNIT_DISSOLVED)
     if person is None:
-        values = _person_values(person_data)
+        values = _person_values(_given(person_data))
         province = province_of(unit.area)
         person = person_find(
             province=province,

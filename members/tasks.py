@@ -23,6 +23,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from members import imports
+from members.imports import ImportPlan, PlannedRow, RowError
 from members.models_imports import ImportJob, ImportJobStatus
 from units.access import import_scope
 from units.audit import Door, audit_context, import_batch_id
@@ -77,7 +79,6 @@ def plan_from_dict(data: dict):
     """An ``ImportPlan`` rebuilt from ``plan_to_dict``'s output, for the error report
     (which needs the plan, and re-validating a large file just to name its errors would
     cost as much as the first time)."""
-    from members.imports import ImportPlan, PlannedRow, RowError
 
     def build(cls, values: dict):
         names = {f.name for f in dataclasses.fields(cls) if f.init}
@@ -194,8 +195,6 @@ def import_job_run(job_id: int, mode: str = MODE_VALIDATE, language: str | None 
 
 
 def _run(job_id: int, mode: str) -> dict:
-    from members.imports import roster_import, roster_plan
-
     running_status, unconfirmed = _CLAIM[mode]
     now = timezone.now()
     claimed = ImportJob.objects.filter(
@@ -232,9 +231,9 @@ def _run(job_id: int, mode: str) -> dict:
     try:
         with trail, JobProgress(job.pk) as progress:
             if mode == MODE_VALIDATE:
-                plan = roster_plan(bytes(job.data), progress=progress, **arguments)
+                plan = imports.roster_plan(bytes(job.data), progress=progress, **arguments)
             else:
-                plan = roster_import(bytes(job.data), progress=progress, **arguments)
+                plan = imports.roster_import(bytes(job.data), progress=progress, **arguments)
     except Exception:
         logger.exception("import job %s: %s failed", job_id, mode)
         _finish(

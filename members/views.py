@@ -258,15 +258,14 @@ class MembershipCreateView(UnitFormView):
         return {**super().get_form_kwargs(), "unit": self.object}
 
     def perform(self, form):
-        # Only what the officer filled in: a blank field must not wipe a detail that a
-        # recognised person's record already holds (a new record starts blank anyway).
-        person_data = {k: v for k, v in form.person_data().items() if v not in ("", None, False)}
+        # A blank field keeps what a recognised person's record holds: membership_add's
+        # rule, the same for every door (the form gives an unticked box as None).
         membership = services.membership_add(
             unit=self.object,
             acting_user=self.request.user,
             role=form.cleaned_data["role"],
             start_date=form.cleaned_data["start_date"],
-            **person_data,
+            **form.person_data(),
         )
         person = membership.person
         messages.success(

@@ -1,10 +1,9 @@
 """Roster workbooks written by the portal: exports and the blank template.
 
-Both use the contract layout (CONTRACTS section 1), so an exported file imports back
-unchanged and a filled template imports as it is. Cells a spreadsheet would run as a
-formula (starting = + - @, tab or CR) are written as text: in .xlsx as string cells
-flagged "quote prefix" (what Excel stores when a user types a leading apostrophe); in
-.csv with a leading apostrophe, which members.imports removes again on import.
+Both use the contract layout (docs/ROSTER_IMPORT.md, "The workbook"), so an exported
+file imports back unchanged and a filled template imports as it is. Every text cell goes
+through the safe-cell writer (portal/cells.py): a cell a spreadsheet would run as a
+formula is written as text with the quote prefix, which the import removes again.
 """
 
 import csv
@@ -28,10 +27,10 @@ from members.imports import (
     COL_START,
     COL_UNIT,
     COLUMNS,
-    FORMULA_STARTS,
     REQUIRED_COLUMNS,
 )
 from members.resources import RosterResource, roster_queryset
+from portal.cells import csv_text, text_cell
 
 ERROR_EXPORT_FORMAT = _("Định dạng xuất không hợp lệ: chọn xlsx hoặc csv.")
 
@@ -55,7 +54,7 @@ UNIT_CHOICES = ("Khối dân vận", "Tổ dân vận", "Tổ dân vận cộng 
 ROLE_CHOICES = ("Trưởng khối", "Phó khối", "Tổ trưởng", "Tổ phó", "Thành viên")
 GENDER_CHOICES = ("Nam", "Nữ")
 PARTY_CHOICES = ("Có", "Không")
-# Contract values (CONTRACTS.md section 1): the headers, the dropdown words and the sample
+# Contract values (docs/ROSTER_IMPORT.md): the headers, the dropdown words and the sample
 # row stay Vietnamese in every language, since the import reads them. The notes, sheet
 # titles and messages around them are translated (str() before they reach openpyxl).
 TEMPLATE_SAMPLE_ROW = (
@@ -106,14 +105,9 @@ def _csv(headers: list[str], rows) -> bytes:
 
 
 def _csv_value(value) -> str:
-    if value is None:
-        return ""
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
-    text = str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    return csv_text(value)
 
 
 def _xlsx(headers: list[str], rows) -> bytes:
@@ -170,19 +164,7 @@ def _xlsx_cell(sheet, value, kind: str):
     if kind == "date":
         cell.number_format = DATE_FORMAT
     elif isinstance(value, str):
-        _as_text(cell, value, keep_format=kind == "text")
-    return cell
-
-
-def _as_text(cell, value: str, *, keep_format: bool = False):
-    """A string cell that no spreadsheet runs: openpyxl stores a leading "=" as a
-    formula unless the type is forced, and Excel re-reads "+", "-", "@" as one when the
-    cell is edited unless the quote prefix flag is set."""
-    cell.data_type = "s"
-    if keep_format:
-        cell.number_format = "@"
-    if value.startswith(FORMULA_STARTS):
-        cell.quotePrefix = True
+        text_cell(cell, value, text_format=kind == "text")
     return cell
 
 
@@ -219,7 +201,7 @@ def roster_template_workbook() -> bytes:
         if column in _DATE_COLUMNS:
             cell.number_format = DATE_FORMAT
         elif isinstance(value, str):
-            _as_text(cell, value, keep_format=column in _TEXT_COLUMNS)
+            text_cell(cell, value, text_format=column in _TEXT_COLUMNS)
     sheet.cell(2, 1).comment = Comment(str(SAMPLE_NOTE), "danvan")
 
     lists_title = str(LISTS_SHEET_TITLE)

@@ -1,4 +1,4 @@
-"""generate_demo and its roster generator (members/demo.py)."""
+"""generate_demo and its roster generator (members/demo/)."""
 
 import io
 import math

@@ -167,6 +167,33 @@ def test_add_rejects_an_empty_name_and_a_bad_phone(bloc):
     assert Membership.objects.count() == 0
 
 
+def test_blank_details_keep_what_a_recognised_record_holds(bloc, team):
+    """Adding a recognised person with blank details ("" or None) keeps the stored ones,
+    whichever door calls membership_add."""
+    first = _add(
+        bloc, phone="0912345678", position="Chủ tịch UBND xã", gender="male", party_member=True
+    )
+    second = _add(
+        team, phone="", position="", gender="", ethnicity=None, party_member=None, role="head"
+    )
+    assert second.person_id == first.person_id
+    person = Person.objects.get()
+    assert (person.phone, person.position, person.gender) == (
+        "0912345678",
+        "Chủ tịch UBND xã",
+        "male",
+    )
+    assert person.party_member
+
+
+def test_update_sets_blank_details_as_given(bloc):
+    """Editing is where a detail is cleared: membership_update sets what it is given."""
+    membership = _add(bloc, phone="0912345678", party_member=True)
+    membership_update(membership=membership, phone="", party_member=False)
+    membership.person.refresh_from_db()
+    assert (membership.person.phone, membership.person.party_member) == ("", False)
+
+
 def test_a_person_who_left_can_join_again(bloc):
     """Ending keeps the old seat; a new seat in the same unit is a second row."""
     first = _add(bloc, start_date=DAY)

@@ -1,4 +1,4 @@
-"""``manage.py import_roster FILE [--dry-run] [--edition 2025|legacy]`` (CONTRACTS section 2).
+"""``manage.py import_roster FILE [--dry-run] [--edition 2025|legacy]`` (docs/ROSTER_IMPORT.md).
 
 The command is a thin door onto members.imports, the engine the staff page and the admin
 use too. Output: notes, every error as "Dòng N, cột X: message", then as the last line
