@@ -21,6 +21,7 @@ from evaluations.services import (
     parse_score,
     validate_evidence_file,
 )
+from evaluations.stages import can_step
 from members.forms import ServiceForm
 from units.text import normalize
 
@@ -588,8 +589,6 @@ class RosterRatingForm(forms.Form):
 
     def __init__(self, *args, rows, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from evaluations.selectors import can_step
-
         self.rows = rows
         for row in rows:
             row.editable = not row.is_locked and can_step(user, row.stage)

@@ -41,6 +41,7 @@ from evaluations.models import (
     RatingLevel,
 )
 from evaluations.services import scale_level
+from evaluations.stages import MANAGE_CRITERIA
 from members.selectors import memberships_visible_to, role_sort_key
 from units.access import scope_of
 from units.choices import UnitKind, UnitStatus
@@ -88,15 +89,13 @@ def criteria_sets_visible_to(user) -> QuerySet:
 
 def criteria_sets_managed_by(user) -> QuerySet:
     """Sets ``user`` may change: of provinces the scope covers, with the permission."""
-    if not user.has_perm("evaluations.manage_criteria"):
+    if not user.has_perm(MANAGE_CRITERIA):
         return CriteriaSet.objects.none()
     return scope_of(user).apply(CriteriaSet.objects.all(), "province__path")
 
 
 def can_manage(user, criteria_set: CriteriaSet) -> bool:
-    return user.has_perm("evaluations.manage_criteria") and scope_of(user).covers(
-        criteria_set.province.path
-    )
+    return user.has_perm(MANAGE_CRITERIA) and scope_of(user).covers(criteria_set.province.path)
 
 
 # --- Criteria sets ----------------------------------------------------------------------
@@ -480,16 +479,3 @@ def roster_ratings(*, user, unit: Unit, year: int) -> list[MemberRow]:
         membership.unit = unit
         rows.append(MemberRow(membership=membership, rating=ratings.get(membership.pk)))
     return sorted(rows, key=lambda r: role_sort_key(r.membership))
-
-
-#: The permission each step of a rating needs (as in evaluations.services).
-STEP_PERMISSION = {
-    Stage.SELF: "evaluations.self_assess",
-    Stage.PROPOSAL: "evaluations.propose",
-    Stage.DECISION: "evaluations.decide",
-}
-
-
-def can_step(user, stage: str) -> bool:
-    permission = STEP_PERMISSION.get(stage)
-    return bool(permission) and user.has_perm(permission)

@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -24,10 +25,21 @@ from evaluations.models import (
     CriterionItem,
     Evaluation,
     EvaluationScore,
+    EvidenceFile,
     GateAnswer,
     GateCondition,
     MemberRating,
     RatingLevel,
+)
+from evaluations.stages import (
+    DECIDE,
+    MANAGE_CRITERIA,
+    NOT_RATED_PERMISSION,
+    PROPOSE,
+    REOPEN_PERMISSION,
+    RETURN_TO,
+    SELF_ASSESS,
+    STEP_PERMISSION,
 )
 from members.models import Membership
 from units.access import scope_of
@@ -59,13 +71,6 @@ ERROR_YEAR_EXISTS = _("{province} đã có bộ tiêu chí {subject} năm {year}
 WARNING_QUOTA = _(
     "Mức 1 vượt tỷ lệ {quota}%: {count}/{total} đơn vị được xếp mức 1 (tối đa {allowed})."
 )
-
-#: Which permission each step needs (the roles' groups hold them, units.access).
-PERM_SELF = "evaluations.self_assess"
-PERM_PROPOSE = "evaluations.propose"
-PERM_DECIDE = "evaluations.decide"
-PERM_REOPEN = "evaluations.reopen"
-PERM_CRITERIA = "evaluations.manage_criteria"
 
 
 def subject_of_unit(unit: Unit) -> str:
@@ -122,7 +127,7 @@ def criteria_set_create(
     ``groups``: [{"code", "title", "items": [{"code", "text", "max_score", "guidance"}]}];
     ``gates``: [{"code", "question", "cap_level"}]; ``scale``: (level, label, minimum).
     """
-    _check(acting_user, PERM_CRITERIA, province.path)
+    _check(acting_user, MANAGE_CRITERIA, province.path)
     if province.level != Level.PROVINCE:
         raise ValidationError(ERROR_NOT_PROVINCE)
     if CriteriaSet.objects.filter(province=province, year=year, subject=subject).exists():
@@ -227,7 +232,7 @@ def criteria_set_copy(*, acting_user, source: CriteriaSet, year: int) -> Criteri
 @transaction.atomic
 def criteria_set_new_version(*, acting_user, source: CriteriaSet) -> CriteriaSet:
     """A new editable version of a frozen set (same province, year, subject)."""
-    _check(acting_user, PERM_CRITERIA, source.province.path)
+    _check(acting_user, MANAGE_CRITERIA, source.province.path)
     latest = CriteriaSet.objects.filter(
         province=source.province, year=source.year, subject=source.subject
     ).aggregate(v=Max("version"))["v"]
@@ -249,7 +254,7 @@ def criteria_set_new_version(*, acting_user, source: CriteriaSet) -> CriteriaSet
 def criteria_set_update(*, acting_user, criteria_set: CriteriaSet, **changes) -> CriteriaSet:
     """Change a draft or unused set: its title, quota, groups/items/gates/scale
     (given whole, as in ``criteria_set_create``). A used set is frozen."""
-    _check(acting_user, PERM_CRITERIA, criteria_set.province.path)
+    _check(acting_user, MANAGE_CRITERIA, criteria_set.province.path)
     _check_not_frozen(criteria_set)
     for field in ("title", "quota_percent"):
         if field in changes:
@@ -275,7 +280,7 @@ def criteria_set_issue(
     *, acting_user, criteria_set: CriteriaSet, issued_on: datetime.date | None = None
 ) -> CriteriaSet:
     """Issue the set: from now on the province's units are rated against it."""
-    _check(acting_user, PERM_CRITERIA, criteria_set.province.path)
+    _check(acting_user, MANAGE_CRITERIA, criteria_set.province.path)
     if (
         criteria_set.subject != Subject.MEMBER
         and not CriterionItem.objects.filter(group__criteria_set=criteria_set).exists()
@@ -411,7 +416,7 @@ def _result(criteria_set, scores: Mapping, gates: Mapping) -> tuple[Decimal, int
 def evaluation_start(*, acting_user, unit: Unit, year: int) -> Evaluation:
     """The unit's rating for ``year``, created on first use against the province's
     current criteria."""
-    _check(acting_user, PERM_SELF, unit.area_path)
+    _check(acting_user, SELF_ASSESS, unit.area_path)
     existing = Evaluation.objects.filter(unit=unit, year=year).first()
     if existing is not None:
         return existing
@@ -446,7 +451,7 @@ def evaluation_self_assess(
 ) -> Evaluation:
     """Save the unit's own scores (a draft may be partial); ``submit`` needs every item
     and gate, computes the total and level and hands the rating to the commune."""
-    _check(acting_user, PERM_SELF, evaluation.area_path)
+    _check(acting_user, SELF_ASSESS, evaluation.area_path)
     _require_stage(evaluation, Stage.SELF)
     clean_scores, clean_gates = _validate_sheet(
         evaluation.criteria_set, scores, gates, complete=submit
@@ -474,7 +479,7 @@ def evaluation_propose(
 ) -> Evaluation:
     """The commune Party committee's proposal: the self-assessment's scores unless
     changed; ``submit`` sends it up for decision."""
-    _check(acting_user, PERM_PROPOSE, evaluation.area_path)
+    _check(acting_user, PROPOSE, evaluation.area_path)
     _require_stage(evaluation, Stage.PROPOSAL)
     if scores is None or gates is None:
         own_scores, own_gates = sheet_of(evaluation, ScoreStage.SELF)
@@ -506,7 +511,7 @@ def evaluation_decide(
 ) -> Evaluation:
     """Approve the proposal as it stands, or adjust it (other scores or answers) with a
     reason. The result is locked."""
-    _check(acting_user, PERM_DECIDE, evaluation.area_path)
+    _check(acting_user, DECIDE, evaluation.area_path)
     _require_stage(evaluation, Stage.DECISION)
     proposed_scores, proposed_gates = sheet_of(evaluation, ScoreStage.PROPOSAL)
     scores = proposed_scores if scores is None else scores
@@ -569,9 +574,6 @@ def evaluations_approve(*, acting_user, evaluations: Iterable[Evaluation]) -> li
     return [evaluation_decide(acting_user=acting_user, evaluation=e) for e in evaluations]
 
 
-_PREVIOUS = {Stage.DECISION: Stage.PROPOSAL, Stage.PROPOSAL: Stage.SELF}
-
-
 @transaction.atomic
 def rating_return(*, acting_user, rating, comment: str):
     """Send a unit or member rating back one step with a required comment: a decision
@@ -579,10 +581,9 @@ def rating_return(*, acting_user, rating, comment: str):
     comment = normalize(comment)
     if not comment:
         raise ValidationError(ERROR_COMMENT_REQUIRED)
-    _require_stage(rating, Stage.DECISION, Stage.PROPOSAL)
-    permission = PERM_DECIDE if rating.stage == Stage.DECISION else PERM_PROPOSE
-    _check(acting_user, permission, rating.area_path)
-    rating.stage = _PREVIOUS[rating.stage]
+    _require_stage(rating, *RETURN_TO)
+    _check(acting_user, STEP_PERMISSION[rating.stage], rating.area_path)
+    rating.stage = RETURN_TO[rating.stage]
     rating.return_comment = comment
     rating.save()
     return rating
@@ -592,7 +593,7 @@ def rating_return(*, acting_user, rating, comment: str):
 def rating_not_rated(*, acting_user, rating, reason: str):
     """Close a rating as "not rated" (a unit founded late in the year, dissolved):
     a decision like any other, locked."""
-    _check(acting_user, PERM_DECIDE, rating.area_path)
+    _check(acting_user, NOT_RATED_PERMISSION, rating.area_path)
     if rating.is_locked:
         raise ValidationError(ERROR_LOCKED)
     reason = normalize(reason)
@@ -609,7 +610,7 @@ def rating_not_rated(*, acting_user, rating, reason: str):
 @transaction.atomic
 def rating_reopen(*, acting_user, rating, reason: str):
     """Reopen a locked rating (provincial staff only): it waits for a decision again."""
-    _check(acting_user, PERM_REOPEN, rating.area_path)
+    _check(acting_user, REOPEN_PERMISSION, rating.area_path)
     if not rating.is_locked:
         raise ValidationError(ERROR_WRONG_STAGE.format(stage=rating.get_stage_display()))
     reason = normalize(reason)
@@ -637,7 +638,7 @@ def _level(value) -> int:
 
 @transaction.atomic
 def member_rating_start(*, acting_user, membership: Membership, year: int) -> MemberRating:
-    _check(acting_user, PERM_SELF, membership.area_path)
+    _check(acting_user, SELF_ASSESS, membership.area_path)
     rating, _created = MemberRating.objects.get_or_create(
         membership=membership, year=year, defaults={"area_path": membership.area_path}
     )
@@ -650,16 +651,15 @@ def member_rating_step(*, acting_user, rating: MemberRating, level, reason: str 
     decision → decided. Deciding another level than proposed needs a reason."""
     level = _level(level)
     now = timezone.now()
+    if rating.stage in STEP_PERMISSION:
+        _check(acting_user, STEP_PERMISSION[rating.stage], rating.area_path)
     if rating.stage == Stage.SELF:
-        _check(acting_user, PERM_SELF, rating.area_path)
         rating.self_level, rating.self_by, rating.self_at = level, acting_user, now
         rating.stage = Stage.PROPOSAL
     elif rating.stage == Stage.PROPOSAL:
-        _check(acting_user, PERM_PROPOSE, rating.area_path)
         rating.proposed_level, rating.proposed_by, rating.proposed_at = level, acting_user, now
         rating.stage = Stage.DECISION
     elif rating.stage == Stage.DECISION:
-        _check(acting_user, PERM_DECIDE, rating.area_path)
         reason = normalize(reason)
         if level != rating.proposed_level and not reason:
             raise ValidationError(ERROR_ADJUST_REASON)
@@ -698,8 +698,6 @@ EVIDENCE_CONTENT_TYPES = {
 
 
 def evidence_max_bytes() -> int:
-    from django.conf import settings
-
     return getattr(settings, "DANVAN_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 
 
@@ -728,9 +726,7 @@ def validate_evidence_file(upload) -> None:
 @transaction.atomic
 def evidence_add(*, acting_user, evaluation: Evaluation, item: CriterionItem, file, description=""):
     """Attach a file to one item of the unit's self-assessment (while it is a draft)."""
-    from evaluations.models import EvidenceFile
-
-    _check(acting_user, PERM_SELF, evaluation.area_path)
+    _check(acting_user, SELF_ASSESS, evaluation.area_path)
     _require_stage(evaluation, Stage.SELF)
     if item.group.criteria_set_id != evaluation.criteria_set_id:
         raise ValidationError(ERROR_EVIDENCE_ITEM)
@@ -752,11 +748,49 @@ def evidence_remove(*, acting_user, evidence) -> None:
     """Remove a file from a draft self-assessment; the stored file goes once the
     transaction commits."""
     evaluation = evidence.evaluation
-    _check(acting_user, PERM_SELF, evaluation.area_path)
+    _check(acting_user, SELF_ASSESS, evaluation.area_path)
     _require_stage(evaluation, Stage.SELF)
     storage, name = evidence.file.storage, evidence.file.name
     evidence.delete()
     transaction.on_commit(lambda: storage.delete(name))
+
+
+def evaluation_sheet_save(
+    *,
+    acting_user,
+    evaluation: Evaluation,
+    scores: Mapping,
+    gates: Mapping,
+    submit: bool = False,
+    uploads: Iterable[tuple[CriterionItem, object]] = (),
+    removed: Iterable[int] = (),
+) -> Evaluation:
+    """The unit's self-assessment page saved as one step: evidence files removed
+    (``removed``: their ids) and added (``uploads``: item, file), then the scores
+    (``evaluation_self_assess``), all or nothing. Files stored for a transaction that
+    rolled back are removed again; files removed go once it commits."""
+    added: list[EvidenceFile] = []
+    try:
+        with transaction.atomic():
+            for evidence in EvidenceFile.objects.filter(evaluation=evaluation, pk__in=removed):
+                evidence_remove(acting_user=acting_user, evidence=evidence)
+            for item, upload in uploads:
+                added.append(
+                    evidence_add(
+                        acting_user=acting_user, evaluation=evaluation, item=item, file=upload
+                    )
+                )
+            return evaluation_self_assess(
+                acting_user=acting_user,
+                evaluation=evaluation,
+                scores=scores,
+                gates=gates,
+                submit=submit,
+            )
+    except Exception:
+        for evidence in added:
+            evidence.file.delete(save=False)
+        raise
 
 
 # --- Member ratings of a whole roster -------------------------------------------------------

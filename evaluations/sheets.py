@@ -37,14 +37,13 @@ from evaluations.services import (
     ERROR_OUTSIDE_AREA,
     ERROR_SCORE_RANGE,
     ERROR_WRONG_STAGE,
-    PERM_PROPOSE,
-    PERM_SELF,
     _number,
     evaluation_propose,
     evaluation_self_assess,
     evaluation_start,
     parse_score,
 )
+from evaluations.stages import SCORED_STAGES, can_step
 from members.imports import (
     COL_CODE,
     COL_COMMUNE,
@@ -101,7 +100,6 @@ ERROR_GATE_VALUE = _(
     "Điều kiện {code} chỉ ghi Có, Không (hoặc x là Có), hay để trống; ô này ghi “{value}”."
 )
 ERROR_SUBMIT_VALUE = _("Cột Gửi chỉ ghi x hoặc để trống; ô này ghi “{value}”.")
-ERROR_NOT_EDITABLE = ERROR_WRONG_STAGE
 NOTE_STALE = _(
     "{count} dòng được bỏ qua vì đánh giá đã sang bước khác từ khi tải tệp ({units}): "
     "hãy tải phiếu mới nếu cần sửa."
@@ -116,8 +114,6 @@ _SHOWN = {
     Stage.DECIDED: (ScoreStage.DECISION, ScoreStage.PROPOSAL),
     Stage.NOT_RATED: (ScoreStage.DECISION, ScoreStage.PROPOSAL, ScoreStage.SELF),
 }
-#: The stages an import writes, with the permission each needs.
-_EDITABLE = {Stage.SELF: PERM_SELF, Stage.PROPOSAL: PERM_PROPOSE}
 
 
 def _stage_label(stage: str | None) -> str:
@@ -290,7 +286,7 @@ def score_sheet_workbook(*, user, area: Area, year: int, subject: str) -> bytes:
         for index, gate in enumerate(gates, start=first_gate):
             if gate.code in answers:
                 sheet.cell(number, index, YES if answers[gate.code] else NO)
-        if evaluation is not None and evaluation.stage not in _EDITABLE:
+        if evaluation is not None and evaluation.stage not in SCORED_STAGES:
             for index in range(1, submit_col + 1):
                 sheet.cell(number, index).fill = locked_fill
     last_row = header_row + max(len(units), 1)
@@ -634,10 +630,10 @@ def score_sheet_import(
         if named is not None and named != (evaluation.stage if evaluation else ""):
             stale.append(unit.name)  # downloaded before the rating moved on
             continue
-        if stage not in _EDITABLE:
+        if stage not in SCORED_STAGES:
             error(number, "", ERROR_WRONG_STAGE.format(stage=Stage(stage).label))
             continue
-        if not user.has_perm(_EDITABLE[stage]):
+        if not can_step(user, stage):
             error(number, "", ERROR_NO_PERMISSION)
             continue
         if submit:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from evaluations import selectors, services
+from evaluations import selectors, services, stages
 from evaluations.choices import ScoreStage, Stage, Subject
 from evaluations.forms import (
     AdjustForm,
@@ -31,7 +31,6 @@ from evaluations.forms import (
     ScoreSheetForm,
     return_form,
 )
-from evaluations.models import EvidenceFile
 from members.views import StaffRequiredMixin
 from units.choices import Level
 from units.models import province_path
@@ -74,7 +73,7 @@ class RatingsMixin(StaffRequiredMixin):
     """Portal staff with ``permission`` (the role's group): anonymous visitors go to the
     login page, other accounts get 403."""
 
-    permission = "evaluations.view_evaluation"
+    permission = stages.VIEW_RATINGS
 
     def test_func(self):
         user = self.request.user
@@ -87,10 +86,6 @@ def _evaluation(request, pk):
 
 def _sheet_url(evaluation) -> str:
     return reverse("evaluations:sheet", args=[evaluation.unit_id, evaluation.year])
-
-
-def _can(user, permission: str) -> bool:
-    return user.has_perm(f"evaluations.{permission}")
 
 
 # --- Overview and decision list ---------------------------------------------------------
@@ -122,8 +117,8 @@ class OverviewView(RatingsMixin, TemplateView):
                 for key, label in selectors.STAGE_LABELS.items()
             ],
             decision_mode=self.decision_mode,
-            can_decide=_can(user, "decide"),
-            can_self_assess=_can(user, "self_assess"),
+            can_decide=user.has_perm(stages.DECIDE),
+            can_self_assess=user.has_perm(stages.SELF_ASSESS),
         )
         return context
 
@@ -132,7 +127,7 @@ class DecisionListView(OverviewView):
     """The overview for deciders: tick the ratings waiting for a decision and approve
     them together (after a confirmation that shows the quota warnings)."""
 
-    permission = "evaluations.decide"
+    permission = stages.DECIDE
     decision_mode = True
 
 
@@ -140,7 +135,7 @@ class BulkApproveView(RatingsMixin, View):
     """Approve the ticked ratings as proposed: first a confirmation page with the
     quota warnings, then ``evaluations_approve`` (all or nothing)."""
 
-    permission = "evaluations.decide"
+    permission = stages.DECIDE
     template_name = "evaluations/bulk_confirm.html"
 
     def get(self, request):
@@ -213,11 +208,7 @@ class SheetView(RatingsMixin, TemplateView):
 
     @property
     def editable(self) -> bool:
-        return (
-            self.evaluation is not None
-            and self.evaluation.stage == Stage.SELF
-            and _can(self.request.user, "self_assess")
-        )
+        return stages.can_type(self.request.user, self.evaluation, Stage.SELF)
 
     def make_form(self, data=None, files=None):
         return ScoreSheetForm(
@@ -237,7 +228,15 @@ class SheetView(RatingsMixin, TemplateView):
         if form.is_valid():
             submit = "submit" in request.POST
             try:
-                self.save(form, submit=submit)
+                services.evaluation_sheet_save(
+                    acting_user=request.user,
+                    evaluation=self.evaluation,
+                    scores=form.scores(),
+                    gates=form.gates(),
+                    submit=submit,
+                    uploads=form.uploads(),
+                    removed=form.removed(),
+                )
             except ValidationError as exc:
                 form.add_service_error(exc)
             else:
@@ -245,34 +244,6 @@ class SheetView(RatingsMixin, TemplateView):
                 messages.success(request, str(message).format(unit=self.unit))
                 return redirect(f"{request.path}#ket-qua")
         return self.render_to_response(self.get_context_data(form=form), status=200)
-
-    def save(self, form, *, submit: bool) -> None:
-        """Evidence first (it belongs to the draft), then the sheet, all or nothing;
-        files stored for a transaction that rolled back are removed again."""
-        user, evaluation = self.request.user, self.evaluation
-        added: list[EvidenceFile] = []
-        try:
-            with transaction.atomic():
-                removed = EvidenceFile.objects.filter(evaluation=evaluation, pk__in=form.removed())
-                for evidence in removed:
-                    services.evidence_remove(acting_user=user, evidence=evidence)
-                for item, upload in form.uploads():
-                    added.append(
-                        services.evidence_add(
-                            acting_user=user, evaluation=evaluation, item=item, file=upload
-                        )
-                    )
-                services.evaluation_self_assess(
-                    acting_user=user,
-                    evaluation=evaluation,
-                    scores=form.scores(),
-                    gates=form.gates(),
-                    submit=submit,
-                )
-        except Exception:
-            for evidence in added:
-                evidence.file.delete(save=False)
-            raise
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -291,9 +262,9 @@ class SheetView(RatingsMixin, TemplateView):
             sheet=self.sheet,
             criteria_set=criteria_set or (self.evaluation and self.evaluation.criteria_set),
             editable=self.editable,
-            can_self_assess=_can(user, "self_assess"),
-            can_propose=_can(user, "propose"),
-            can_decide=_can(user, "decide"),
+            can_self_assess=user.has_perm(stages.SELF_ASSESS),
+            can_propose=user.has_perm(stages.PROPOSE),
+            can_decide=user.has_perm(stages.DECIDE),
             years=[self.year - 1, self.year, self.year + 1],
         )
         return context
@@ -302,7 +273,7 @@ class SheetView(RatingsMixin, TemplateView):
 class StartView(RatingsMixin, View):
     """Open the unit's sheet for a year against the province's current criteria."""
 
-    permission = "evaluations.self_assess"
+    permission = stages.SELF_ASSESS
 
     def post(self, request, unit_pk, year):
         _check_year(year)
@@ -355,9 +326,10 @@ class EvaluationPageMixin(RatingsMixin):
             "unit": self.evaluation.unit,
             "year": self.evaluation.year,
             "sheet": self.sheet,
-            "can_propose": _can(user, "propose"),
-            "can_decide": _can(user, "decide"),
-            "can_reopen": _can(user, "reopen"),
+            "can_propose": user.has_perm(stages.PROPOSE),
+            "can_decide": user.has_perm(stages.DECIDE),
+            "can_close": stages.can_close(user, self.evaluation),
+            "can_reopen": stages.can_reopen(user, self.evaluation),
             **extra,
         }
 
@@ -370,7 +342,7 @@ class ProposalView(EvaluationPageMixin, TemplateView):
 
     @property
     def editable(self) -> bool:
-        return self.evaluation.stage == Stage.PROPOSAL and _can(self.request.user, "propose")
+        return stages.can_type(self.request.user, self.evaluation, Stage.PROPOSAL)
 
     def make_form(self, data=None):
         return ScoreSheetForm(
@@ -413,7 +385,7 @@ class DecisionView(EvaluationPageMixin, TemplateView):
     commune with a comment, or close as not rated. Provincial staff reopen a locked
     result here."""
 
-    permission = "evaluations.decide"
+    permission = stages.DECIDE
     template_name = "evaluations/decision.html"
 
     def make_form(self, data=None):
@@ -462,7 +434,7 @@ class DecisionView(EvaluationPageMixin, TemplateView):
 class ApproveView(RatingsMixin, View):
     """Approve one rating as proposed."""
 
-    permission = "evaluations.decide"
+    permission = stages.DECIDE
 
     def post(self, request, pk):
         evaluation = _evaluation(request, pk)
@@ -506,7 +478,7 @@ class ReasonActionView(RatingsMixin, TemplateView):
         return rating.unit
 
     def success_url(self, rating) -> str:
-        if _can(self.request.user, "decide"):
+        if self.request.user.has_perm(stages.DECIDE):
             return reverse("evaluations:decision", args=[rating.pk])
         return _sheet_url(rating)
 
@@ -555,13 +527,13 @@ class ReturnView(ReasonActionView):
         services.rating_return(acting_user=self.request.user, rating=rating, comment=text)
 
     def success_url(self, rating) -> str:
-        if _can(self.request.user, "decide") and rating.stage == Stage.PROPOSAL:
+        if self.request.user.has_perm(stages.DECIDE) and rating.stage == Stage.PROPOSAL:
             return reverse("evaluations:decision_list") + f"?year={rating.year}"
         return _sheet_url(rating)
 
 
 class NotRatedView(ReasonActionView):
-    permission = "evaluations.decide"
+    permission = stages.NOT_RATED_PERMISSION
     heading = _("Không xếp loại")
     submit_label = _("Ghi không xếp loại")
     message = MESSAGE_NOT_RATED
@@ -574,7 +546,7 @@ class NotRatedView(ReasonActionView):
 
 
 class ReopenView(ReasonActionView):
-    permission = "evaluations.reopen"
+    permission = stages.REOPEN_PERMISSION
     heading = _("Mở lại xếp loại đã khóa")
     submit_label = _("Mở lại")
     message = MESSAGE_REOPENED
@@ -592,7 +564,7 @@ class ReopenView(ReasonActionView):
 class CriteriaListView(RatingsMixin, TemplateView):
     """The criteria sets of the user's province(s), by year and subject."""
 
-    permission = "evaluations.view_criteriaset"
+    permission = stages.VIEW_CRITERIA
     template_name = "evaluations/criteria_list.html"
 
     def get_context_data(self, **kwargs):
@@ -612,13 +584,13 @@ class CriteriaListView(RatingsMixin, TemplateView):
             year=year,
             subject=subject,
             subjects=Subject.choices,
-            can_manage=_can(user, "manage_criteria"),
+            can_manage=user.has_perm(stages.MANAGE_CRITERIA),
         )
         return context
 
 
 class CriteriaSetMixin(RatingsMixin):
-    permission = "evaluations.view_criteriaset"
+    permission = stages.VIEW_CRITERIA
 
     def get_set(self):
         return get_object_or_404(
@@ -629,7 +601,7 @@ class CriteriaSetMixin(RatingsMixin):
 class CriteriaManageMixin(CriteriaSetMixin):
     """Changes to a set: the permission (403), a province the scope covers (404)."""
 
-    permission = "evaluations.manage_criteria"
+    permission = stages.MANAGE_CRITERIA
 
     def get_set(self):
         return get_object_or_404(
@@ -791,7 +763,7 @@ class MemberRatingsView(RatingsMixin, TemplateView):
     """A roster's member ratings for a year: each member's level at every step, and
     one form that records the current step of every member the user may rate."""
 
-    permission = "evaluations.view_memberrating"
+    permission = stages.VIEW_MEMBER_RATINGS
     template_name = "evaluations/member_ratings.html"
 
     def load(self):
@@ -888,7 +860,7 @@ class MemberRatingView(RatingsMixin, TemplateView):
     the comments and reasons, the changes so far; and the steps with a written reason
     the user may take (return one step, not rated, reopen), as for a unit's rating."""
 
-    permission = "evaluations.view_memberrating"
+    permission = stages.VIEW_MEMBER_RATINGS
     template_name = "evaluations/member_rating.html"
 
     def get_context_data(self, **kwargs):
@@ -914,10 +886,9 @@ class MemberRatingView(RatingsMixin, TemplateView):
             year=rating.year,
             steps=steps,
             changes=_member_rating_changes(rating),
-            can_return=rating.stage in (Stage.PROPOSAL, Stage.DECISION)
-            and selectors.can_step(user, rating.stage),
-            can_not_rated=not rating.is_locked and _can(user, "decide"),
-            can_reopen=rating.is_locked and _can(user, "reopen"),
+            can_return=stages.can_return(user, rating),
+            can_not_rated=stages.can_close(user, rating),
+            can_reopen=stages.can_reopen(user, rating),
             return_form=return_form(),
             not_rated_form=ReasonForm(label=_("Lý do không xếp loại")),
             reopen_form=ReasonForm(label=_("Lý do mở lại")),
@@ -943,7 +914,7 @@ class MemberRatingActionMixin:
 
 
 class MemberReturnView(MemberRatingActionMixin, ReturnView):
-    permission = "evaluations.view_memberrating"
+    permission = stages.VIEW_MEMBER_RATINGS
 
 
 class MemberNotRatedView(MemberRatingActionMixin, NotRatedView):

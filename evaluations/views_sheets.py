@@ -15,7 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from evaluations import selectors
+from evaluations import selectors, stages
 from evaluations.choices import Subject
 from evaluations.sheets import (
     SheetResult,
@@ -132,7 +132,7 @@ class SheetUploadView(RatingsMixin, View):
     """GET: the download and upload forms. POST: import a filled sheet (all or
     nothing) and list every error by row and column, or the counts written."""
 
-    permission = "evaluations.self_assess"
+    permission = stages.SELF_ASSESS
 
     def get(self, request):
         return _page(request)
@@ -181,7 +181,7 @@ def _stored(data: bytes, result: SheetResult) -> dict:
 class SheetErrorReportView(RatingsMixin, View):
     """The last refused upload of this session with a "Lỗi" column (404 when none)."""
 
-    permission = "evaluations.self_assess"
+    permission = stages.SELF_ASSESS
 
     def get(self, request):
         stored = request.session.get(SESSION_KEY)

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 
+from evaluations import stages
 from evaluations.choices import Stage
 from evaluations.models import CriterionItem, Evaluation, MemberRating
 from evaluations.services import (
@@ -272,3 +273,38 @@ def test_every_stage_and_role_gives_the_same_answers(client, users, ratings):
                 lines = actual.setdefault(action, {})
                 lines[role] = lines.get(role, "") + answer
     assert {action: tuple(lines[r] for r in ROLES) for action, lines in actual.items()} == EXPECTED
+
+
+def test_the_map_offers_exactly_the_steps_the_services_take(users, ratings):
+    """``evaluations.stages`` answers what the pages offer; for every role and stage its
+    answer is the services' own: a step offered is taken, a step refused is not offered."""
+    units, members = ratings
+    for role, user in users.items():
+        for stage in STAGES:
+            done = _services(user, units[stage], members[stage])
+            rating = MemberRating.objects.get(pk=members[stage])
+            evaluation = Evaluation.objects.get(pk=units[stage])
+            offered = {
+                "member_step": stages.can_step(user, rating.stage),
+                "member_return": stages.can_return(user, rating),
+                "member_not_rated": stages.can_close(user, rating),
+                "member_reopen": stages.can_reopen(user, rating),
+                "return": stages.can_return(user, evaluation),
+                "not_rated": stages.can_close(user, evaluation),
+                "reopen": stages.can_reopen(user, evaluation),
+                "self_assess": stages.can_type(user, evaluation, Stage.SELF),
+                "propose": stages.can_type(user, evaluation, Stage.PROPOSAL),
+                "decide": stages.can_type(user, evaluation, Stage.DECISION),
+            }
+            taken = {action: done[action] == "+" for action in offered}
+            assert offered == taken, (role, stage)
+
+
+def test_each_role_group_holds_the_permissions_of_the_map(users):
+    """The roles' groups are granted from ``stages.ROLE_PERMISSIONS``: nothing more on
+    ratings, nothing less (system administrators hold every permission)."""
+    for role, user in users.items():
+        if role == StaffRole.SYSTEM_ADMIN:
+            continue
+        held = {p for p in user.get_group_permissions() if p.startswith("evaluations.")}
+        assert held == set(stages.ROLE_PERMISSIONS.get(role, ())), role
