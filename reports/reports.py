@@ -27,6 +27,8 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import LEVELS, Stage
 from evaluations.filtersets import STAGE_NONE
+from evaluations.selectors.overview import rating_rows
+from evaluations.selectors.scope import evaluations_visible_to
 from members.choices import ROSTER_SIZE
 from members.imports import FORMULA_STARTS
 from members.selectors import memberships_visible_to, units_with_roster_counts
@@ -637,8 +639,6 @@ class EvaluationProgressReport(StaffReport):
         return _("Đánh giá, xếp loại năm %(year)s") % {"year": self.year}
 
     def get_queryset(self):
-        from evaluations.selectors import rating_rows
-
         return rating_rows(user=self.user, year=self.year)
 
     def figures(self) -> dict:
@@ -743,8 +743,6 @@ class RatingTrendReport(StaffReport):
     )
 
     def get_queryset(self):
-        from evaluations.selectors import evaluations_visible_to
-
         return evaluations_visible_to(self.user).filter(stage=Stage.DECIDED)
 
     def rows(self):

@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from evaluations.selectors.criteria import default_year
 from members.views import StaffRequiredMixin
 from reports import charts as charts_module
 from reports.models import data_versions
@@ -383,8 +384,6 @@ class DashboardView(StaffRequiredMixin, View):
     template_name = "reports/dashboard.html"
 
     def get(self, request):
-        from evaluations.selectors import default_year
-
         user = request.user
         edition, editions = dashboard_edition(request)
         today = timezone.localdate()

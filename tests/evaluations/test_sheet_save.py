@@ -7,13 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from evaluations.choices import ScoreStage, Stage
 from evaluations.models import CriterionItem, EvaluationScore, EvidenceFile
-from evaluations.services import (
-    ERROR_MISSING_GATES,
-    ERROR_MISSING_ITEMS,
-    evaluation_sheet_save,
-    evaluation_start,
-    evidence_add,
-)
+from evaluations.services.evidence import evaluation_sheet_save, evidence_add
+from evaluations.services.ratings import evaluation_start
+from evaluations.services.scores import ERROR_MISSING_GATES, ERROR_MISSING_ITEMS
 from tests.evaluations.conftest import FULL
 
 pytestmark = pytest.mark.django_db

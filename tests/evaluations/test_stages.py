@@ -22,25 +22,24 @@ from django.urls import reverse
 from evaluations import stages
 from evaluations.choices import Stage
 from evaluations.models import CriterionItem, Evaluation, MemberRating
-from evaluations.services import (
-    ERROR_LOCKED,
-    ERROR_NO_CRITERIA,
-    ERROR_NO_PERMISSION,
-    ERROR_WRONG_STAGE,
-    criteria_set_copy,
-    criteria_set_issue,
+from evaluations.services.criteria import ERROR_NO_CRITERIA, criteria_set_copy, criteria_set_issue
+from evaluations.services.evidence import evidence_add
+from evaluations.services.member_ratings import member_rating_start, member_rating_step
+from evaluations.services.ratings import (
     evaluation_decide,
     evaluation_propose,
     evaluation_self_assess,
     evaluation_start,
-    evidence_add,
-    member_rating_start,
-    member_rating_step,
+)
+from evaluations.services.steps import (
+    ERROR_LOCKED,
+    ERROR_NO_PERMISSION,
+    ERROR_WRONG_STAGE,
     rating_not_rated,
     rating_reopen,
     rating_return,
 )
-from evaluations.sheets import score_sheet_import
+from evaluations.sheets.upload import score_sheet_import
 from members.services import membership_add
 from tests.evaluations.conftest import FULL
 from tests.factories import make_staff
