@@ -84,6 +84,8 @@ class Condition:
 
 
 class OutsideSize(Condition):
+    """More or fewer current members than the unit's kind should have."""
+
     def label(self) -> str:
         return LABEL_SIZE.format(bloc=ROSTER_SIZE["bloc"], team=ROSTER_SIZE["team"])
 
@@ -108,6 +110,8 @@ class OutsideSize(Condition):
 
 
 class NoHead(Condition):
+    """No head (trưởng khối, tổ trưởng)."""
+
     def label(self) -> str:
         return str(_("Chưa có trưởng khối, tổ trưởng"))
 
@@ -122,6 +126,8 @@ class NoHead(Condition):
 
 
 class ManyHeads(Condition):
+    """More than one head."""
+
     def label(self) -> str:
         return str(_("Có hơn một trưởng khối, tổ trưởng"))
 
@@ -137,6 +143,8 @@ class ManyHeads(Condition):
 
 
 class TeamHeadNotParty(Condition):
+    """A team whose head is not a Party member (a bloc's head always is)."""
+
     def label(self) -> str:
         return str(_("Tổ trưởng chưa là đảng viên"))
 

@@ -26,6 +26,7 @@ def criteria_set_list(*, user, year: int | None = None, subject: str = "") -> Qu
 
 
 def criteria_set_years(user) -> list[int]:
+    """The years of the criteria sets ``user`` may read, newest first."""
     return sorted(set(criteria_sets_visible_to(user).values_list("year", flat=True)), reverse=True)
 
 

@@ -42,10 +42,13 @@ def criteria_sets_managed_by(user) -> QuerySet:
 
 
 def can_manage(user, criteria_set: CriteriaSet) -> bool:
+    """Whether ``user`` may change ``criteria_set``: the permission, and its province
+    in the scope."""
     return user.has_perm(MANAGE_CRITERIA) and scope_of(user).covers(criteria_set.province.path)
 
 
 def evaluation_get_queryset(user) -> QuerySet:
+    """Unit ratings of the user's area, with what a rating's pages show beside them."""
     return evaluations_visible_to(user).select_related(
         "unit__area", "unit__commune", "criteria_set__province", "decided_by"
     )
@@ -64,6 +67,7 @@ def member_rating_get_queryset(user) -> QuerySet:
 
 
 def criteria_set_get_queryset(user) -> QuerySet:
+    """Criteria sets ``user`` may read, with their province and source."""
     return criteria_sets_visible_to(user).select_related("province", "copied_from")
 
 

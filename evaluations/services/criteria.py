@@ -38,6 +38,7 @@ ERROR_YEAR_EXISTS = _("{province} đã có bộ tiêu chí {subject} năm {year}
 
 
 def subject_of_unit(unit: Unit) -> str:
+    """Which criteria rate ``unit``: a bloc's, or a team's (community teams too)."""
     return Subject.BLOC if unit.kind == UnitKind.BLOC else Subject.TEAM
 
 

@@ -39,10 +39,12 @@ EVIDENCE_CONTENT_TYPES = {
 
 
 def evidence_max_bytes() -> int:
+    """The largest evidence file accepted (``DANVAN_EVIDENCE_MAX_BYTES``, 10 MB by default)."""
     return getattr(settings, "DANVAN_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 
 
 def evidence_extension(name: str) -> str:
+    """A file name's extension, lower case (empty without one)."""
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 

@@ -31,6 +31,7 @@ def _level(value) -> int:
 
 @transaction.atomic
 def member_rating_start(*, acting_user, membership: Membership, year: int) -> MemberRating:
+    """The member's rating for ``year``, created on first use at the self-assessment."""
     require_permission(acting_user, SELF_ASSESS, membership.area_path)
     rating, _created = MemberRating.objects.get_or_create(
         membership=membership, year=year, defaults={"area_path": membership.area_path}

@@ -50,6 +50,7 @@ def validate_sheet(criteria_set, scores: Mapping, gates: Mapping, *, complete: b
 
 
 def store_sheet(evaluation, stage: str, scores: Mapping, gates: Mapping) -> None:
+    """Replace the stage's stored scores and answers with checked ones (``validate_sheet``)."""
     EvaluationScore.objects.filter(evaluation=evaluation, stage=stage).delete()
     EvaluationScore.objects.bulk_create(
         EvaluationScore(evaluation=evaluation, item=item, stage=stage, score=score)
@@ -75,6 +76,7 @@ def sheet_of(evaluation: Evaluation, stage: str) -> tuple[dict, dict]:
 
 
 def sheet_result(criteria_set, scores: Mapping, gates: Mapping) -> tuple[Decimal, int]:
+    """The total of checked scores and the level it reaches with the gates' caps."""
     total = sum(scores.values(), Decimal(0))
     caps = [gate.cap_level for gate, answer in gates.items() if answer]
     return total, scale_level(total, criteria_set.levels.all(), caps)

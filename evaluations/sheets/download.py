@@ -172,4 +172,5 @@ def score_sheet_workbook(*, user, area: Area, year: int, subject: str) -> bytes:
 
 
 def score_sheet_filename(*, area: Area, year: int, subject: str) -> str:
+    """The download's file name: subject, area code and year."""
     return f"cham-diem-{subject}-{area.code or area.pk}-{year}.xlsx"

@@ -25,6 +25,7 @@ def year_param(request, user) -> int:
 
 
 def check_year(year: int) -> None:
+    """A year in a URL outside YEAR_MIN–YEAR_MAX is a page that does not exist."""
     if not YEAR_MIN <= year <= YEAR_MAX:
         raise Http404
 
@@ -41,8 +42,10 @@ class RatingsMixin(StaffRequiredMixin):
 
 
 def evaluation_or_404(request, pk):
+    """The rating ``pk`` of the user's area; 404 outside it, like a missing one."""
     return get_object_or_404(evaluation_get_queryset(request.user), pk=pk)
 
 
 def sheet_url(evaluation) -> str:
+    """The unit's self-assessment page of the rating's year."""
     return reverse("evaluations:sheet", args=[evaluation.unit_id, evaluation.year])

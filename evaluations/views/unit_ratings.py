@@ -258,7 +258,11 @@ class DecisionView(EvaluationPageMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.load()
-        form = self.make_form() if self.evaluation.stage == Stage.DECISION else None
+        form = (
+            self.make_form()
+            if stages.can_type(request.user, self.evaluation, Stage.DECISION)
+            else None
+        )
         return self.render_to_response(self.context(form))
 
     def post(self, request, *args, **kwargs):

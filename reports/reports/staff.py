@@ -25,10 +25,13 @@ def url_with_query(name: str, fallback: str, **params) -> str:
 
 
 def list_url(kind: str, edition: str) -> str:
+    """The dashboard's list of ``kind`` (communes without a bloc, units with a roster
+    problem ...)."""
     return reverse("reports:dashboard_list", args=[kind]) + "?" + urlencode({"edition": edition})
 
 
 def ratings_url(**params) -> str:
+    """The ratings overview filtered by ``params`` (year, stage, level)."""
     return url_with_query("evaluations:overview", "/can-bo/danh-gia/", **params)
 
 
