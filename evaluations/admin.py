@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from evaluations import selectors, services
 from evaluations.models import (
     CriteriaGroup,
     CriteriaSet,
@@ -28,9 +27,24 @@ from evaluations.models import (
     MemberRating,
     RatingLevel,
 )
+from evaluations.selectors.scope import (
+    can_manage,
+    criteria_sets_visible_to,
+    evaluations_visible_to,
+    member_ratings_visible_to,
+)
+from evaluations.services.criteria import (
+    criteria_set_copy,
+    criteria_set_create,
+    criteria_set_issue,
+    criteria_set_new_version,
+    criteria_set_update,
+)
+from evaluations.stages import VIEW_RATINGS
 from units.admin import ServiceAdminMixin, ServiceModelForm
 from units.choices import Level
 from units.selectors import areas_visible_to
+from units.text import fold
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -89,13 +103,13 @@ class CriteriaSetAdminForm(ServiceModelForm):
 
     def call_service(self, data):
         if self.instance.pk:
-            return services.criteria_set_update(
+            return criteria_set_update(
                 acting_user=self.acting_user,
                 criteria_set=self.instance,
                 title=data["title"],
                 quota_percent=data.get("quota_percent"),
             )
-        return services.criteria_set_create(
+        return criteria_set_create(
             acting_user=self.acting_user,
             province=data["province"],
             year=data["year"],
@@ -119,7 +133,7 @@ class CriteriaSetAdmin(ServiceAdminMixin, admin.ModelAdmin):
     readonly_fields = ["version", "issued", "issued_on", "copied_from", "edit_link"]
 
     def get_queryset(self, request):
-        return selectors.criteria_sets_visible_to(request.user).select_related("province")
+        return criteria_sets_visible_to(request.user).select_related("province")
 
     def get_inlines(self, request, obj):
         # A new set gets the default scale from the service; its contents come after.
@@ -139,7 +153,7 @@ class CriteriaSetAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         if obj is not None:
-            allowed = allowed and selectors.can_manage(request.user, obj)
+            allowed = allowed and can_manage(request.user, obj)
         return allowed
 
     def has_delete_permission(self, request, obj=None):
@@ -173,7 +187,7 @@ class CriteriaSetAdmin(ServiceAdminMixin, admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda s: services.criteria_set_issue(acting_user=request.user, criteria_set=s),
+            lambda s: criteria_set_issue(acting_user=request.user, criteria_set=s),
             _("Đã ban hành {count} bộ tiêu chí."),
         )
 
@@ -182,9 +196,7 @@ class CriteriaSetAdmin(ServiceAdminMixin, admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda s: services.criteria_set_copy(
-                acting_user=request.user, source=s, year=s.year + 1
-            ),
+            lambda s: criteria_set_copy(acting_user=request.user, source=s, year=s.year + 1),
             _("Đã sao chép {count} bộ tiêu chí sang năm sau."),
         )
 
@@ -193,7 +205,7 @@ class CriteriaSetAdmin(ServiceAdminMixin, admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda s: services.criteria_set_new_version(acting_user=request.user, source=s),
+            lambda s: criteria_set_new_version(acting_user=request.user, source=s),
             _("Đã tạo {count} phiên bản mới."),
         )
 
@@ -216,7 +228,7 @@ class CriteriaGroupAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return CriteriaGroup.objects.filter(
-            criteria_set__in=selectors.criteria_sets_visible_to(request.user)
+            criteria_set__in=criteria_sets_visible_to(request.user)
         ).select_related("criteria_set")
 
     def has_module_permission(self, request):
@@ -279,14 +291,12 @@ class EvaluationAdmin(ReadOnlyAdmin):
     fields = readonly_fields
 
     def get_queryset(self, request):
-        return selectors.evaluations_visible_to(request.user).select_related("unit", "criteria_set")
+        return evaluations_visible_to(request.user).select_related("unit", "criteria_set")
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("evaluations.view_evaluation")
+        return request.user.has_perm(VIEW_RATINGS)
 
     def get_search_results(self, request, queryset, search_term):
-        from units.text import fold
-
         return super().get_search_results(request, queryset, fold(search_term))
 
 
@@ -305,6 +315,4 @@ class MemberRatingAdmin(ReadOnlyAdmin):
     fields = readonly_fields
 
     def get_queryset(self, request):
-        return selectors.member_ratings_visible_to(request.user).select_related(
-            "membership__person"
-        )
+        return member_ratings_visible_to(request.user).select_related("membership__person")

@@ -57,3 +57,6 @@ def _level_label(level: int) -> str:
 
 #: "Mức 2", translated when shown: a lazy string's ``%`` would fix the language at import.
 level_label = lazy(_level_label, str)
+
+#: The years a rating page or a criteria set may name.
+YEAR_MIN, YEAR_MAX = 2000, 2100

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from evaluations.choices import ScoreStage, Stage, Subject
 from evaluations.models import CriteriaSet, CriterionItem, Evaluation, EvaluationScore
-from evaluations.services import criteria_set_create, criteria_set_issue, scale_level
+from evaluations.scoring import scale_level
+from evaluations.services.criteria import criteria_set_create, criteria_set_issue
 from units import audit
 from units.choices import UnitKind
 from units.models import Area, Unit, province_path

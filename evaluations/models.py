@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.choices import LEVELS, ScoreStage, Stage, Subject
+from evaluations.choices import LEVELS, LOCKED_STAGES, ScoreStage, Stage, Subject
 from members.models import Membership
 from units.audit import AuditedHistory
 from units.models import Area, PathField, Unit
@@ -232,7 +232,7 @@ class RatingSteps(models.Model):
 
     @property
     def is_locked(self) -> bool:
-        return self.stage in (Stage.DECIDED, Stage.NOT_RATED)
+        return self.stage in LOCKED_STAGES
 
 
 class Evaluation(RatingSteps):

@@ -98,6 +98,3 @@ def ethnicity_from_text(text: str) -> str | None:
 
 
 ETHNICITY_CHOICES = [(name, name) for name in ETHNIC_GROUPS]
-
-#: Unit size the province expects; outside it the roster shows a warning.
-ROSTER_SIZE = {"bloc": (7, 13), "team": (7, 10)}

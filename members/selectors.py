@@ -1,4 +1,4 @@
-"""Reads of people and memberships, and the roster health rules.
+"""Reads of people and memberships (the roster health rules are ``members.health``).
 
 Every staff page takes its base queryset from the ``*_visible_to(user)`` functions here
 and in ``units.selectors``. For now an active staff user sees everything and anybody
@@ -12,28 +12,17 @@ date is today (``MembershipQuerySet.active_on`` still counts that day, as the la
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 
-from members.choices import ROSTER_SIZE, Role, role_label
+from members.choices import Role
+from members.health import roster_health, unit_health, units_with_roster_counts
 from members.models import Membership, Person
 from units.access import scope_of
 from units.choices import TEAM_KINDS, UnitKind, UnitStatus
 from units.models import Area, Unit
 from units.selectors import commune_villages, units_visible_to
-
-# Roster health warnings. They inform; nothing is ever refused because of them.
-WARNING_BLOC_SIZE = _(
-    "Khối có {count} thành viên đang tham gia, ngoài mức {low}–{high} người theo quy định."
-)
-WARNING_TEAM_SIZE = _(
-    "Tổ có {count} thành viên đang tham gia, ngoài mức {low}–{high} người theo quy định."
-)
-WARNING_NO_HEAD = _("Chưa có {head}.")
-WARNING_MANY_HEADS = _("Có {count} người giữ vai trò {head}: chỉ nên có một.")
-WARNING_HEAD_NOT_PARTY = _("Tổ trưởng chưa là đảng viên (tổ trưởng thường là Bí thư chi bộ).")
 
 #: Heads first, then deputies, then members: the order of every roster.
 ROLE_ORDER = {Role.HEAD: 0, Role.DEPUTY: 1, Role.MEMBER: 2}
@@ -60,80 +49,6 @@ def people_visible_to(user):
         return scope.apply(Person.objects.all(), "province__path")
     seated = Membership.objects.filter(scope.q("area_path"), person=OuterRef("pk"))
     return Person.objects.filter(Q(Exists(seated)) | scope.q("province__path"))
-
-
-# --- Roster health --------------------------------------------------------------------
-
-
-def roster_health_from_counts(
-    *, kind: str, active_count: int, head_count: int, heads_not_party: int
-) -> list[str]:
-    """The warnings for a unit of ``kind`` from its counts of current members.
-
-    This is the rule itself, so that a dashboard can feed it counts annotated in SQL
-    (``units_with_roster_counts``) without loading the rosters. The sizes come from
-    ``members.choices.ROSTER_SIZE``; a community team counts as a team.
-    """
-    is_team = kind in TEAM_KINDS
-    low, high = ROSTER_SIZE["team" if is_team else "bloc"]
-    head = role_label(Role.HEAD, kind).lower()
-    warnings = []
-    if not low <= active_count <= high:
-        template = WARNING_TEAM_SIZE if is_team else WARNING_BLOC_SIZE
-        warnings.append(str(template).format(count=active_count, low=low, high=high))
-    if head_count == 0:
-        warnings.append(str(WARNING_NO_HEAD).format(head=head))
-    elif head_count > 1:
-        warnings.append(str(WARNING_MANY_HEADS).format(count=head_count, head=head))
-    if is_team and heads_not_party:
-        warnings.append(str(WARNING_HEAD_NOT_PARTY))
-    return warnings
-
-
-def roster_health(unit: Unit, active_memberships: Iterable[Membership]) -> list[str]:
-    """Warnings about ``unit``'s roster, in Vietnamese, never blockers.
-
-    ``active_memberships`` are the unit's current seats with their people loaded
-    (``select_related("person")``): a bloc outside 7–13 members or a team outside 7–10,
-    no head, more than one head, a team whose head is not a Party member. A dissolved
-    unit has no roster to keep, so it gets no warnings.
-    """
-    if unit.status != UnitStatus.ACTIVE:
-        return []
-    memberships = list(active_memberships)
-    heads = [m for m in memberships if m.role == Role.HEAD]
-    return roster_health_from_counts(
-        kind=unit.kind,
-        active_count=len(memberships),
-        head_count=len(heads),
-        heads_not_party=sum(1 for m in heads if not m.person.party_member),
-    )
-
-
-def units_with_roster_counts(units):
-    """``units`` annotated with the counts the health rule needs, in the same query:
-    ``active_count``, ``head_count`` and ``heads_not_party`` (current seats only)."""
-    current = Q(memberships__end_date__isnull=True)
-    head = current & Q(memberships__role=Role.HEAD)
-    return units.annotate(
-        active_count=Count("memberships", filter=current),
-        head_count=Count("memberships", filter=head),
-        heads_not_party=Count(
-            "memberships", filter=head & Q(memberships__person__party_member=False)
-        ),
-    )
-
-
-def unit_health(unit: Unit) -> list[str]:
-    """Warnings for a unit annotated by ``units_with_roster_counts``."""
-    if unit.status != UnitStatus.ACTIVE:
-        return []
-    return roster_health_from_counts(
-        kind=unit.kind,
-        active_count=unit.active_count,
-        head_count=unit.head_count,
-        heads_not_party=unit.heads_not_party,
-    )
 
 
 # --- Pages ----------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from members.forms import (
     UnitDissolveForm,
     UnitUpdateForm,
 )
+from members.health import roster_size
 from units import services as unit_services
 from units.choices import Edition, UnitKind, UnitStatus
 from units.selectors import commune_search, communes_visible_to, user_is_portal_staff
@@ -131,12 +132,17 @@ class CommuneDetailView(StaffRequiredMixin, DetailView):
 
 
 class CommuneFormView(ServiceFormView):
+    """A unit founded in a commune; the page states the size the unit should have."""
+
+    unit_kind = UnitKind.BLOC
+
     def get_queryset(self):
         return communes_visible_to(self.request.user).select_related("parent__parent")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["commune"] = self.object
+        context["roster_size"] = roster_size(self.unit_kind)
         return context
 
 
@@ -145,6 +151,7 @@ class BlocCreateView(CommuneFormView):
 
     template_name = "members/bloc_form.html"
     form_class = BlocCreateForm
+    unit_kind = UnitKind.BLOC
 
     def perform(self, form):
         unit = unit_services.unit_create(
@@ -163,6 +170,7 @@ class TeamCreateView(CommuneFormView):
 
     template_name = "members/team_form.html"
     form_class = TeamCreateForm
+    unit_kind = UnitKind.TEAM
 
     def get_initial(self):
         return {"village_name": self.request.GET.get("thon", "")[:150]}

@@ -13,6 +13,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from reports.reports.base import percent
+
 WIDTH = 300  # viewBox units; the CSS scales the chart to its column
 LABEL_HEIGHT = 20
 BAR_HEIGHT = 18
@@ -174,8 +176,6 @@ def stacked_chart(
 
 
 def coverage_chart(stats: dict, chart_id: str = "chart-coverage") -> SafeString:
-    from reports.reports import percent
-
     bars = []
     for label, covered, total in (
         (_("Xã có Khối dân vận"), stats["communes_with_bloc"], stats["communes"]),
@@ -206,8 +206,6 @@ def members_chart(stats: dict, chart_id: str = "chart-members") -> SafeString:
 
 
 def composition_chart(stats: dict, chart_id: str = "chart-composition") -> SafeString:
-    from reports.reports import percent
-
     people = stats["people"]
     bars = []
     for tone, (label, key) in enumerate(

@@ -23,26 +23,26 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from evaluations.choices import YEAR_MAX, YEAR_MIN
+from evaluations.selectors.criteria import default_year
 from members.views import StaffRequiredMixin
 from reports import charts as charts_module
 from reports.models import data_versions
 from reports.openapi import openapi_schema
-from reports.reports import (
+from reports.reports.base import HTMLFormatter, Report, XLSXFormatter
+from reports.reports.coverage import CoverageGapReport
+from reports.reports.dashboard import staff_list_report
+from reports.reports.memberships import MembershipTrendReport
+from reports.reports.public import (
     AreaBreakdownReport,
     CompositionReport,
-    CoverageGapReport,
     CoverageReport,
-    EvaluationProgressReport,
-    HTMLFormatter,
     MembershipReport,
-    MembershipTrendReport,
     RatingReport,
-    RatingTrendReport,
-    Report,
-    RosterHealthReport,
-    StaffListReport,
-    XLSXFormatter,
 )
+from reports.reports.ratings import EvaluationProgressReport, RatingTrendReport
+from reports.reports.rosters import RosterHealthReport
+from reports.reports.staff import StaffListReport
 from reports.stats import CACHE_SECONDS, Place, area_stats_cached
 from units.access import scope_of
 from units.choices import CODE_LENGTH, Edition
@@ -351,7 +351,6 @@ class OpenAPISchemaView(View):
 
 # --- Staff dashboard ------------------------------------------------------------------------
 
-YEAR_MIN, YEAR_MAX = 2000, 2100
 LIST_PAGE_SIZE = 50
 
 
@@ -383,8 +382,6 @@ class DashboardView(StaffRequiredMixin, View):
     template_name = "reports/dashboard.html"
 
     def get(self, request):
-        from evaluations.selectors import default_year
-
         user = request.user
         edition, editions = dashboard_edition(request)
         today = timezone.localdate()
@@ -449,7 +446,7 @@ class DashboardListView(StaffRequiredMixin, View):
 
     def get(self, request, kind: str):
         edition, _editions = dashboard_edition(request)
-        report = StaffListReport.for_kind(
+        report = staff_list_report(
             kind, user=request.user, edition=edition, today=timezone.localdate()
         )
         if report is None or not report.is_available_to(request.user):

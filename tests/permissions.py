@@ -1057,13 +1057,26 @@ def add_ratings(world: World) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from evaluations import services
+    from evaluations.services.criteria import (
+        criteria_set_copy,
+        criteria_set_create,
+        criteria_set_issue,
+    )
+    from evaluations.services.evidence import evidence_add
+    from evaluations.services.member_ratings import member_rating_start, member_rating_step
+    from evaluations.services.ratings import (
+        evaluation_decide,
+        evaluation_propose,
+        evaluation_self_assess,
+        evaluation_start,
+    )
+    from evaluations.services.steps import rating_return
     from tests.evaluations.conftest import FULL, GATES, GROUPS
 
     users, bloc = world.users, world.bloc_a
     officer, district, province = users["officer_a"], users["district"], users["province"]
     year = timezone.localdate().year
-    criteria_a = services.criteria_set_create(
+    criteria_a = criteria_set_create(
         acting_user=province,
         province=world.areas["province"],
         year=year,
@@ -1073,22 +1086,20 @@ def add_ratings(world: World) -> None:
         gates=GATES,
         quota_percent=20,
     )
-    services.criteria_set_issue(acting_user=province, criteria_set=criteria_a)
+    criteria_set_issue(acting_user=province, criteria_set=criteria_a)
     for back in (1, 2, 3):
-        earlier = services.criteria_set_copy(
-            acting_user=province, source=criteria_a, year=year - back
-        )
-        services.criteria_set_issue(acting_user=province, criteria_set=earlier)
+        earlier = criteria_set_copy(acting_user=province, source=criteria_a, year=year - back)
+        criteria_set_issue(acting_user=province, criteria_set=earlier)
     world.criteria_a = criteria_a
-    world.criteria_draft_a = services.criteria_set_copy(
+    world.criteria_draft_a = criteria_set_copy(
         acting_user=province, source=criteria_a, year=year + 1
     )
 
     def rating(year, stage):
-        evaluation = services.evaluation_start(acting_user=officer, unit=bloc, year=year)
+        evaluation = evaluation_start(acting_user=officer, unit=bloc, year=year)
         if stage == "self":
             return evaluation
-        evaluation = services.evaluation_self_assess(
+        evaluation = evaluation_self_assess(
             acting_user=officer,
             evaluation=evaluation,
             scores=FULL,
@@ -1097,34 +1108,28 @@ def add_ratings(world: World) -> None:
         )
         if stage == "proposal":
             return evaluation
-        evaluation = services.evaluation_propose(
-            acting_user=officer, evaluation=evaluation, submit=True
-        )
+        evaluation = evaluation_propose(acting_user=officer, evaluation=evaluation, submit=True)
         if stage == "decision":
             return evaluation
-        return services.evaluation_decide(acting_user=district, evaluation=evaluation)
+        return evaluation_decide(acting_user=district, evaluation=evaluation)
 
     returned = rating(year, "proposal")
-    world.rating_self = services.rating_return(
-        acting_user=officer, rating=returned, comment=SECRET_COMMENT
-    )
+    world.rating_self = rating_return(acting_user=officer, rating=returned, comment=SECRET_COMMENT)
     world.rating_proposal = rating(year - 1, "proposal")
     world.rating_decision = rating(year - 2, "decision")
     world.rating_decided = rating(year - 3, "decided")
 
     item = world.rating_self.criteria_set.groups.get(code="1").items.get(code="1.1")
-    world.evidence_a = services.evidence_add(
+    world.evidence_a = evidence_add(
         acting_user=officer,
         evaluation=world.rating_self,
         item=item,
         file=SimpleUploadedFile(SECRET_EVIDENCE, JPEG, "image/jpeg"),
     )
-    member_rating = services.member_rating_start(
+    member_rating = member_rating_start(
         acting_user=officer, membership=world.membership_a, year=year
     )
-    world.member_rating_a = services.member_rating_step(
-        acting_user=officer, rating=member_rating, level=2
-    )
+    world.member_rating_a = member_rating_step(acting_user=officer, rating=member_rating, level=2)
 
 
 def add_news(world: World) -> None:

@@ -17,7 +17,8 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.urls import reverse
 
-from evaluations.services import member_rating_start, member_rating_step, rating_return
+from evaluations.services.member_ratings import member_rating_start, member_rating_step
+from evaluations.services.steps import rating_return
 from members.services import membership_add
 from news import services
 from tests.factories import make_staff

@@ -10,14 +10,12 @@ from playwright.sync_api import expect
 
 from evaluations.choices import Stage
 from evaluations.models import Evaluation, MemberRating
-from evaluations.services import (
-    criteria_set_create,
-    criteria_set_issue,
+from evaluations.services.criteria import criteria_set_create, criteria_set_issue
+from evaluations.services.member_ratings import member_rating_start, member_rating_step
+from evaluations.services.ratings import (
     evaluation_propose,
     evaluation_self_assess,
     evaluation_start,
-    member_rating_start,
-    member_rating_step,
 )
 from members.services import membership_add
 from tests.evaluations.conftest import FULL, GATES, GROUPS

@@ -1,6 +1,6 @@
 import pytest
 
-from evaluations.services import criteria_set_create, criteria_set_issue
+from evaluations.services.criteria import criteria_set_create, criteria_set_issue
 from tests.factories import make_staff
 from units.choices import StaffRole
 

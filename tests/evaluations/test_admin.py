@@ -8,9 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evaluations.models import CriteriaSet, Evaluation
-from evaluations.services import (
-    ERROR_EMPTY_SET,
-    ERROR_FROZEN,
+from evaluations.services.criteria import ERROR_EMPTY_SET, ERROR_FROZEN
+from evaluations.services.ratings import (
     evaluation_propose,
     evaluation_self_assess,
     evaluation_start,
@@ -92,7 +91,7 @@ def test_a_used_set_is_frozen_in_the_admin_too(client, bloc, bloc_criteria, offi
 
 
 def test_actions_issue_copy_and_new_version(client, area_tree, bloc_criteria, province_staff):
-    from evaluations.services import criteria_set_create
+    from evaluations.services.criteria import criteria_set_create
 
     empty = criteria_set_create(
         acting_user=province_staff,
@@ -137,7 +136,7 @@ def test_ratings_are_read_only_and_scoped(
 def test_evaluation_change_list_reads_a_constant_number_of_queries(
     client, area_tree, bloc_criteria, officer, province_staff, root
 ):
-    from evaluations.services import criteria_set_create, criteria_set_issue
+    from evaluations.services.criteria import criteria_set_create, criteria_set_issue
     from tests.evaluations.conftest import GATES, GROUPS
 
     criteria_set_issue(

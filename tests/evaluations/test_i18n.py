@@ -10,21 +10,32 @@ import pytest
 from django.utils import translation
 from django.utils.functional import Promise
 
-from evaluations import services, sheets
+from evaluations import scoring
 from evaluations.choices import Stage, level_label
-from evaluations.services import evaluation_start
+from evaluations.services import evidence, ratings, steps
+from evaluations.sheets import download, layout, upload
 from members.imports import COL_CODE
 
 pytestmark = pytest.mark.django_db
 
 
 def test_messages_are_lazy_with_the_vietnamese_text():
-    for name in ("ERROR_LOCKED", "ERROR_REASON_REQUIRED", "WARNING_QUOTA", "ERROR_EVIDENCE_TYPE"):
-        assert isinstance(getattr(services, name), Promise), name
-    for name in ("TITLE_SUBJECT", "INSTRUCTION", "ERROR_UNKNOWN_UNIT", "NOTE_STALE"):
-        assert isinstance(getattr(sheets, name), Promise), name
-    assert str(services.ERROR_REASON_REQUIRED) == "Phải ghi lý do."
-    assert services.ERROR_SCORE_RANGE.format(code="1.1", max="10") == (
+    for module, name in (
+        (steps, "ERROR_LOCKED"),
+        (steps, "ERROR_REASON_REQUIRED"),
+        (ratings, "WARNING_QUOTA"),
+        (evidence, "ERROR_EVIDENCE_TYPE"),
+    ):
+        assert isinstance(getattr(module, name), Promise), name
+    for module, name in (
+        (download, "TITLE_SUBJECT"),
+        (download, "INSTRUCTION"),
+        (upload, "ERROR_UNKNOWN_UNIT"),
+        (upload, "NOTE_STALE"),
+    ):
+        assert isinstance(getattr(module, name), Promise), name
+    assert str(steps.ERROR_REASON_REQUIRED) == "Phải ghi lý do."
+    assert scoring.ERROR_SCORE_RANGE.format(code="1.1", max="10") == (
         "Điểm tiêu chí 1.1 phải từ 0 đến 10."
     )
     assert str(level_label(2)) == "Mức 2"
@@ -34,9 +45,9 @@ def test_messages_are_lazy_with_the_vietnamese_text():
 def test_a_workbook_and_an_import_in_any_language(
     language, area_tree, bloc, bloc_criteria, officer
 ):
-    evaluation_start(acting_user=officer, unit=bloc, year=2026)
+    ratings.evaluation_start(acting_user=officer, unit=bloc, year=2026)
     with translation.override(language):
-        data = sheets.score_sheet_workbook(
+        data = download.score_sheet_workbook(
             user=officer, area=area_tree["district"], year=2026, subject="bloc"
         )
         workbook = openpyxl.load_workbook(io.BytesIO(data))
@@ -44,7 +55,7 @@ def test_a_workbook_and_an_import_in_any_language(
         assert all(not isinstance(v, Promise) for v in values)
         assert COL_CODE in values
         csv = f"{COL_CODE},1.1 (tối đa 10)\n99999,10\n".encode()
-        result = sheets.score_sheet_import(
+        result = upload.score_sheet_import(
             csv, filename="phieu.csv", user=officer, year=2026, subject="bloc"
         )
     assert result.errors
@@ -57,23 +68,23 @@ def test_the_stage_column_is_vietnamese_in_any_language_and_read_in_both(
     """ "Bước hiện tại" is read back by the import (a stale sheet is skipped), so it is
     written in Vietnamese whatever the downloader's language; a stage name in English
     (a sheet from an older version) is recognised too."""
-    evaluation_start(acting_user=officer, unit=bloc, year=2026)
+    ratings.evaluation_start(acting_user=officer, unit=bloc, year=2026)
     with translation.override("en"):
-        data = sheets.score_sheet_workbook(
+        data = download.score_sheet_workbook(
             user=officer, area=area_tree["district"], year=2026, subject="bloc"
         )
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
-    header_row = next(row for row in sheet.iter_rows(values_only=True) if sheets.COL_STAGE in row)
-    column = header_row.index(sheets.COL_STAGE)
+    header_row = next(row for row in sheet.iter_rows(values_only=True) if layout.COL_STAGE in row)
+    column = header_row.index(layout.COL_STAGE)
     stages = [
         row[column]
         for row in sheet.iter_rows(values_only=True)
-        if row[column] and row[column] != sheets.COL_STAGE
+        if row[column] and row[column] != layout.COL_STAGE
     ]
     assert stages == ["Đơn vị tự đánh giá"]
-    assert sheets._stage_from_label("Đơn vị tự đánh giá") == "self"
+    assert layout.stage_from_label("Đơn vị tự đánh giá") == "self"
     with translation.override("en"):
         english = str(Stage.SELF.label)
     assert english != "Đơn vị tự đánh giá"
-    assert sheets._stage_from_label(english) == "self"
-    assert sheets._stage_from_label("không phải một bước") is None
+    assert layout.stage_from_label(english) == "self"
+    assert layout.stage_from_label("không phải một bước") is None

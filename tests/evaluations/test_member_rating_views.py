@@ -7,12 +7,8 @@ from django.urls import reverse
 
 from evaluations.choices import Stage
 from evaluations.models import MemberRating
-from evaluations.services import (
-    ERROR_COMMENT_REQUIRED,
-    ERROR_REASON_REQUIRED,
-    member_rating_start,
-    member_rating_step,
-)
+from evaluations.services.member_ratings import member_rating_start, member_rating_step
+from evaluations.services.steps import ERROR_COMMENT_REQUIRED, ERROR_REASON_REQUIRED
 from members.services import membership_add
 from tests.factories import make_staff
 from units.choices import StaffRole

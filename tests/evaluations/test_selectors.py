@@ -10,24 +10,23 @@ from django.test.utils import CaptureQueriesContext
 
 from evaluations.choices import ScoreStage, Stage
 from evaluations.filtersets import STAGE_NONE
-from evaluations.selectors import (
-    attach_labels,
+from evaluations.scoring import number_text
+from evaluations.selectors.criteria import default_year
+from evaluations.selectors.member_ratings import roster_ratings
+from evaluations.selectors.overview import attach_labels, rating_overview
+from evaluations.selectors.scope import (
     criteria_sets_managed_by,
     criteria_sets_visible_to,
-    default_year,
     evaluations_visible_to,
     member_ratings_visible_to,
-    number_text,
-    rating_overview,
-    roster_ratings,
-    score_sheet,
 )
-from evaluations.services import (
-    criteria_set_create,
+from evaluations.selectors.sheet import score_sheet
+from evaluations.services.criteria import criteria_set_create
+from evaluations.services.member_ratings import member_rating_start
+from evaluations.services.ratings import (
     evaluation_propose,
     evaluation_self_assess,
     evaluation_start,
-    member_rating_start,
 )
 from members.services import membership_add
 from tests.evaluations.conftest import FULL
@@ -102,7 +101,7 @@ def _proposed(unit, officer, scores=FULL):
 
 @pytest.fixture
 def team_criteria(area_tree, province_staff):
-    from evaluations.services import criteria_set_issue
+    from evaluations.services.criteria import criteria_set_issue
     from tests.evaluations.conftest import GATES, GROUPS
 
     criteria = criteria_set_create(

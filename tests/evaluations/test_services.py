@@ -7,32 +7,33 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from evaluations.choices import Stage
 from evaluations.models import CriteriaSet, Evaluation, EvaluationScore
-from evaluations.services import (
-    ERROR_ADJUST_REASON,
-    ERROR_COMMENT_REQUIRED,
+from evaluations.scoring import ERROR_SCORE_RANGE, scale_level
+from evaluations.services.criteria import (
     ERROR_FROZEN,
-    ERROR_LOCKED,
-    ERROR_MISSING_GATES,
-    ERROR_MISSING_ITEMS,
     ERROR_NO_CRITERIA,
-    ERROR_NO_PERMISSION,
-    ERROR_OUTSIDE_AREA,
-    ERROR_SCORE_RANGE,
     criteria_set_copy,
     criteria_set_new_version,
     criteria_set_update,
+)
+from evaluations.services.member_ratings import member_rating_start, member_rating_step
+from evaluations.services.ratings import (
     evaluation_decide,
     evaluation_propose,
     evaluation_self_assess,
     evaluation_start,
     evaluations_approve,
-    member_rating_start,
-    member_rating_step,
     quota_warning,
+)
+from evaluations.services.scores import ERROR_MISSING_GATES, ERROR_MISSING_ITEMS
+from evaluations.services.steps import (
+    ERROR_ADJUST_REASON,
+    ERROR_COMMENT_REQUIRED,
+    ERROR_LOCKED,
+    ERROR_NO_PERMISSION,
+    ERROR_OUTSIDE_AREA,
     rating_not_rated,
     rating_reopen,
     rating_return,
-    scale_level,
 )
 from members.services import membership_add
 from tests.evaluations.conftest import FULL

@@ -13,28 +13,23 @@ from django.test.utils import CaptureQueriesContext
 
 from evaluations.choices import ScoreStage, Stage
 from evaluations.models import Evaluation, EvaluationScore
-from evaluations.services import (
-    ERROR_LOCKED,
-    ERROR_MISSING_ITEMS,
-    ERROR_NO_CRITERIA,
-    ERROR_OUTSIDE_AREA,
-    ERROR_SCORE_NUMBER,
-    ERROR_SCORE_RANGE,
-    criteria_set_create,
-    criteria_set_issue,
+from evaluations.scoring import ERROR_SCORE_NUMBER, ERROR_SCORE_RANGE
+from evaluations.services.criteria import ERROR_NO_CRITERIA, criteria_set_create, criteria_set_issue
+from evaluations.services.ratings import (
     evaluation_decide,
     evaluation_propose,
     evaluation_self_assess,
     evaluation_start,
 )
-from evaluations.sheets import (
-    COL_STAGE,
-    COL_SUBMIT,
+from evaluations.services.scores import ERROR_MISSING_ITEMS
+from evaluations.services.steps import ERROR_LOCKED, ERROR_OUTSIDE_AREA
+from evaluations.sheets.download import score_sheet_workbook
+from evaluations.sheets.layout import COL_STAGE, COL_SUBMIT
+from evaluations.sheets.upload import (
     ERROR_DUPLICATE_UNIT,
     ERROR_GATE_VALUE,
     score_sheet_error_report,
     score_sheet_import,
-    score_sheet_workbook,
 )
 from members.imports import COL_CODE, COL_COMMUNE, COL_UNIT, COL_VILLAGE, RowError
 from tests.evaluations.conftest import FULL, GATES, GROUPS

@@ -11,24 +11,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evaluations.choices import ScoreStage, Stage
-from evaluations.forms import ERROR_GROUP_UNKNOWN
+from evaluations.forms.criteria import ERROR_GROUP_UNKNOWN
 from evaluations.models import CriteriaSet, Evaluation, EvaluationScore, EvidenceFile, MemberRating
-from evaluations.services import (
-    ERROR_ADJUST_REASON,
-    ERROR_COMMENT_REQUIRED,
-    ERROR_EVIDENCE_TYPE,
-    ERROR_LOCKED,
-    ERROR_MISSING_GATES,
-    ERROR_MISSING_ITEMS,
-    ERROR_SCORE_RANGE,
+from evaluations.scoring import ERROR_SCORE_RANGE
+from evaluations.services.criteria import criteria_set_create, criteria_set_issue
+from evaluations.services.evidence import ERROR_EVIDENCE_TYPE
+from evaluations.services.ratings import (
     WARNING_QUOTA,
-    criteria_set_create,
-    criteria_set_issue,
     evaluation_decide,
     evaluation_propose,
     evaluation_self_assess,
     evaluation_start,
 )
+from evaluations.services.scores import ERROR_MISSING_GATES, ERROR_MISSING_ITEMS
+from evaluations.services.steps import ERROR_ADJUST_REASON, ERROR_COMMENT_REQUIRED, ERROR_LOCKED
 from members.services import membership_add
 from tests.evaluations.conftest import FULL, GATES, GROUPS
 from tests.factories import make_staff

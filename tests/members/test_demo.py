@@ -14,13 +14,14 @@ from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 
 from danvan.management.commands.generate_demo import NOTHING_ADDED
-from members.choices import ETHNIC_GROUPS, KINH, ROSTER_SIZE, Gender, Role
+from members.choices import ETHNIC_GROUPS, KINH, Gender, Role
 from members.demo import (
     ERROR_PROVINCE_NATIONAL,
     demo_scope,
     person_name,
     rosters_generate,
 )
+from members.health import ROSTER_SIZE
 from members.models import Membership, Person
 from members.validation import parse_phone
 from tests.factories import AreaFactory

@@ -7,21 +7,23 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from members.models import Membership
-from members.selectors import (
+from members.health import (
     WARNING_BLOC_SIZE,
     WARNING_HEAD_NOT_PARTY,
     WARNING_MANY_HEADS,
     WARNING_NO_HEAD,
     WARNING_TEAM_SIZE,
+    roster_health,
+    unit_health,
+    units_with_roster_counts,
+)
+from members.models import Membership
+from members.selectors import (
     commune_overview,
     memberships_visible_to,
     merge_candidates,
     people_visible_to,
-    roster_health,
-    unit_health,
     unit_roster,
-    units_with_roster_counts,
 )
 from members.services import membership_add, membership_end, unit_dissolve
 from tests.factories import AreaFactory, UserFactory, make_staff

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.forms import ERROR_DATE, ERROR_VILLAGE_REQUIRED
+from members.health import WARNING_HEAD_NOT_PARTY, WARNING_TEAM_SIZE
 from members.models import Membership, Person
-from members.selectors import WARNING_HEAD_NOT_PARTY, WARNING_TEAM_SIZE
 from members.services import (
     END_REASON_DISSOLVED,
     ERROR_ALREADY_ENDED,

@@ -7,9 +7,8 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from evaluations.services import (
-    criteria_set_create,
-    criteria_set_issue,
+from evaluations.services.criteria import criteria_set_create, criteria_set_issue
+from evaluations.services.ratings import (
     evaluation_decide,
     evaluation_propose,
     evaluation_self_assess,

@@ -16,10 +16,11 @@ from django.urls import reverse
 
 from evaluations.choices import Stage
 from evaluations.models import Evaluation
-from members.choices import ROSTER_SIZE, Role
+from members.choices import Role
+from members.health import ROSTER_SIZE
 from members.models import Membership
 from members.services import membership_add, membership_end
-from reports.reports import DASHBOARD_REPORTS
+from reports.reports.dashboard import DASHBOARD_REPORTS
 from tests.factories import make_staff
 from tests.reports.conftest import TODAY, criteria_issue, rate
 from tests.reports.test_pages import parse_tables, vn_int

@@ -18,13 +18,8 @@ from openpyxl import load_workbook
 from evaluations.choices import Stage
 from evaluations.models import CriteriaSet, Evaluation
 from members.models import Person
-from reports.reports import (
-    PUBLIC_REPORTS,
-    Column,
-    CSVFormatter,
-    Report,
-    XLSXFormatter,
-)
+from reports.reports.base import Column, CSVFormatter, Report, XLSXFormatter
+from reports.reports.public import PUBLIC_REPORTS
 from reports.stats import Place, units_active_on
 from tests.reports.conftest import DEMO_PROVINCES, TODAY
 from units.choices import Edition, Level

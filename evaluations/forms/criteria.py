@@ -1,10 +1,5 @@
-"""Forms of the ratings screens.
-
-Scores are typed as a Vietnamese writes them ("7,5") and read by ``services.parse_score``,
-the same parser as the services and the Excel sheet, so a value accepted on one door is
-accepted on the other; the rules themselves stay in the services, whose
-``ValidationError`` the views put back on the form.
-"""
+"""The criteria editor: a set's heading, groups, items, gates and scale on one page,
+validated together; and the copy of a set to another year."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -12,15 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.choices import DEFAULT_SCALE, LEVELS, Stage, Subject, level_label
-from evaluations.selectors import number_text
-from evaluations.services import (
-    ERROR_COMMENT_REQUIRED,
-    ERROR_REASON_REQUIRED,
-    evidence_max_bytes,
-    parse_score,
-    validate_evidence_file,
-)
+from evaluations.choices import DEFAULT_SCALE, LEVELS, YEAR_MAX, YEAR_MIN, Subject
+from evaluations.forms.scores import LEVEL_SELECT, ScoreInput
+from evaluations.scoring import number_text
 from members.forms import ServiceForm
 from units.text import normalize
 
@@ -31,214 +20,23 @@ ERROR_MIN_SCORE = _("Điểm tối thiểu phải là một số từ 0 trở l�
 ERROR_GROUP_UNKNOWN = _("Không có nhóm mã “{code}” ở bảng nhóm bên trên.")
 ERROR_DUPLICATE_CODE = _("Mã “{code}” bị trùng.")
 ERROR_ROW_INCOMPLETE = _("Dòng này còn thiếu: {fields}.")
-ERROR_NO_SELECTION = _("Chưa chọn đơn vị nào.")
-
-YES_NO = [("yes", _("Có")), ("no", _("Không"))]
-LEVEL_SELECT = [("", "—"), *[(str(level), level_label(level)) for level in LEVELS]]
 
 
-def score_text(value) -> str:
-    """A stored score as typed back into a field: 7.50 -> "7,5"."""
-    return number_text(value)
-
-
-def _answer(value) -> bool | None:
-    return {"yes": True, "no": False}.get(value)
-
-
-def _answer_text(value) -> str:
-    return {True: "yes", False: "no"}.get(value, "")
-
-
-class ScoreInput(forms.TextInput):
-    """A number a phone keyboard can type with a decimal comma."""
-
-    def __init__(self, attrs=None):
-        base = {"inputmode": "decimal", "autocomplete": "off", "class": "score-input"}
-        super().__init__({**base, **(attrs or {})})
-
-
-# --- Score sheets ---------------------------------------------------------------------
-
-
-class ScoreSheetForm(ServiceForm):
-    """One field per item (``score_<id>``), one yes/no per gate (``gate_<id>``) and,
-    on the unit's own sheet, one evidence upload per item (``evidence_<id>``) and a
-    "remove" box per stored file.
-
-    ``sheet`` is ``selectors.score_sheet(...)``; ``stage`` the score stage being
-    typed; ``prefill`` the stage whose stored scores fill the fields (the proposal
-    starts from the self-assessment, the decision from the proposal)."""
-
-    def __init__(self, *args, sheet, stage, prefill=None, with_evidence=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.sheet, self.stage, self.with_evidence = sheet, stage, with_evidence
-        self.evidence_limit_mb = evidence_max_bytes() // (1024 * 1024)
-        for row in sheet.items:
-            item = row.item
-            stored = row.scores.get(stage)
-            if stored is None and prefill:
-                stored = row.scores.get(prefill)
-            self.fields[f"score_{item.pk}"] = forms.CharField(
-                label=f"{item.code}. {item.text}",
-                required=False,
-                max_length=12,
-                initial=score_text(stored),
-                widget=ScoreInput(attrs={"data-score": "", "data-max": score_text(item.max_score)}),
-            )
-            if with_evidence:
-                self.fields[f"evidence_{item.pk}"] = forms.FileField(
-                    label=_("Thêm minh chứng cho tiêu chí %(code)s") % {"code": item.code},
-                    required=False,
-                    widget=forms.ClearableFileInput(
-                        attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
-                    ),
-                )
-        for row in sheet.gates:
-            gate = row.gate
-            stored = row.answers.get(stage)
-            if stored is None and prefill:
-                stored = row.answers.get(prefill)
-            self.fields[f"gate_{gate.pk}"] = forms.ChoiceField(
-                label=f"{gate.code}. {gate.question}",
-                choices=YES_NO,
-                required=False,
-                initial=_answer_text(stored),
-                widget=forms.RadioSelect(attrs={"data-cap": str(gate.cap_level)}),
-            )
-        if with_evidence:
-            files = [f for row in sheet.items for f in row.evidence]
-            self.fields["remove_evidence"] = forms.MultipleChoiceField(
-                required=False, choices=[(str(f.pk), str(f)) for f in files]
-            )
-
-    def clean(self):
-        cleaned = super().clean()
-        for row in self.sheet.items:
-            name = f"score_{row.item.pk}"
-            try:
-                parse_score(cleaned.get(name), row.item)
-            except ValidationError as exc:
-                self.add_error(name, exc.messages[0])
-            if self.with_evidence:
-                upload = cleaned.get(f"evidence_{row.item.pk}")
-                if upload:
-                    try:
-                        validate_evidence_file(upload)
-                    except ValidationError as exc:
-                        self.add_error(f"evidence_{row.item.pk}", exc.messages[0])
-        return cleaned
-
-    def scores(self) -> dict[str, str]:
-        """Typed scores by item code (blank ones left out), for the services."""
-        values = {}
-        for row in self.sheet.items:
-            value = (self.cleaned_data.get(f"score_{row.item.pk}") or "").strip()
-            if value:
-                values[row.item.code] = value
-        return values
-
-    def gates(self) -> dict[str, bool]:
-        values = {}
-        for row in self.sheet.gates:
-            answer = _answer(self.cleaned_data.get(f"gate_{row.gate.pk}"))
-            if answer is not None:
-                values[row.gate.code] = answer
-        return values
-
-    def uploads(self):
-        """(item, uploaded file) for every item given a new file."""
-        return [
-            (row.item, self.cleaned_data[f"evidence_{row.item.pk}"])
-            for row in self.sheet.items
-            if self.with_evidence and self.cleaned_data.get(f"evidence_{row.item.pk}")
-        ]
-
-    def removed(self) -> list[int]:
-        return [int(pk) for pk in self.cleaned_data.get("remove_evidence", [])]
-
-    def groups(self) -> list[dict]:
-        """The sheet's groups with each item's bound fields, for the template."""
-        return [
-            {
-                "group": group.group,
-                "rows": [
-                    {
-                        "row": row,
-                        "score": self[f"score_{row.item.pk}"],
-                        "evidence": self[f"evidence_{row.item.pk}"] if self.with_evidence else None,
-                    }
-                    for row in group.items
-                ],
-            }
-            for group in self.sheet.groups
-        ]
-
-    def gate_rows(self) -> list[dict]:
-        return [{"row": row, "field": self[f"gate_{row.gate.pk}"]} for row in self.sheet.gates]
-
-
-class ReasonForm(ServiceForm):
-    """A required text: a return comment, a reason for "not rated" or for reopening."""
-
-    def __init__(
-        self,
-        *args,
-        label=None,
-        required_message=ERROR_REASON_REQUIRED,
-        max_length=300,
-        **kwargs,
-    ):
-        super().__init__(*args, **kwargs)
-        self.fields["text"] = forms.CharField(
-            label=label or _("Lý do"),
-            max_length=max_length,
-            widget=forms.Textarea(attrs={"rows": 3}),
-            error_messages={"required": required_message},
-        )
-
-
-def return_form(*args, **kwargs) -> ReasonForm:
-    return ReasonForm(
-        *args,
-        label=_("Ý kiến khi trả lại"),
-        required_message=ERROR_COMMENT_REQUIRED,
-        max_length=500,
-        **kwargs,
+def year_field(label) -> forms.IntegerField:
+    """A year typed on a phone's number pad, between YEAR_MIN and YEAR_MAX."""
+    return forms.IntegerField(
+        label=label,
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
+        localize=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "4"}),
+        error_messages={
+            "required": ERROR_REQUIRED,
+            "invalid": ERROR_YEAR,
+            "min_value": ERROR_YEAR,
+            "max_value": ERROR_YEAR,
+        },
     )
-
-
-class AdjustForm(ScoreSheetForm):
-    """The decider's sheet: the proposal's scores, changed where needed, with the
-    reason the service requires for any change."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"] = forms.CharField(
-            label=_("Lý do điều chỉnh"),
-            required=False,
-            max_length=500,
-            widget=forms.Textarea(attrs={"rows": 3}),
-            help_text=_("Bắt buộc khi kết quả khác với đề xuất."),
-        )
-
-
-class BulkSelectionForm(forms.Form):
-    """The ratings chosen on the decision list."""
-
-    ids = forms.TypedMultipleChoiceField(
-        coerce=int, choices=(), error_messages={"required": ERROR_NO_SELECTION}
-    )
-
-    def __init__(self, *args, evaluations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["ids"].choices = [(e.pk, str(e.pk)) for e in evaluations]
-        self.fields["ids"].error_messages["invalid_choice"] = _(
-            "Có đơn vị không còn chờ quyết định hoặc ngoài địa bàn của bạn; hãy chọn lại."
-        )
-
-
-# --- Criteria sets --------------------------------------------------------------------
 
 
 def _decimal(value: str, *, message, positive: bool) -> Decimal:
@@ -260,19 +58,7 @@ class CriteriaSetForm(ServiceForm):
         empty_label=None,
         error_messages={"required": ERROR_REQUIRED, "invalid_choice": _("Lựa chọn không hợp lệ.")},
     )
-    year = forms.IntegerField(
-        label=_("Năm"),
-        min_value=2000,
-        max_value=2100,
-        localize=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "4"}),
-        error_messages={
-            "required": ERROR_REQUIRED,
-            "invalid": ERROR_YEAR,
-            "min_value": ERROR_YEAR,
-            "max_value": ERROR_YEAR,
-        },
-    )
+    year = year_field(_("Năm"))
     subject = forms.ChoiceField(label=_("Đối tượng"), choices=Subject.choices)
     title = forms.CharField(
         label=_("Tên bộ tiêu chí"), max_length=250, error_messages={"required": ERROR_REQUIRED}
@@ -351,7 +137,7 @@ class ItemForm(RowForm):
         value = self.cleaned_data["max_score"].strip()
         if not value:
             return ""
-        return score_text(_decimal(value, message=ERROR_MAX_SCORE, positive=True))
+        return number_text(_decimal(value, message=ERROR_MAX_SCORE, positive=True))
 
 
 class GateForm(RowForm):
@@ -421,7 +207,7 @@ class ScaleForm(forms.Form):
         initial = {}
         for level, label, minimum in steps:
             initial[f"label_{level}"] = label
-            initial[f"min_{level}"] = score_text(minimum)
+            initial[f"min_{level}"] = number_text(minimum)
         return initial
 
 
@@ -454,7 +240,7 @@ class CriteriaEditor:
                     "group": g.code,
                     "code": i.code,
                     "text": i.text,
-                    "max_score": score_text(i.max_score),
+                    "max_score": number_text(i.max_score),
                     "guidance": i.guidance,
                 }
                 for g in criteria_set.group_list
@@ -564,74 +350,6 @@ class CriteriaEditor:
 
 
 class CopyForm(ServiceForm):
-    year = forms.IntegerField(
-        label=_("Sao chép sang năm"),
-        min_value=2000,
-        max_value=2100,
-        localize=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "4"}),
-        error_messages={
-            "required": ERROR_REQUIRED,
-            "invalid": ERROR_YEAR,
-            "min_value": ERROR_YEAR,
-            "max_value": ERROR_YEAR,
-        },
-    )
+    """The year a set is copied to."""
 
-
-# --- Member ratings -------------------------------------------------------------------
-
-
-class RosterRatingForm(forms.Form):
-    """One level (and, at the decision, a reason) per member whose current step the
-    user may record; members left on "—" are skipped."""
-
-    def __init__(self, *args, rows, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        from evaluations.selectors import can_step
-
-        self.rows = rows
-        for row in rows:
-            row.editable = not row.is_locked and can_step(user, row.stage)
-            if not row.editable:
-                continue
-            pk = row.membership.pk
-            # The step before's level is the usual answer: approving a roster as
-            # proposed is one click.
-            previous = None
-            if row.rating and row.stage == Stage.PROPOSAL:
-                previous = row.rating.self_level
-            elif row.rating and row.stage == Stage.DECISION:
-                previous = row.rating.proposed_level
-            self.fields[f"level_{pk}"] = forms.ChoiceField(
-                label=_("Mức xếp loại của %(name)s") % {"name": row.membership.person.full_name},
-                choices=LEVEL_SELECT,
-                required=False,
-                initial=str(previous) if previous else "",
-            )
-            if row.stage == Stage.DECISION:
-                self.fields[f"reason_{pk}"] = forms.CharField(
-                    label=_("Lý do điều chỉnh"),
-                    required=False,
-                    max_length=500,
-                    help_text=_("Khi khác mức đề xuất."),
-                    widget=forms.TextInput(attrs={"placeholder": _("Lý do, nếu khác mức đề xuất")}),
-                )
-        for row in rows:
-            row.level_field = self[f"level_{row.membership.pk}"] if row.editable else None
-            row.reason_field = (
-                self[f"reason_{row.membership.pk}"]
-                if row.editable and row.stage == Stage.DECISION
-                else None
-            )
-
-    def levels(self) -> dict:
-        chosen = {}
-        for row in self.rows:
-            if not row.editable:
-                continue
-            level = self.cleaned_data.get(f"level_{row.membership.pk}")
-            if level:
-                reason = self.cleaned_data.get(f"reason_{row.membership.pk}", "")
-                chosen[row.membership] = (level, reason)
-        return chosen
+    year = year_field(_("Sao chép sang năm"))

@@ -5,7 +5,6 @@ them), the import checks every row and writes through the rating services."""
 
 import base64
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -15,17 +14,15 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from evaluations import selectors
+from evaluations import stages
 from evaluations.choices import Subject
-from evaluations.sheets import (
-    SheetResult,
-    score_sheet_error_report,
-    score_sheet_filename,
-    score_sheet_import,
-    score_sheet_workbook,
-)
-from evaluations.views import YEAR_MAX, YEAR_MIN, RatingsMixin
-from members.imports import RowError
+from evaluations.forms.workbook import SheetDownloadForm, SheetUploadForm
+from evaluations.selectors.criteria import default_year
+from evaluations.sheets.download import score_sheet_filename, score_sheet_workbook
+from evaluations.sheets.reader import RowError
+from evaluations.sheets.upload import score_sheet_error_report, score_sheet_import
+from evaluations.sheets.write import SheetResult
+from evaluations.views.base import RatingsMixin
 from units.access import scope_of
 from units.choices import Level
 from units.models import Area
@@ -35,34 +32,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The last upload is kept in the session for its error report only up to this size.
 REPORT_MAX_BYTES = 2 * 1024 * 1024
 SESSION_KEY = "evaluations_sheet_report"
-
-SUBJECT_CHOICES = [(Subject.BLOC, Subject.BLOC.label), (Subject.TEAM, Subject.TEAM.label)]
-ERROR_AREA = _("Không có địa bàn mã “{code}” trong địa bàn bạn phụ trách.")
 MESSAGE_WRITTEN = _(
     "Đã nhập phiếu chấm điểm: {changed} đơn vị được cập nhật, trong đó {submitted} đơn vị "
     "đã gửi lên bước sau."
 )
 MESSAGE_NOTHING = _("Tệp không có thay đổi nào so với dữ liệu đang lưu.")
-
-
-class SheetDownloadForm(forms.Form):
-    area = forms.CharField(
-        label=_("Mã địa bàn"),
-        required=False,
-        max_length=5,
-        help_text=_("Mã xã, huyện hoặc tỉnh; để trống để lấy địa bàn của bạn."),
-    )
-    year = forms.IntegerField(label=_("Năm"), min_value=YEAR_MIN, max_value=YEAR_MAX)
-    subject = forms.ChoiceField(label=_("Đối tượng"), choices=SUBJECT_CHOICES)
-
-
-class SheetUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Tệp phiếu chấm điểm (.xlsx hoặc .csv)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
-    year = forms.IntegerField(label=_("Năm"), min_value=YEAR_MIN, max_value=YEAR_MAX)
-    subject = forms.ChoiceField(label=_("Đối tượng"), choices=SUBJECT_CHOICES)
 
 
 def _own_area(user) -> Area | None:
@@ -85,7 +59,7 @@ def _area(user, code: str) -> Area | None:
 
 
 def _page(request, *, download=None, upload=None, result=None, status=200):
-    year = selectors.default_year(request.user)
+    year = default_year(request.user)
     initial = {"year": year, "subject": Subject.BLOC}
     return render(
         request,
@@ -132,7 +106,7 @@ class SheetUploadView(RatingsMixin, View):
     """GET: the download and upload forms. POST: import a filled sheet (all or
     nothing) and list every error by row and column, or the counts written."""
 
-    permission = "evaluations.self_assess"
+    permission = stages.SELF_ASSESS
 
     def get(self, request):
         return _page(request)
@@ -181,7 +155,7 @@ def _stored(data: bytes, result: SheetResult) -> dict:
 class SheetErrorReportView(RatingsMixin, View):
     """The last refused upload of this session with a "Lỗi" column (404 when none)."""
 
-    permission = "evaluations.self_assess"
+    permission = stages.SELF_ASSESS
 
     def get(self, request):
         stored = request.session.get(SESSION_KEY)

@@ -1,0 +1,55 @@
+"""The steps that need a written reason (return, not rated, reopen) and the ratings
+chosen on the decision list."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.services.steps import ERROR_COMMENT_REQUIRED, ERROR_REASON_REQUIRED
+from members.forms import ServiceForm
+
+ERROR_NO_SELECTION = _("Chưa chọn đơn vị nào.")
+
+
+class ReasonForm(ServiceForm):
+    """A required text: a return comment, a reason for "not rated" or for reopening."""
+
+    def __init__(
+        self,
+        *args,
+        label=None,
+        required_message=ERROR_REASON_REQUIRED,
+        max_length=300,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["text"] = forms.CharField(
+            label=label or _("Lý do"),
+            max_length=max_length,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={"required": required_message},
+        )
+
+
+def return_form(*args, **kwargs) -> ReasonForm:
+    return ReasonForm(
+        *args,
+        label=_("Ý kiến khi trả lại"),
+        required_message=ERROR_COMMENT_REQUIRED,
+        max_length=500,
+        **kwargs,
+    )
+
+
+class BulkSelectionForm(forms.Form):
+    """The ratings chosen on the decision list."""
+
+    ids = forms.TypedMultipleChoiceField(
+        coerce=int, choices=(), error_messages={"required": ERROR_NO_SELECTION}
+    )
+
+    def __init__(self, *args, evaluations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].choices = [(e.pk, str(e.pk)) for e in evaluations]
+        self.fields["ids"].error_messages["invalid_choice"] = _(
+            "Có đơn vị không còn chờ quyết định hoặc ngoài địa bàn của bạn; hãy chọn lại."
+        )

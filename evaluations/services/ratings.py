@@ -1,0 +1,173 @@
+"""A unit's rating of a year: started against the province's current criteria, the
+unit's self-assessment, the commune Party committee's proposal, the decision from above
+(approve, or adjust with a reason), one at a time or many at once with the quota
+warning."""
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.choices import ScoreStage, Stage
+from evaluations.models import Evaluation
+from evaluations.services.criteria import criteria_missing, criteria_set_current, subject_of_unit
+from evaluations.services.scores import sheet_of, sheet_result, store_sheet, validate_sheet
+from evaluations.services.steps import ERROR_ADJUST_REASON, require_permission, require_stage
+from evaluations.stages import DECIDE, PROPOSE, SELF_ASSESS
+from units.models import Unit, province_path
+from units.text import normalize
+
+WARNING_QUOTA = _(
+    "Mức 1 vượt tỷ lệ {quota}%: {count}/{total} đơn vị được xếp mức 1 (tối đa {allowed})."
+)
+
+
+@transaction.atomic
+def evaluation_start(*, acting_user, unit: Unit, year: int) -> Evaluation:
+    """The unit's rating for ``year``, created on first use against the province's
+    current criteria."""
+    require_permission(acting_user, SELF_ASSESS, unit.area_path)
+    existing = Evaluation.objects.filter(unit=unit, year=year).first()
+    if existing is not None:
+        return existing
+    subject = subject_of_unit(unit)
+    criteria_set = criteria_set_current(
+        province_path_=province_path(unit.area_path), year=year, subject=subject
+    )
+    if criteria_set is None:
+        raise ValidationError(criteria_missing(path=unit.area_path, year=year, subject=subject))
+    evaluation = Evaluation(unit=unit, year=year, criteria_set=criteria_set)
+    evaluation.save()
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_self_assess(
+    *, acting_user, evaluation: Evaluation, scores: Mapping, gates: Mapping, submit: bool = False
+) -> Evaluation:
+    """Save the unit's own scores (a draft may be partial); ``submit`` needs every item
+    and gate, computes the total and level and hands the rating to the commune."""
+    require_permission(acting_user, SELF_ASSESS, evaluation.area_path)
+    require_stage(evaluation, Stage.SELF)
+    clean_scores, clean_gates = validate_sheet(
+        evaluation.criteria_set, scores, gates, complete=submit
+    )
+    store_sheet(evaluation, ScoreStage.SELF, clean_scores, clean_gates)
+    if submit:
+        evaluation.self_total, evaluation.self_level = sheet_result(
+            evaluation.criteria_set, clean_scores, clean_gates
+        )
+        evaluation.self_by, evaluation.self_at = acting_user, timezone.now()
+        evaluation.stage = Stage.PROPOSAL
+        evaluation.return_comment = ""
+    evaluation.save()
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_propose(
+    *,
+    acting_user,
+    evaluation: Evaluation,
+    scores: Mapping | None = None,
+    gates: Mapping | None = None,
+    submit: bool = False,
+) -> Evaluation:
+    """The commune Party committee's proposal: the self-assessment's scores unless
+    changed; ``submit`` sends it up for decision."""
+    require_permission(acting_user, PROPOSE, evaluation.area_path)
+    require_stage(evaluation, Stage.PROPOSAL)
+    if scores is None or gates is None:
+        own_scores, own_gates = sheet_of(evaluation, ScoreStage.SELF)
+        scores = own_scores if scores is None else scores
+        gates = own_gates if gates is None else gates
+    clean_scores, clean_gates = validate_sheet(
+        evaluation.criteria_set, scores, gates, complete=submit
+    )
+    store_sheet(evaluation, ScoreStage.PROPOSAL, clean_scores, clean_gates)
+    if submit:
+        evaluation.proposed_total, evaluation.proposed_level = sheet_result(
+            evaluation.criteria_set, clean_scores, clean_gates
+        )
+        evaluation.proposed_by, evaluation.proposed_at = acting_user, timezone.now()
+        evaluation.stage = Stage.DECISION
+        evaluation.return_comment = ""
+    evaluation.save()
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_decide(
+    *,
+    acting_user,
+    evaluation: Evaluation,
+    scores: Mapping | None = None,
+    gates: Mapping | None = None,
+    reason: str = "",
+) -> Evaluation:
+    """Approve the proposal as it stands, or adjust it (other scores or answers) with a
+    reason. The result is locked."""
+    require_permission(acting_user, DECIDE, evaluation.area_path)
+    require_stage(evaluation, Stage.DECISION)
+    proposed_scores, proposed_gates = sheet_of(evaluation, ScoreStage.PROPOSAL)
+    scores = proposed_scores if scores is None else scores
+    gates = proposed_gates if gates is None else gates
+    clean_scores, clean_gates = validate_sheet(
+        evaluation.criteria_set, scores, gates, complete=True
+    )
+    adjusted = {i.code: s for i, s in clean_scores.items()} != {
+        k: Decimal(v) for k, v in proposed_scores.items()
+    } or {g.code: a for g, a in clean_gates.items()} != proposed_gates
+    reason = normalize(reason)
+    if adjusted and not reason:
+        raise ValidationError(ERROR_ADJUST_REASON)
+    store_sheet(evaluation, ScoreStage.DECISION, clean_scores, clean_gates)
+    evaluation.decided_total, evaluation.decided_level = sheet_result(
+        evaluation.criteria_set, clean_scores, clean_gates
+    )
+    evaluation.decided_by, evaluation.decided_at = acting_user, timezone.now()
+    evaluation.adjust_reason = reason if adjusted else ""
+    evaluation.stage = Stage.DECIDED
+    evaluation.save()
+    return evaluation
+
+
+def quota_warning(*, evaluations: Iterable[Evaluation]) -> list[str]:
+    """Warnings when approving ``evaluations`` as proposed would put more units at
+    level 1 than their criteria's quota allows (per criteria set: province, year,
+    subject). A warning, never a block: the decider confirms."""
+    warnings = []
+    by_set: dict[int, list[Evaluation]] = {}
+    for evaluation in evaluations:
+        by_set.setdefault(evaluation.criteria_set_id, []).append(evaluation)
+    for group in by_set.values():
+        criteria_set = group[0].criteria_set
+        if not criteria_set.quota_percent:
+            continue
+        same = Evaluation.objects.filter(
+            year=criteria_set.year,
+            criteria_set__province_id=criteria_set.province_id,
+            criteria_set__subject=criteria_set.subject,
+        ).exclude(stage=Stage.NOT_RATED)
+        total = same.count()
+        already = same.filter(stage=Stage.DECIDED, decided_level=1).exclude(
+            pk__in=[e.pk for e in group]
+        )
+        count = already.count() + sum(1 for e in group if e.proposed_level == 1)
+        allowed = total * criteria_set.quota_percent // 100
+        if count > allowed:
+            warnings.append(
+                WARNING_QUOTA.format(
+                    quota=criteria_set.quota_percent, count=count, total=total, allowed=allowed
+                )
+            )
+    return warnings
+
+
+@transaction.atomic
+def evaluations_approve(*, acting_user, evaluations: Iterable[Evaluation]) -> list[Evaluation]:
+    """Approve many proposals at once, all or nothing."""
+    return [evaluation_decide(acting_user=acting_user, evaluation=e) for e in evaluations]

@@ -1,0 +1,93 @@
+"""What every step of a rating checks first (the permission, the area, the stage), and
+the steps a unit's and a member's rating share: a return one step back with a comment,
+"not rated", and reopening a locked result. The permission each step needs is
+``evaluations.stages``."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.choices import Stage
+from evaluations.stages import NOT_RATED_PERMISSION, REOPEN_PERMISSION, RETURN_TO, STEP_PERMISSION
+from units.access import scope_of
+from units.text import normalize
+
+ERROR_LOCKED = _("Kết quả đã được quyết định và khóa; chỉ cán bộ cấp tỉnh mở lại được.")
+ERROR_WRONG_STAGE = _("Đánh giá đang ở bước “{stage}”, không thực hiện được thao tác này.")
+ERROR_COMMENT_REQUIRED = _("Khi trả lại phải ghi ý kiến.")
+ERROR_REASON_REQUIRED = _("Phải ghi lý do.")
+ERROR_ADJUST_REASON = _("Điều chỉnh kết quả đề xuất phải ghi lý do.")
+ERROR_OUTSIDE_AREA = _("Đơn vị này ngoài địa bàn bạn phụ trách.")
+ERROR_NO_PERMISSION = _("Tài khoản của bạn không có quyền thực hiện bước này.")
+
+
+def require_permission(acting_user, permission: str, area_path: str | None = None) -> None:
+    """Refuse a step the account may not take, or on an object outside its areas.
+
+    Views already 404 outside the scope; this is the rule itself, so that an import,
+    a command or a future API cannot skip it. No acting user means the server itself
+    (a command run by an operator)."""
+    if acting_user is None:
+        return
+    if not acting_user.has_perm(permission):
+        raise PermissionDenied(ERROR_NO_PERMISSION)
+    if area_path is not None and not scope_of(acting_user).covers(area_path):
+        raise PermissionDenied(ERROR_OUTSIDE_AREA)
+
+
+def require_stage(rating, *stages) -> None:
+    """Refuse a step on a locked rating, or on one waiting at another stage."""
+    if rating.is_locked:
+        raise ValidationError(ERROR_LOCKED)
+    if rating.stage not in stages:
+        raise ValidationError(ERROR_WRONG_STAGE.format(stage=rating.get_stage_display()))
+
+
+@transaction.atomic
+def rating_return(*, acting_user, rating, comment: str):
+    """Send a unit or member rating back one step with a required comment: a decision
+    pending goes back to the commune's proposal, a proposal back to the unit."""
+    comment = normalize(comment)
+    if not comment:
+        raise ValidationError(ERROR_COMMENT_REQUIRED)
+    require_stage(rating, *RETURN_TO)
+    require_permission(acting_user, STEP_PERMISSION[rating.stage], rating.area_path)
+    rating.stage = RETURN_TO[rating.stage]
+    rating.return_comment = comment
+    rating.save()
+    return rating
+
+
+@transaction.atomic
+def rating_not_rated(*, acting_user, rating, reason: str):
+    """Close a rating as "not rated" (a unit founded late in the year, dissolved):
+    a decision like any other, locked."""
+    require_permission(acting_user, NOT_RATED_PERMISSION, rating.area_path)
+    if rating.is_locked:
+        raise ValidationError(ERROR_LOCKED)
+    reason = normalize(reason)
+    if not reason:
+        raise ValidationError(ERROR_REASON_REQUIRED)
+    rating.stage = Stage.NOT_RATED
+    rating.not_rated_reason = reason
+    rating.decided_level = None
+    rating.decided_by, rating.decided_at = acting_user, timezone.now()
+    rating.save()
+    return rating
+
+
+@transaction.atomic
+def rating_reopen(*, acting_user, rating, reason: str):
+    """Reopen a locked rating (provincial staff only): it waits for a decision again."""
+    require_permission(acting_user, REOPEN_PERMISSION, rating.area_path)
+    if not rating.is_locked:
+        raise ValidationError(ERROR_WRONG_STAGE.format(stage=rating.get_stage_display()))
+    reason = normalize(reason)
+    if not reason:
+        raise ValidationError(ERROR_REASON_REQUIRED)
+    rating.stage = Stage.DECISION
+    rating.reopen_reason = reason
+    rating.not_rated_reason = ""
+    rating.save()
+    return rating

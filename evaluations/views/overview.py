@@ -1,0 +1,105 @@
+"""The units of the user's area for a year with their ratings, and the deciders' list
+with bulk approval."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from evaluations import stages
+from evaluations.choices import Stage
+from evaluations.forms.steps import BulkSelectionForm
+from evaluations.scoring import number_text
+from evaluations.selectors.criteria import criteria_set_years
+from evaluations.selectors.overview import STAGE_LABELS, attach_labels, rating_overview
+from evaluations.selectors.scope import evaluation_get_queryset
+from evaluations.services.ratings import evaluations_approve, quota_warning
+from evaluations.views.base import RatingsMixin, year_param
+
+PAGE_SIZE = 50
+MESSAGE_BULK_APPROVED = _("Đã phê duyệt {count} đơn vị.")
+
+
+class OverviewView(RatingsMixin, TemplateView):
+    """Every unit of the user's area for a year, with its stage, totals and level;
+    filters; one page of rows at a time."""
+
+    template_name = "evaluations/overview.html"
+    decision_mode = False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        year = year_param(self.request, user)
+        overview = rating_overview(user=user, year=year, filters=self.request.GET)
+        page = Paginator(overview.rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        years = sorted({*criteria_set_years(user), year}, reverse=True)
+        context.update(
+            year=year,
+            years=years,
+            overview=overview,
+            filter=overview.filterset,
+            page_obj=page,
+            rows=attach_labels(page.object_list),
+            stage_summary=[
+                (key, label, overview.stage_counts.get(key, 0))
+                for key, label in STAGE_LABELS.items()
+            ],
+            decision_mode=self.decision_mode,
+            can_decide=user.has_perm(stages.DECIDE),
+            can_self_assess=user.has_perm(stages.SELF_ASSESS),
+        )
+        return context
+
+
+class DecisionListView(OverviewView):
+    """The overview for deciders: tick the ratings waiting for a decision and approve
+    them together (after a confirmation that shows the quota warnings)."""
+
+    permission = stages.DECIDE
+    decision_mode = True
+
+
+class BulkApproveView(RatingsMixin, View):
+    """Approve the ticked ratings as proposed: first a confirmation page with the
+    quota warnings, then ``evaluations_approve`` (all or nothing)."""
+
+    permission = stages.DECIDE
+    template_name = "evaluations/bulk_confirm.html"
+
+    def get(self, request):
+        return redirect("evaluations:decision_list")
+
+    def post(self, request):
+        ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+        candidates = list(
+            evaluation_get_queryset(request.user).filter(stage=Stage.DECISION, pk__in=ids)
+        )
+        form = BulkSelectionForm(request.POST, evaluations=candidates)
+        year = request.POST.get("year", "")
+        chosen, warnings = [], []
+        if form.is_valid():
+            wanted = set(form.cleaned_data["ids"])
+            chosen = [e for e in candidates if e.pk in wanted]
+            if request.POST.get("confirm"):
+                try:
+                    evaluations_approve(acting_user=request.user, evaluations=chosen)
+                except ValidationError as exc:
+                    for message in exc.messages:
+                        form.add_error(None, message)
+                else:
+                    messages.success(request, str(MESSAGE_BULK_APPROVED).format(count=len(chosen)))
+                    url = reverse("evaluations:decision_list")
+                    return redirect(f"{url}?year={year}" if year.isdigit() else url)
+            warnings = quota_warning(evaluations=chosen)
+        for evaluation in chosen:
+            evaluation.proposed_total_text = number_text(evaluation.proposed_total)
+        return render(
+            request,
+            self.template_name,
+            {"form": form, "chosen": chosen, "warnings": warnings, "year": year},
+        )
