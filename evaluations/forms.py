@@ -22,6 +22,7 @@ from evaluations.services import (
     validate_evidence_file,
 )
 from members.forms import ServiceForm
+from portal.forms import add_service_error
 from units.text import normalize
 
 ERROR_REQUIRED = _("Chưa nhập mục này.")
@@ -477,15 +478,8 @@ class CriteriaEditor:
         self._errors.append(message)
 
     def add_service_error(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for field, messages in exc.message_dict.items():
-                for message in messages:
-                    if field in self.heading.fields:
-                        self.heading.add_error(field, message)
-                    else:
-                        self._errors.append(message)
-        else:
-            self._errors.extend(exc.messages)
+        # The heading's fields on the heading form, the rest above the whole editor.
+        add_service_error(self.heading, exc, top=self._errors.append)
 
     def is_valid(self) -> bool:
         valid = all(

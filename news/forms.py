@@ -1,5 +1,5 @@
 """Forms of the news desk. The rules live in ``news.services``; the views hand the
-services' ``ValidationError`` back to these forms (``add_service_error``)."""
+services' ``ValidationError`` back to these forms (``portal.forms.add_service_error``)."""
 
 import datetime
 
@@ -22,16 +22,6 @@ ERROR_AREA_AMBIGUOUS = _("Có nhiều địa bàn tên “{value}”: {names}. H
 
 AREA_LEVELS = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ``ValidationError`` on the form: on its field when the form has
-    one, else at the top."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def non_field_errors(form) -> list:
