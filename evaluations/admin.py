@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import areas_visible_to
 from evaluations import selectors, services
 from evaluations.models import (
     CriteriaGroup,
@@ -28,9 +29,8 @@ from evaluations.models import (
     MemberRating,
     RatingLevel,
 )
-from units.admin import ServiceAdminMixin, ServiceModelForm
+from portal.forms import ServiceAdminMixin, ServiceModelForm
 from units.choices import Level
-from units.selectors import areas_visible_to
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -285,7 +285,7 @@ class EvaluationAdmin(ReadOnlyAdmin):
         return request.user.has_perm("evaluations.view_evaluation")
 
     def get_search_results(self, request, queryset, search_term):
-        from units.text import fold
+        from portal.text import fold
 
         return super().get_search_results(request, queryset, fold(search_term))
 

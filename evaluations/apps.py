@@ -7,8 +7,8 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("Đánh giá, xếp loại")
 
     def ready(self):
-        from units.access import grant_role_permissions
-        from units.choices import StaffRole
+        from accounts.access import grant_role_permissions
+        from accounts.choices import StaffRole
 
         models = ["evaluation", "memberrating", "evidencefile"]
         view = [f"evaluations.view_{m}" for m in [*models, "criteriaset"]]

@@ -21,9 +21,8 @@ from evaluations.services import (
     parse_score,
     validate_evidence_file,
 )
-from members.forms import ServiceForm
-from portal.forms import add_service_error
-from units.text import normalize
+from portal.forms import ServiceForm, add_service_error
+from portal.text import normalize
 
 ERROR_REQUIRED = _("Chưa nhập mục này.")
 ERROR_YEAR = _("Năm phải từ 2000 đến 2100.")

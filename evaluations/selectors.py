@@ -2,7 +2,7 @@
 
 Every staff page, the admin and the exports take their base queryset from the
 ``*_visible_to(user)`` functions here, which filter with the user's scope
-(``units.access.scope_of``) on the area path copied onto each rating: an object outside
+(``accounts.access.scope_of``) on the area path copied onto each rating: an object outside
 the user's area is not in the queryset and answers 404 like a missing one.
 """
 
@@ -27,6 +27,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import scope_of
+from accounts.selectors import units_visible_to
 from evaluations.choices import ScoreStage, Stage, Subject
 from evaluations.filtersets import STAGE_NONE, RatingFilterSet
 from evaluations.models import (
@@ -42,10 +44,9 @@ from evaluations.models import (
 )
 from evaluations.services import scale_level
 from members.selectors import memberships_visible_to, role_sort_key
-from units.access import scope_of
+from portal.paths import province_path
 from units.choices import UnitKind, UnitStatus
-from units.models import Unit, province_path
-from units.selectors import units_visible_to
+from units.models import Unit
 
 # --- Scoping ---------------------------------------------------------------------------
 

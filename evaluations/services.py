@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import scope_of
 from evaluations.choices import DEFAULT_SCALE, LEVELS, ScoreStage, Stage, Subject
 from evaluations.models import (
     CriteriaGroup,
@@ -30,10 +31,10 @@ from evaluations.models import (
     RatingLevel,
 )
 from members.models import Membership
-from units.access import scope_of
+from portal.paths import province_path
+from portal.text import normalize
 from units.choices import Level, UnitKind
-from units.models import Area, Unit, province_path
-from units.text import normalize
+from units.models import Area, Unit
 
 ERROR_NO_CRITERIA = _("Chưa có bộ tiêu chí năm {year} cho {subject} của {province}.")
 ERROR_FROZEN = _(
@@ -60,7 +61,7 @@ WARNING_QUOTA = _(
     "Mức 1 vượt tỷ lệ {quota}%: {count}/{total} đơn vị được xếp mức 1 (tối đa {allowed})."
 )
 
-#: Which permission each step needs (the roles' groups hold them, units.access).
+#: Which permission each step needs (the roles' groups hold them, accounts.access).
 PERM_SELF = "evaluations.self_assess"
 PERM_PROPOSE = "evaluations.propose"
 PERM_DECIDE = "evaluations.decide"

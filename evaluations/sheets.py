@@ -26,6 +26,8 @@ from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import scope_of
+from accounts.selectors import units_visible_to
 from evaluations.choices import LOCKED_STAGES, ScoreStage, Stage, Subject
 from evaluations.models import CriteriaSet, CriterionItem, Evaluation, EvaluationScore, GateAnswer
 from evaluations.services import (
@@ -60,12 +62,11 @@ from members.imports import (
     error_report_workbook,
     read_table,
 )
-from units import audit
-from units.access import scope_of
+from portal import audit
+from portal.paths import province_path
+from portal.text import fold, normalize
 from units.choices import TEAM_KINDS, Level, UnitKind, UnitStatus
-from units.models import Area, Unit, province_path
-from units.selectors import units_visible_to
-from units.text import fold, normalize
+from units.models import Area, Unit
 
 logger = logging.getLogger(__name__)
 

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.mixins import StaffRequiredMixin
+from accounts.selectors import areas_visible_to, units_visible_to, user_is_portal_staff
 from evaluations import selectors, services
 from evaluations.choices import ScoreStage, Stage, Subject
 from evaluations.forms import (
@@ -32,10 +34,8 @@ from evaluations.forms import (
     return_form,
 )
 from evaluations.models import EvidenceFile
-from members.views import StaffRequiredMixin
+from portal.paths import province_path
 from units.choices import Level
-from units.models import province_path
-from units.selectors import areas_visible_to, units_visible_to, user_is_portal_staff
 
 PAGE_SIZE = 50
 YEAR_MIN, YEAR_MAX = 2000, 2100

@@ -15,6 +15,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from accounts.access import scope_of
+from accounts.selectors import areas_visible_to
 from evaluations import selectors
 from evaluations.choices import Subject
 from evaluations.sheets import (
@@ -26,10 +28,9 @@ from evaluations.sheets import (
 )
 from evaluations.views import YEAR_MAX, YEAR_MIN, RatingsMixin
 from members.imports import RowError
-from units.access import scope_of
 from units.choices import Level
 from units.models import Area
-from units.selectors import areas_visible_to, edition_default
+from units.selectors import edition_default
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The last upload is kept in the session for its error report only up to this size.

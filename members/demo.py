@@ -34,13 +34,14 @@ from django.utils import timezone
 
 from members.choices import KINH, Gender, Role
 from members.models import Membership, Person
-from units import audit
+from portal import audit
+from portal.paths import province_path
+from portal.text import fold
 from units.choices import Edition, Level, UnitKind, UnitStatus
-from units.models import Area, Unit, province_path
+from units.models import Area, Unit
 from units.selectors import edition_default, editions_loaded
 from units.services import divisions_load
 from units.signals import data_changed
-from units.text import fold
 
 SCALES = ("small", "province", "national")
 DEFAULT_SEED = 2025
@@ -1379,7 +1380,7 @@ class _Roster:
     def write(self, batch_size: int) -> None:
         """Everything of the province, one INSERT per table and batch: villages first
         (units point at them), then units, people, memberships; each with its audit
-        trail rows (units.audit), one INSERT per history table and batch."""
+        trail rows (portal.audit), one INSERT per history table and batch."""
         with audit.audit_context(reason=DEMO_REASON):
             audit.bulk_create(Area, self.villages, batch_size=batch_size)
             audit.bulk_create(Unit, self.units, batch_size=batch_size)

@@ -15,8 +15,8 @@ from members.choices import ETHNICITY_CHOICES, Gender, Role, role_label
 from members.services import ERROR_NAME_REQUIRED, PERSON_FIELDS
 from members.validation import parse_birth_year, parse_phone
 from portal.forms import ERROR_CHOICE, ERROR_REQUIRED, DayField, ServiceForm
+from portal.text import normalize
 from units.choices import TEAM_KINDS, UnitKind
-from units.text import normalize
 
 ERROR_VILLAGE_REQUIRED = _("Chưa nhập tên thôn, tổ dân phố.")
 ERROR_SPLIT_NONE = _("Chọn ít nhất một lượt tham gia để tách sang hồ sơ mới.")

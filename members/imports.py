@@ -32,6 +32,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import scope_of
 from members.choices import ROLE_LABELS, Role
 from members.models import Membership, Person
 from members.selectors import people_visible_to
@@ -46,10 +47,11 @@ from members.validation import (
     parse_role,
     parse_unit_kind,
 )
-from units import audit
-from units.access import scope_of
+from portal import audit
+from portal.paths import province_path
+from portal.text import fold, normalize
 from units.choices import Edition, Level, UnitKind, UnitStatus
-from units.models import Area, Unit, province_path, unit_default_name
+from units.models import Area, Unit, unit_default_name
 from units.selectors import edition_default
 from units.services import (
     ERROR_UNKNOWN_EDITION,
@@ -61,7 +63,6 @@ from units.services import (
     village_type_word,
 )
 from units.signals import data_changed
-from units.text import fold, normalize
 
 logger = logging.getLogger(__name__)
 
@@ -901,7 +902,7 @@ class _Writes:
         member who left and rejoined never has two open seats, even for a moment.
 
         Every object written gets its history row in the same statements' batches
-        (``units.audit.bulk_create`` / ``bulk_update``), with the audit context's user,
+        (``portal.audit.bulk_create`` / ``bulk_update``), with the audit context's user,
         door and batch id (``roster_import`` makes sure there is one); unchanged rows
         are not written, so they get none.
         """

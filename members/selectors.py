@@ -17,12 +17,12 @@ from collections.abc import Iterable, Sequence
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import scope_of
+from accounts.selectors import commune_villages, units_visible_to
 from members.choices import ROSTER_SIZE, Role, role_label
 from members.models import Membership, Person
-from units.access import scope_of
 from units.choices import TEAM_KINDS, UnitKind, UnitStatus
 from units.models import Area, Unit
-from units.selectors import commune_villages, units_visible_to
 
 # Roster health warnings. They inform; nothing is ever refused because of them.
 WARNING_BLOC_SIZE = _(

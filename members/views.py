@@ -12,6 +12,7 @@ from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from accounts.mixins import StaffRequiredMixin
+from accounts.selectors import commune_search, communes_visible_to
 from members import selectors, services
 from members.filtersets import MembershipFilterSet, membership_filter
 from members.forms import (
@@ -28,7 +29,6 @@ from members.forms import (
 )
 from units import services as unit_services
 from units.choices import Edition, UnitKind, UnitStatus
-from units.selectors import commune_search, communes_visible_to
 
 MEMBER_LIST_PAGE_SIZE = 50
 

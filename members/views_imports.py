@@ -26,11 +26,11 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from accounts.mixins import StaffRequiredMixin
+from audit.services import record_export
 from members.forms_imports import RosterUploadForm, megabytes
 from members.models import Membership
 from members.models_imports import ImportJob, ImportJobStatus
 from members.tasks import import_job_confirm, import_job_create, plan_from_dict
-from units import audit
 from units.selectors import edition_default, editions_loaded
 
 logger = logging.getLogger(__name__)
@@ -320,9 +320,7 @@ class RosterExportView(StaffRequiredMixin, View):
             )
         content = roster_export(filterset.qs, fmt=fmt)
         # Exports of personal data are recorded (Decree 13/2023/NĐ-CP): who, when, which.
-        audit.record_export(
-            user=request.user, filters=request.GET, rows=filterset.qs.count(), fmt=fmt
-        )
+        record_export(user=request.user, filters=request.GET, rows=filterset.qs.count(), fmt=fmt)
         logger.info(
             "roster export user=%s fmt=%s params=%s",
             request.user.get_username(), fmt, request.GET.urlencode(),

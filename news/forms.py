@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from news.models import Category
+from portal.text import fold, normalize
 from units.choices import Level
 from units.models import Area
 from units.selectors import edition_default
-from units.text import fold, normalize
 
 ERROR_REQUIRED = _("Chưa nhập mục này.")
 ERROR_DATE = _("Ngày không hợp lệ: ghi theo dạng ngày/tháng/năm, ví dụ 25/11/2026.")

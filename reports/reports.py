@@ -8,7 +8,7 @@ pages, their downloads and the staff dashboard print the same rows the same way.
 
 Public reports read one figure set of CONTRACTS section 3 (``reports.stats``): the
 place is their whole scope and they hold aggregates only, never a person. Staff reports
-start from the scoped selectors (``units.access.scope_of`` through ``*_visible_to``),
+start from the scoped selectors (``accounts.access.scope_of`` through ``*_visible_to``),
 so a commune officer's dashboard counts their commune and nothing else.
 """
 
@@ -25,6 +25,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import areas_visible_to, units_visible_to, user_is_portal_staff
 from evaluations.choices import LEVELS, Stage
 from evaluations.filtersets import STAGE_NONE
 from members.choices import ROSTER_SIZE
@@ -33,7 +34,6 @@ from members.selectors import memberships_visible_to, units_with_roster_counts
 from reports.stats import Place, area_stats_cached
 from units.choices import TEAM_KINDS, Level, UnitKind, UnitStatus
 from units.models import Unit
-from units.selectors import areas_visible_to, units_visible_to, user_is_portal_staff
 
 # --- Columns and rows --------------------------------------------------------------------
 

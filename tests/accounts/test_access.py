@@ -1,16 +1,16 @@
-"""The scoping mechanism: every read that depends on the user goes through units.access."""
+"""The scoping mechanism: every read that depends on the user goes through accounts.access."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.access import import_scope, scope_of, sync_role_groups
+from accounts.choices import StaffRole
+from accounts.selectors import areas_visible_to, communes_visible_to, units_visible_to
 from members.selectors import memberships_visible_to, people_visible_to
 from members.services import membership_add
 from tests.factories import UserFactory, make_staff
-from units.access import import_scope, scope_of, sync_role_groups
-from units.choices import StaffRole
-from units.selectors import areas_visible_to, communes_visible_to, units_visible_to
 from units.services import team_create_for_village, unit_create
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +131,7 @@ def test_role_groups_carry_their_permissions():
     province = make_staff(StaffRole.PROVINCE_STAFF)
     commune = make_staff(StaffRole.COMMUNE_OFFICER)
     editor = make_staff(StaffRole.NEWS_EDITOR)
-    assert province.has_perm("units.manage_accounts")
-    assert not commune.has_perm("units.manage_accounts")
+    assert province.has_perm("accounts.manage_accounts")
+    assert not commune.has_perm("accounts.manage_accounts")
     assert commune.has_perm("members.change_membership")
     assert not editor.has_perm("members.view_membership")

@@ -1,4 +1,4 @@
-"""Staff accounts: services, scoping and pages (units.services_accounts, views_accounts).
+"""Staff accounts: services, scoping and pages (accounts.services, views_accounts).
 
 Every permission test has two actors: the provincial staffer of Bắc Kạn (allowed) and the
 one of Điện Biên, another province (not).
@@ -15,12 +15,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts import services
+from accounts.access import role_group
+from accounts.choices import StaffRole
+from accounts.demo import DEMO_PASSWORD
+from accounts.models import StaffProfile
+from accounts.selectors import accounts_visible_to
 from tests.factories import AreaFactory, make_staff
-from units import services_accounts as services
-from units.access import role_group
-from units.choices import Edition, Level, StaffRole
-from units.models import StaffProfile
-from units.selectors_accounts import accounts_visible_to
+from units.choices import Edition, Level
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +113,7 @@ def test_provincial_staff_creates_a_commune_officer_of_their_province(area_tree,
     assert profile.phone == "0912345678"
     assert profile.created_by == manager
     assert list(user.groups.all()) == [role_group(StaffRole.COMMUNE_OFFICER)]
-    assert not user.has_perm("units.manage_accounts")
+    assert not user.has_perm("accounts.manage_accounts")
     assert user.has_perm("members.add_membership")
 
 
@@ -162,7 +164,7 @@ def test_provincial_staff_may_create_provincial_staff_for_their_own_province_onl
     """Their own rights, no more: Bắc Kạn's staffer may add a colleague for Bắc Kạn, not
     for Điện Biên; Điện Biên's staffer may not add one for Bắc Kạn."""
     colleague = _create(manager, role=StaffRole.PROVINCE_STAFF, areas=[area_tree["province"]])
-    assert colleague.has_perm("units.manage_accounts")
+    assert colleague.has_perm("accounts.manage_accounts")
     with pytest.raises(ValidationError) as excinfo:
         _create(
             manager,
@@ -714,7 +716,7 @@ def test_generate_demo_creates_the_demo_accounts_outside_production(client, area
     services.account_deactivate(acting_user=None, user=officer)
     services.account_set_password(acting_user=None, user=officer, password=GOOD_PASSWORD)
     _generate_demo()
-    assert _login(client, "canbo_xa", services.DEMO_PASSWORD).status_code == 302
+    assert _login(client, "canbo_xa", DEMO_PASSWORD).status_code == 302
 
 
 def test_a_system_administrator_manages_an_account_without_a_profile(client, area_tree):

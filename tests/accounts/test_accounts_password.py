@@ -1,16 +1,17 @@
 """Staff accounts: "must change the password" after someone else set it, and the account
-list's search ignoring case and diacritics (units.services_accounts,
-units.middleware_accounts, units.views_accounts)."""
+list's search ignoring case and diacritics (accounts.services,
+accounts.middleware, accounts.views)."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from accounts import services
+from accounts.choices import StaffRole
+from accounts.demo import DEMO_PASSWORD, demo_accounts_ensure
+from accounts.models import StaffProfile
 from tests.factories import make_staff
-from units import services_accounts as services
-from units.choices import StaffRole
-from units.models import StaffProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -178,26 +179,26 @@ def test_a_session_opened_before_the_reset_ends_and_the_next_one_is_flagged(area
 def test_demo_accounts_are_never_flagged(area_tree):
     """generate_demo's accounts (docs/ROLES.md) log in straight away, even after a
     manager reset one of them."""
-    services.demo_accounts_ensure(province=area_tree["province"])
+    demo_accounts_ensure(province=area_tree["province"])
     users = User.objects.filter(username__in=["quantri", "bientap", "canbo_tinh", "canbo_xa"])
     assert users.count() == 4
     assert not StaffProfile.objects.filter(user__in=users, must_change_password=True).exists()
     canbo_xa = users.get(username="canbo_xa")
     services.account_set_password(acting_user=None, user=canbo_xa)
     assert _flag(canbo_xa)
-    services.demo_accounts_ensure(province=area_tree["province"])
+    demo_accounts_ensure(province=area_tree["province"])
     assert not _flag(canbo_xa)
     client = Client()
-    assert _login(client, "canbo_xa", services.DEMO_PASSWORD).status_code == 302
+    assert _login(client, "canbo_xa", DEMO_PASSWORD).status_code == 302
     assert client.get(reverse("members:home")).status_code == 200
 
 
 def test_the_demo_news_editor_writes_news_and_sees_no_roster(area_tree):
     """``bientap`` (docs/ROLES.md) opens the news desk straight away; rosters are not
     theirs."""
-    services.demo_accounts_ensure(province=area_tree["province"])
+    demo_accounts_ensure(province=area_tree["province"])
     client = Client()
-    assert _login(client, "bientap", services.DEMO_PASSWORD).status_code == 302
+    assert _login(client, "bientap", DEMO_PASSWORD).status_code == 302
     assert client.get(reverse("news:desk")).status_code == 200
     assert client.get(reverse("members:home")).status_code == 403
 

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import services
+from accounts.choices import StaffRole
+from accounts.views import TOTP_SETUP_SESSION_KEY
 from tests.factories import make_staff
-from units import services_accounts as services
-from units.choices import StaffRole
-from units.views_accounts import TOTP_SETUP_SESSION_KEY
 
 pytestmark = pytest.mark.django_db
 

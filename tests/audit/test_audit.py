@@ -1,4 +1,4 @@
-"""The audit trail (units.audit): the context, what a change through each door records,
+"""The audit trail (portal.audit): the context, what a change through each door records,
 the export record, and the history pages with their scope and query counts."""
 
 import datetime
@@ -12,13 +12,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.choices import EXPORT_ROSTER, EXPORT_ROSTER_SELECTED
+from audit.models import ExportRecord
+from audit.selectors import HistoryFilters, history_page
+from audit.services import record_export
 from members.models import Membership, Person
 from members.services import membership_add, membership_end, person_merge, person_update
+from portal import audit
+from portal.audit import Door, audit_context
 from tests.factories import UserFactory, make_staff
-from units import audit
-from units.audit import Door, audit_context
-from units.models import Area, ExportRecord, Unit
-from units.selectors_audit import HistoryFilters, history_page
+from units.models import Area, Unit
 from units.services import divisions_load, unit_create, unit_update
 
 pytestmark = pytest.mark.django_db
@@ -248,7 +251,7 @@ def test_a_roster_export_is_recorded_with_who_and_what_filter(officer_client, of
         "csv",
     )
     assert record.filters == {"q": "hoa", "status": "active"}
-    assert record.rows == 1 and record.what == audit.EXPORT_ROSTER
+    assert record.rows == 1 and record.what == EXPORT_ROSTER
 
     page = officer_client.get(reverse("audit:exports"))
     assert "canbo_xa_a" in page.content.decode() and "q = hoa" in page.content.decode()
@@ -265,7 +268,7 @@ def test_an_admin_export_of_selected_rows_is_recorded(client, bloc):
     assert response.status_code == 200
     record = ExportRecord.objects.get()
     assert (record.user, record.door, record.fmt, record.rows) == (root, Door.ADMIN, "xlsx", 1)
-    assert (record.what, record.filters) == (audit.EXPORT_ROSTER_SELECTED, {"tinh_trang": "dang"})
+    assert (record.what, record.filters) == (EXPORT_ROSTER_SELECTED, {"tinh_trang": "dang"})
 
 
 def test_exports_page_shows_own_and_area_exports_not_a_sibling_communes(
@@ -274,7 +277,7 @@ def test_exports_page_shows_own_and_area_exports_not_a_sibling_communes(
     colleague = make_staff("commune_officer", [area_tree["commune"]], username="dong_nghiep")
     sibling = make_staff("commune_officer", [area_tree["sibling_commune"]], username="xa_ben")
     for user in (officer, colleague, sibling):
-        audit.record_export(user=user, filters={"q": user.username}, rows=3, fmt="xlsx")
+        record_export(user=user, filters={"q": user.username}, rows=3, fmt="xlsx")
     assert set(ExportRecord.objects.visible_to(officer).values_list("username", flat=True)) == {
         "canbo_xa_a",
         "dong_nghiep",
@@ -455,7 +458,7 @@ def test_exports_page_runs_a_constant_number_of_queries(officer_client, officer)
     counts = []
     for n in (3, 7):
         for _ in range(n):
-            audit.record_export(user=officer, filters={}, rows=1, fmt="csv")
+            record_export(user=officer, filters={}, rows=1, fmt="csv")
         with CaptureQueriesContext(connection) as queries:
             assert officer_client.get(reverse("audit:exports")).status_code == 200
         counts.append(len(queries))

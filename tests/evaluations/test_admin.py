@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.choices import StaffRole
 from evaluations.models import CriteriaSet, Evaluation
 from evaluations.services import (
     ERROR_EMPTY_SET,
@@ -17,7 +18,6 @@ from evaluations.services import (
 )
 from tests.evaluations.conftest import FULL
 from tests.factories import UserFactory, make_staff
-from units.choices import StaffRole
 from units.services import team_create_for_village
 
 pytestmark = pytest.mark.django_db

@@ -5,6 +5,7 @@ unit's rating. Two actors in every permission test; bad input changes nothing.""
 import pytest
 from django.urls import reverse
 
+from accounts.choices import StaffRole
 from evaluations.choices import Stage
 from evaluations.models import MemberRating
 from evaluations.services import (
@@ -15,7 +16,6 @@ from evaluations.services import (
 )
 from members.services import membership_add
 from tests.factories import make_staff
-from units.choices import StaffRole
 
 pytestmark = pytest.mark.django_db
 

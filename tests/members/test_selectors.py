@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from accounts.selectors import commune_search, communes_visible_to, units_visible_to
 from members.models import Membership
 from members.selectors import (
     WARNING_BLOC_SIZE,
@@ -27,11 +28,6 @@ from members.services import membership_add, membership_end, unit_dissolve
 from tests.factories import AreaFactory, UserFactory, make_staff
 from units.choices import Edition, Level
 from units.models import Unit
-from units.selectors import (
-    commune_search,
-    communes_visible_to,
-    units_visible_to,
-)
 from units.services import team_create_for_village, unit_create, village_get_or_create
 
 pytestmark = pytest.mark.django_db

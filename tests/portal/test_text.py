@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from units.text import fold, normalize
+from portal.text import fold, normalize
 
 
 @pytest.mark.parametrize(
