@@ -1,4 +1,4 @@
-"""Staff accounts: services, scoping and pages (accounts.services, views_accounts).
+"""Staff accounts: services, scoping and pages (accounts.services, accounts.views).
 
 Every permission test has two actors: the provincial staffer of Bắc Kạn (allowed) and the
 one of Điện Biên, another province (not).
