@@ -309,7 +309,7 @@ DANVAN_ORGANIZATION_NAME = env.str(
 )
 DANVAN_PORTAL_NAME = env.str("DANVAN_PORTAL_NAME", default="Cổng thông tin Dân vận cơ sở")
 
-# Largest roster file accepted for import, in bytes (CONTRACTS section 1).
+# Largest roster file accepted for import, in bytes (docs/CONTRACTS.md, section 1).
 DANVAN_IMPORT_MAX_BYTES = env.int("DANVAN_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 # Rows read from one sheet at most: files saved by LibreOffice can declare a million
 # empty rows (docs/DECISIONS.md, "Measured facts the code relies on").

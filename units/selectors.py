@@ -22,7 +22,7 @@ def editions_loaded() -> list[str]:
 
 def edition_default(loaded: list[str] | None = None) -> str:
     """The edition read when none is asked for: the only one loaded, else 2025
-    (CONTRACTS section 1 and 3)."""
+    (docs/CONTRACTS.md, sections 1 and 3)."""
     loaded = editions_loaded() if loaded is None else loaded
     return loaded[0] if len(loaded) == 1 else Edition.V2025
 
