@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 def fill_search_name(apps, schema_editor):
-    """The folded name and user name of every existing profile (units.text.fold)."""
+    """The folded name and user name of every existing profile (portal.text.fold)."""
     from portal.text import fold
 
     StaffProfile = apps.get_model("units", "StaffProfile")
