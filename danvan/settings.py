@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     # Background tasks (Django's task API, backport) and their database backend.
     "django_tasks",
     "django_tasks_db",
-    # The audit trail's history tables (units.audit, docs/AUDIT.md).
+    # The audit trail's history tables (portal.audit, docs/AUDIT.md).
     "simple_history",
     # Login throttling and lockout; the Content-Security-Policy header (docs/SECURITY.md).
     "axes",
@@ -72,7 +72,11 @@ INSTALLED_APPS = [
     # Optional second factor for staff: TOTP devices (docs/SECURITY.md).
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The apps, each standing on the ones above it (docs/DECISIONS.md): the area tree,
+    # staff accounts and their scope, the audit pages, rosters, ratings, reports, news.
     "units",
+    "accounts",
+    "audit",
     "members",
     "evaluations",
     "reports",
@@ -92,10 +96,10 @@ MIDDLEWARE = [
     # request.user.is_verified(): the session passed the second factor (django-otp).
     "django_otp.middleware.OTPMiddleware",
     # Who, through which door (web / admin): the audit trail's context for the request.
-    "units.audit.AuditMiddleware",
+    "portal.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # The second factor, then a password someone else set, first (units/middleware_accounts.py).
-    "units.middleware_accounts.AccountSecurityMiddleware",
+    # The second factor, then a password someone else set, first (accounts/middleware.py).
+    "accounts.middleware.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged during login into the
     # Vietnamese lockout page (AXES_LOCKOUT_CALLABLE).
@@ -179,7 +183,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", d
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The Vietnamese lockout page (registration/lockout.html), status 429.
-AXES_LOCKOUT_CALLABLE = "units.views_accounts.lockout_response"
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 # Behind a reverse proxy, the number of proxies in front of Django: the client address is
 # then read from X-Forwarded-For (otherwise every attempt seems to come from the proxy).
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=None)
@@ -204,7 +208,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 # Django's own "vi" locale has no DATE_INPUT_FORMATS (it falls back to US month-first
-# order) and no number grouping: our format modules fix both (see ../shared/FINDINGS.md).
+# order) and no number grouping: our format modules fix both (docs/DECISIONS.md,
+# "Measured facts the code relies on").
 FORMAT_MODULE_PATH = ["danvan.formats"]
 USE_THOUSAND_SEPARATOR = True
 
@@ -304,8 +309,8 @@ DANVAN_ORGANIZATION_NAME = env.str(
 )
 DANVAN_PORTAL_NAME = env.str("DANVAN_PORTAL_NAME", default="Cổng thông tin Dân vận cơ sở")
 
-# Largest roster file accepted for import, in bytes (CONTRACTS section 1).
+# Largest roster file accepted for import, in bytes (docs/CONTRACTS.md, section 1).
 DANVAN_IMPORT_MAX_BYTES = env.int("DANVAN_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 # Rows read from one sheet at most: files saved by LibreOffice can declare a million
-# empty rows (../shared/FINDINGS.md).
+# empty rows (docs/DECISIONS.md, "Measured facts the code relies on").
 DANVAN_IMPORT_MAX_ROWS = env.int("DANVAN_IMPORT_MAX_ROWS", default=100_000)

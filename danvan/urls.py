@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from accounts.views import OwnPasswordChangeView
 from danvan import views
 from news.sitemaps import SITEMAPS
-from units.views_accounts import OwnPasswordChangeView
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -33,8 +33,8 @@ urlpatterns = [
     ),
     path("tai-khoan/", include("django.contrib.auth.urls")),
     # Staff interface: rosters of blocs and teams, imports and exports.
-    path("can-bo/tai-khoan/", include("units.urls_accounts")),
-    path("can-bo/lich-su/", include("units.urls_audit")),
+    path("can-bo/tai-khoan/", include("accounts.urls")),
+    path("can-bo/lich-su/", include("audit.urls")),
     path("can-bo/danh-gia/", include("evaluations.urls")),
     path("can-bo/", include("members.urls")),
 ]

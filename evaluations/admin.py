@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import areas_visible_to
 from evaluations.models import (
     CriteriaGroup,
     CriteriaSet,
@@ -41,10 +42,9 @@ from evaluations.services.criteria import (
     criteria_set_update,
 )
 from evaluations.stages import VIEW_RATINGS
-from units.admin import ServiceAdminMixin, ServiceModelForm
+from portal.forms import ServiceAdminMixin, ServiceModelForm
+from portal.text import fold
 from units.choices import Level
-from units.selectors import areas_visible_to
-from units.text import fold
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -7,8 +7,8 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("Đánh giá, xếp loại")
 
     def ready(self):
+        from accounts.access import grant_role_permissions
         from evaluations.stages import ROLE_PERMISSIONS
-        from units.access import grant_role_permissions
 
         # Who may take which step: evaluations.stages, the one map of the rules.
         for role, permissions in ROLE_PERMISSIONS.items():

@@ -19,9 +19,10 @@ from evaluations.choices import ScoreStage, Stage, Subject
 from evaluations.models import CriteriaSet, CriterionItem, Evaluation, EvaluationScore
 from evaluations.scoring import scale_level
 from evaluations.services.criteria import criteria_set_create, criteria_set_issue
-from units import audit
+from portal import audit
+from portal.paths import province_path
 from units.choices import UnitKind
-from units.models import Area, Unit, province_path
+from units.models import Area, Unit
 from units.signals import data_changed
 
 GROUPS = [

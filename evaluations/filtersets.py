@@ -10,10 +10,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import areas_visible_to
 from evaluations.choices import LEVELS, Stage, level_label
+from portal.text import fold
 from units.choices import UnitKind
-from units.selectors import areas_visible_to
-from units.text import fold
 
 #: The stage of a unit that has no rating row for the year yet.
 STAGE_NONE = "none"

@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import LEVELS, LOCKED_STAGES, ScoreStage, Stage, Subject
 from members.models import Membership
-from units.audit import AuditedHistory
-from units.models import Area, PathField, Unit
+from portal.audit import AuditedHistory
+from portal.paths import PathField
+from units.models import Area, Unit
 
 LEVEL_CHOICES = [(level, str(level)) for level in LEVELS]
 
@@ -198,7 +199,7 @@ class RatingSteps(models.Model):
     """What a unit's and a member's rating share: the year, the step it stands at, and
     each step's level with who took it and when (evaluations.services moves both through
     the same steps). ``area_path`` copies the rated unit's path so that ratings of an
-    area are one indexed condition (units.access)."""
+    area are one indexed condition (accounts.access)."""
 
     year = models.PositiveSmallIntegerField(_("năm"))
     stage = models.CharField(_("bước"), max_length=10, choices=Stage.choices, default=Stage.SELF)
@@ -241,7 +242,7 @@ class Evaluation(RatingSteps):
 
     Scores of each stage are kept apart (``EvaluationScore.stage``), so the decision
     never overwrites what the unit said about itself. ``area_path`` copies the unit's
-    path: ratings of an area are one indexed condition (units.access).
+    path: ratings of an area are one indexed condition (accounts.access).
     """
 
     unit = models.ForeignKey(

@@ -11,8 +11,8 @@ import and the pages ask the same questions here, so a page never offers a step 
 service would refuse.
 """
 
+from accounts.choices import StaffRole
 from evaluations.choices import LOCKED_STAGES, Stage
-from units.choices import StaffRole
 
 VIEW_RATINGS = "evaluations.view_evaluation"
 VIEW_MEMBER_RATINGS = "evaluations.view_memberrating"

@@ -26,6 +26,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin import UnitAdmin
+from accounts.selectors import areas_visible_to, units_visible_to
+from audit.choices import EXPORT_ROSTER_SELECTED
+from audit.services import record_export
 from members.models import Membership, Person
 from members.models_imports import ImportJob, ImportJobStatus
 from members.selectors import memberships_visible_to, people_visible_to
@@ -37,12 +41,10 @@ from members.services import (
     person_create,
     person_update,
 )
-from units import audit
-from units.admin import ServiceAdminMixin, ServiceModelForm, UnitAdmin
+from portal.forms import ServiceAdminMixin, ServiceModelForm
+from portal.text import fold
 from units.choices import Level
 from units.models import Area, Unit
-from units.selectors import areas_visible_to, units_visible_to
-from units.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +132,7 @@ admin.site.unregister(Unit)
 
 @admin.register(Unit)
 class UnitRosterAdmin(RosterInlinesMixin, UnitAdmin):
-    """``units.admin.UnitAdmin`` plus what belongs to rosters: the number of current
+    """``accounts.admin.UnitAdmin`` plus what belongs to rosters: the number of current
     members (one correlated count per printed row, inside the list's own query) and the
     roster inline."""
 
@@ -467,12 +469,12 @@ class MembershipAdmin(FoldedSearchMixin, ServiceAdminMixin, admin.ModelAdmin):
         )
         content = roster_export(rows, fmt="xlsx")
         # Exports of personal data are recorded (Decree 13/2023/NĐ-CP).
-        audit.record_export(
+        record_export(
             user=request.user,
             filters=request.GET,  # the change list's filters the rows were selected from
             rows=rows.count(),
             fmt="xlsx",
-            what=audit.EXPORT_ROSTER_SELECTED,
+            what=EXPORT_ROSTER_SELECTED,
         )
         logger.info("roster export (admin) user=%s rows=selected", request.user.get_username())
         day = timezone.localdate().strftime("%d-%m-%Y")

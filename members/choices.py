@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from units.text import fold
+from portal.text import fold
 
 
 class Gender(models.TextChoices):

@@ -9,11 +9,12 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import areas_visible_to, units_visible_to
 from members.choices import ETHNICITY_CHOICES, Gender, Role
 from members.selectors import membership_list
+from portal.text import fold
 from units.choices import Edition, UnitKind
-from units.selectors import areas_visible_to, edition_default, editions_loaded, units_visible_to
-from units.text import fold
+from units.selectors import edition_default, editions_loaded
 
 STATUS_ACTIVE = "active"
 STATUS_ENDED = "ended"

@@ -7,38 +7,21 @@ to the form with ``add_service_error``.
 """
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.choices import ETHNICITY_CHOICES, Gender, Role, role_label
 from members.services import ERROR_NAME_REQUIRED, PERSON_FIELDS
 from members.validation import parse_birth_year, parse_phone
+from portal.forms import ERROR_CHOICE, ERROR_REQUIRED, DayField, ServiceForm
+from portal.text import normalize
 from units.choices import TEAM_KINDS, UnitKind
-from units.text import normalize
 
-ERROR_DATE = _("Ngày không hợp lệ: ghi theo dạng ngày/tháng/năm, ví dụ 21/11/2026.")
-ERROR_REQUIRED = _("Chưa nhập mục này.")
-ERROR_CHOICE = _("Lựa chọn không hợp lệ.")
 ERROR_VILLAGE_REQUIRED = _("Chưa nhập tên thôn, tổ dân phố.")
 ERROR_SPLIT_NONE = _("Chọn ít nhất một lượt tham gia để tách sang hồ sơ mới.")
 
 ROLE_HELP = _("Trưởng khối/Tổ trưởng, Phó khối/Tổ phó hoặc Thành viên.")
-
-
-class DayField(forms.DateField):
-    """A date typed day first (21/11/2026), as every document of the committees is
-    dated; the accepted formats come from the active language's format module."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "widget",
-            forms.DateInput(attrs={"placeholder": _("ngày/tháng/năm"), "autocomplete": "off"}),
-        )
-        error_messages = {"invalid": ERROR_DATE, "required": ERROR_REQUIRED}
-        error_messages.update(kwargs.pop("error_messages", {}))
-        super().__init__(error_messages=error_messages, **kwargs)
 
 
 def _choice(label, choices, *, blank=None, **kwargs):
@@ -55,36 +38,6 @@ def _choice(label, choices, *, blank=None, **kwargs):
 def role_choices(unit_kind: str) -> list[tuple[str, str]]:
     """Roles as the unit calls them: "Trưởng khối" in a bloc, "Tổ trưởng" in a team."""
     return [(role.value, role_label(role, unit_kind)) for role in Role]
-
-
-def add_service_error(form: forms.Form, error: ValidationError, field_map=None) -> None:
-    """Put a service's ``ValidationError`` on the form: on the field it names when the
-    form has that field (through ``field_map`` for the model's field names), otherwise
-    at the top of the form."""
-    field_map = field_map or {}
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            field = field_map.get(field, field)
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-class ServiceForm(forms.Form):
-    """A form whose data a service writes; ``service_error_fields`` maps the service's
-    field names onto the form's."""
-
-    service_error_fields: dict[str, str] = {}
-
-    def add_service_error(self, error: ValidationError) -> None:
-        add_service_error(self, error, self.service_error_fields)
-
-    @property
-    def top_errors(self):
-        return self.errors.get(NON_FIELD_ERRORS, [])
 
 
 class PersonDetailsForm(ServiceForm):

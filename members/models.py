@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.choices import ETHNICITY_CHOICES, KINH, Gender, Role, role_label
-from units.audit import AuditedHistory
-from units.models import Area, PathField, Unit
-from units.text import fold, normalize
+from portal.audit import AuditedHistory
+from portal.paths import PathField
+from portal.text import fold, normalize
+from units.models import Area, Unit
 
 ERROR_END_BEFORE_START = _("Ngày thôi không được trước ngày tham gia.")
 ERROR_BIRTH_YEAR = _("Năm sinh phải từ 1900 đến năm nay.")
@@ -54,7 +55,7 @@ class Person(models.Model):
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     objects = PersonQuerySet.as_manager()
-    # The audit trail (units.audit): staff of the province, or of an area where the
+    # The audit trail (portal.audit): staff of the province, or of an area where the
     # person holds or held a seat, see it; the person's page lists their seats' changes.
     history = AuditedHistory(
         kind="person",

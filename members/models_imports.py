@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from units.audit import AuditedHistory
+from portal.audit import AuditedHistory
 from units.choices import Edition
 
 

@@ -16,13 +16,13 @@ from collections.abc import Sequence
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 
+from accounts.access import scope_of
+from accounts.selectors import commune_villages, units_visible_to
 from members.choices import Role
 from members.health import roster_health, unit_health, units_with_roster_counts
 from members.models import Membership, Person
-from units.access import scope_of
 from units.choices import TEAM_KINDS, UnitKind, UnitStatus
 from units.models import Area, Unit
-from units.selectors import commune_villages, units_visible_to
 
 #: Heads first, then deputies, then members: the order of every roster.
 ROLE_ORDER = {Role.HEAD: 0, Role.DEPUTY: 1, Role.MEMBER: 2}

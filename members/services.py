@@ -11,13 +11,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import scope_of
 from members.models import Membership, Person
 from members.selectors import people_visible_to
 from members.validation import parse_phone
-from units.access import scope_of
+from portal.paths import province_path
+from portal.text import fold, normalize
 from units.choices import Level, UnitStatus
-from units.models import Area, Unit, province_path
-from units.text import fold, normalize
+from units.models import Area, Unit
 
 ERROR_NAME_REQUIRED = _("Chưa nhập họ và tên.")
 ERROR_UNIT_DISSOLVED = _("Đơn vị đã giải thể, không thêm thành viên được.")

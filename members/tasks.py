@@ -23,11 +23,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from accounts.access import import_scope
 from members import imports
 from members.imports import ImportPlan, PlannedRow, RowError
 from members.models_imports import ImportJob, ImportJobStatus
-from units.access import import_scope
-from units.audit import Door, audit_context, import_batch_id
+from portal.audit import Door, audit_context, import_batch_id
 
 logger = logging.getLogger(__name__)
 
@@ -217,7 +217,7 @@ def _run(job_id: int, mode: str) -> dict:
         "filename": job.filename,
         "edition": job.edition or None,
         "acting_user": job.created_by,
-        # A row outside the uploader's areas is a row error (units.access).
+        # A row outside the uploader's areas is a row error (accounts.access).
         "scope": import_scope(job.created_by),
     }
     # The audit trail: every row this import writes records the uploader, door

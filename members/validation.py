@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.choices import Gender, Role, ethnicity_from_text
+from portal.text import fold, normalize
 from units.choices import UnitKind
-from units.text import fold, normalize
 
 ERROR_PHONE = _(
     "Số điện thoại “{value}” không hợp lệ: cần 10 chữ số bắt đầu bằng 0 "

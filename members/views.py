@@ -3,7 +3,6 @@
 through the services, whose ``ValidationError`` becomes form errors."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -12,6 +11,8 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
+from accounts.mixins import StaffRequiredMixin
+from accounts.selectors import commune_search, communes_visible_to
 from members import selectors, services
 from members.filtersets import MembershipFilterSet, membership_filter
 from members.forms import (
@@ -29,7 +30,6 @@ from members.forms import (
 from members.health import roster_size
 from units import services as unit_services
 from units.choices import Edition, UnitKind, UnitStatus
-from units.selectors import commune_search, communes_visible_to, user_is_portal_staff
 
 MEMBER_LIST_PAGE_SIZE = 50
 
@@ -49,14 +49,6 @@ MESSAGE_PERSON_SPLIT = _("Đã tách {count} lượt tham gia sang hồ sơ mớ
 
 def _day(value) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
-
-
-class StaffRequiredMixin(UserPassesTestMixin):
-    """Logged-in, active staff only: anonymous visitors go to the login page, other
-    logged-in users get 403. What each staff user sees is the selectors' business."""
-
-    def test_func(self):
-        return user_is_portal_staff(self.request.user)
 
 
 class ServiceFormView(StaffRequiredMixin, SingleObjectMixin, FormView):

@@ -13,7 +13,6 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -26,12 +25,13 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from accounts.mixins import StaffRequiredMixin
+from audit.services import record_export
 from members.forms_imports import RosterUploadForm, megabytes
 from members.models import Membership
 from members.models_imports import ImportJob, ImportJobStatus
 from members.tasks import import_job_confirm, import_job_create, plan_from_dict
-from units import audit
-from units.selectors import edition_default, editions_loaded, user_is_portal_staff
+from units.selectors import edition_default, editions_loaded
 
 logger = logging.getLogger(__name__)
 
@@ -93,17 +93,6 @@ ADMIN_DOOR = Door(
     confirm="admin:members_membership_import_confirm",
     report="admin:members_membership_import_report",
 )
-
-
-class StaffRequiredMixin(AccessMixin):
-    """Logged-in, active staff only: anonymous visitors go to the login page, other
-    users get 403."""
-
-    def dispatch(self, request, *args, **kwargs):
-        # handle_no_permission() redirects anonymous users and raises 403 for the rest.
-        if not user_is_portal_staff(request.user):
-            return self.handle_no_permission()
-        return super().dispatch(request, *args, **kwargs)
 
 
 class ImportDoorMixin(StaffRequiredMixin):
@@ -331,9 +320,7 @@ class RosterExportView(StaffRequiredMixin, View):
             )
         content = roster_export(filterset.qs, fmt=fmt)
         # Exports of personal data are recorded (Decree 13/2023/NĐ-CP): who, when, which.
-        audit.record_export(
-            user=request.user, filters=request.GET, rows=filterset.qs.count(), fmt=fmt
-        )
+        record_export(user=request.user, filters=request.GET, rows=filterset.qs.count(), fmt=fmt)
         logger.info(
             "roster export user=%s fmt=%s params=%s",
             request.user.get_username(), fmt, request.GET.urlencode(),

@@ -1,4 +1,4 @@
-"""The admin of the news: every save is a service call (``units.admin.ServiceModelForm``),
+"""The admin of the news: every save is a service call (``portal.forms.ServiceModelForm``),
 so the body is sanitized, the slug made and the cached pages refreshed exactly as on the
 news desk. Articles are archived, never deleted (their links may be out there)."""
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from news import services
 from news.models import Article, Category, Image
 from news.selectors import search_condition
-from units.admin import ServiceAdminMixin, ServiceModelForm
+from portal.forms import ServiceAdminMixin, ServiceModelForm
 
 
 class ArticleAdminForm(ServiceModelForm):

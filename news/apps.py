@@ -7,11 +7,11 @@ class NewsConfig(AppConfig):
     verbose_name = _("Tin tức")
 
     def ready(self):
-        from units.access import grant_role_permissions
-        from units.choices import StaffRole
+        from accounts.access import grant_role_permissions
+        from accounts.choices import StaffRole
 
         # News editors write, publish and archive news and keep its categories; they
-        # see no roster (units.access.scope_of). System administrators have everything.
+        # see no roster (accounts.access.scope_of). System administrators have everything.
         grant_role_permissions(
             StaffRole.NEWS_EDITOR,
             [

@@ -25,7 +25,7 @@ from PIL import ImageDraw, ImageFont
 from news import images, services
 from news.choices import IMAGE_WIDTHS
 from news.models import Article, Category, Image
-from units.audit import audit_context
+from portal.audit import audit_context
 from units.choices import Level
 from units.models import Area
 

@@ -1,5 +1,5 @@
 """Forms of the news desk. The rules live in ``news.services``; the views hand the
-services' ``ValidationError`` back to these forms (``add_service_error``)."""
+services' ``ValidationError`` back to these forms (``portal.forms.add_service_error``)."""
 
 import datetime
 
@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from news.models import Category
+from portal.text import fold, normalize
 from units.choices import Level
 from units.models import Area
 from units.selectors import edition_default
-from units.text import fold, normalize
 
 ERROR_REQUIRED = _("Chưa nhập mục này.")
 ERROR_DATE = _("Ngày không hợp lệ: ghi theo dạng ngày/tháng/năm, ví dụ 25/11/2026.")
@@ -22,16 +22,6 @@ ERROR_AREA_AMBIGUOUS = _("Có nhiều địa bàn tên “{value}”: {names}. H
 
 AREA_LEVELS = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ``ValidationError`` on the form: on its field when the form has
-    one, else at the top."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def non_field_errors(form) -> list:

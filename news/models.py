@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from news.choices import LIVE_STATUSES, ArticleStatus
-from units.audit import AuditedHistory
+from portal.audit import AuditedHistory
 
 
 class Category(models.Model):
@@ -137,7 +137,7 @@ class Article(models.Model):
 
     ``body`` is HTML sanitized by ``news.sanitize.clean_body`` on every save through the
     services; ``search_text`` is the folded title, summary and body text
-    (``units.text.fold``), so "dan van kheo" finds "Dân vận khéo" on SQLite and
+    (``portal.text.fold``), so "dan van kheo" finds "Dân vận khéo" on SQLite and
     PostgreSQL alike. ``slug`` follows the title while the article has never been
     public, then stays fixed so that published links keep working.
     """
@@ -191,7 +191,7 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
-    # Every revision kept (units.audit): who, when, through which door, what changed.
+    # Every revision kept (portal.audit): who, when, through which door, what changed.
     # The folded search column is derived from the rest.
     history = AuditedHistory(
         kind="article", excluded_fields=["search_text"], detail_url=("news:edit", "id")

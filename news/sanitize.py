@@ -24,7 +24,7 @@ from html.parser import HTMLParser
 import nh3
 from django.conf import settings
 
-from units.text import normalize
+from portal.text import normalize
 
 ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "strong", "em", "u", "s", "blockquote", "ul", "ol", "li",
@@ -106,7 +106,7 @@ def clean_body(raw: str) -> str:
 
 
 def normalize_keep_lines(text: str) -> str:
-    """NFC like ``units.text.normalize``, but keeping line breaks (HTML source)."""
+    """NFC like ``portal.text.normalize``, but keeping line breaks (HTML source)."""
     return unicodedata.normalize("NFC", text)
 
 

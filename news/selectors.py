@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from news.models import Article, Category, NewsState, public_q
-from units.text import fold
+from portal.text import fold
 
 MAX_QUERY_LENGTH = 100
 
@@ -170,14 +170,14 @@ def _revision_value(field, value, names: dict) -> str:
 
 def article_revisions(article: Article) -> list[Revision]:
     """Every recorded state of ``article``, newest first, each with its changes against
-    the one before (the audit trail, ``units.audit``). Three queries: the rows with
+    the one before (the audit trail, ``portal.audit``). Three queries: the rows with
     their users, then the names of the categories, areas and images they point at."""
     from django.db.models import ForeignKey
     from django.utils.text import capfirst
     from django.utils.translation import gettext as _
 
     from news.sanitize import body_text
-    from units.audit import ACTION_LABELS, Door
+    from portal.audit import ACTION_LABELS, Door
 
     rows = list(
         Article.history.filter(id=article.pk)

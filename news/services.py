@@ -24,9 +24,9 @@ from news import images
 from news.choices import ArticleStatus
 from news.models import Article, Category, Image, NewsState
 from news.sanitize import body_text, clean_body
-from units.audit import audit_context
+from portal.audit import audit_context
+from portal.text import fold, normalize
 from units.choices import Level
-from units.text import fold, normalize
 
 ERROR_NOT_ALLOWED = _("Tài khoản của bạn không được sửa tin bài.")
 ERROR_NOT_ALLOWED_PUBLISH = _("Tài khoản của bạn không được đăng, hẹn giờ hay lưu trữ tin bài.")

@@ -30,7 +30,8 @@ from news import selectors, services
 from news.cache import cached_page
 from news.choices import ArticleStatus
 from news.filtersets import ArticleFilterSet
-from news.forms import ArticleForm, ImageUploadForm, ScheduleForm, add_service_error
+from news.forms import ArticleForm, ImageUploadForm, ScheduleForm
+from portal.forms import add_service_error
 
 PAGE_SIZE = 12
 STAFF_PAGE_SIZE = 25

@@ -19,7 +19,6 @@ import csv
 import io
 import logging
 import re
-import unicodedata
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable
@@ -30,6 +29,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.cells import csv_unquote, text_cell
+from portal.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -75,19 +75,6 @@ _ZIP_SIGNATURE = b"PK\x03\x04"
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
 # An encrypted .xlsx is an OLE container holding a stream of this name (MS-OFFCRYPTO).
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-
-
-def _fold(text: str) -> str:
-    """Lower-case ASCII form: "Họ và tên" -> "ho va ten".
-
-    A private copy of ``fold`` (units/text.py) so that this module imports nothing of
-    the project. LEAD: replace with ``from portal.text import fold`` once portal/text.py
-    is merged (same function, same result).
-    """
-    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text or "")).strip()
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.replace("đ", "d").replace("Đ", "D").lower()
 
 
 # --- What a reader gets. --------------------------------------------------------------
@@ -154,7 +141,7 @@ class Table:
 
 def header_key(value) -> str:
     """How header cells are compared: no case, diacritics, spaces or trailing "(*)"."""
-    text = _fold(str(value if value is not None else ""))
+    text = fold(str(value if value is not None else ""))
     text = re.sub(r"\(\s*\*\s*\)\s*$", "", text).rstrip("* ")
     return re.sub(r"\s+", "", text)
 
@@ -335,9 +322,9 @@ def _read_csv(data: bytes, name, max_rows, errors, layout) -> Table | None:
 def _csv_delimiter(text: str, layout: SheetLayout) -> str:
     """The delimiter of the header line: the most frequent of , ; and tab (comma on a
     tie, or when no line has the marker)."""
-    marker = _fold(layout.marker)
+    marker = fold(layout.marker)
     for line in text.splitlines()[:HEADER_SLACK]:
-        if marker in _fold(line):
+        if marker in fold(line):
             counts = {d: line.count(d) for d in (",", ";", "\t")}
             return max(counts, key=lambda d: (counts[d], d == ","))
     return ","

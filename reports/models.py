@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from units.models import province_path
+from portal.paths import province_path
 
 #: The version row bumped by a write whose provinces are unknown (the divisions
 #: loader): every province's figures depend on it too.

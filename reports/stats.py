@@ -22,9 +22,10 @@ from evaluations.choices import LEVELS, Stage
 from evaluations.models import CriteriaSet, Evaluation
 from members.choices import KINH
 from members.models import Membership
+from portal.paths import PATH_SEPARATOR, province_path
 from reports.models import Versions, data_versions
 from units.choices import TEAM_KINDS, Edition, Level, UnitKind
-from units.models import PATH_SEPARATOR, Area, Unit, province_path
+from units.models import Area, Unit
 
 #: The next level down, by edition and level ("" = the whole installation).
 CHILD_LEVEL = {

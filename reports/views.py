@@ -23,9 +23,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from accounts.access import scope_of
+from accounts.mixins import StaffRequiredMixin
 from evaluations.choices import YEAR_MAX, YEAR_MIN
 from evaluations.selectors.criteria import default_year
-from members.views import StaffRequiredMixin
 from reports import charts as charts_module
 from reports.models import data_versions
 from reports.openapi import openapi_schema
@@ -44,7 +45,6 @@ from reports.reports.ratings import EvaluationProgressReport, RatingTrendReport
 from reports.reports.rosters import RosterHealthReport
 from reports.reports.staff import StaffListReport
 from reports.stats import CACHE_SECONDS, Place, area_stats_cached
-from units.access import scope_of
 from units.choices import CODE_LENGTH, Edition
 from units.models import Area
 from units.selectors import edition_default, editions_loaded
@@ -375,7 +375,7 @@ def dashboard_edition(request) -> tuple[str, list[str]]:
 class DashboardView(StaffRequiredMixin, View):
     """/can-bo/thong-ke/: the figures of the user's area and where the work is: coverage
     gaps, rosters to complete, ratings of a year by stage, trends by year. Every figure
-    links to the list behind it; every read is scoped (``units.access.scope_of``). A
+    links to the list behind it; every read is scoped (``accounts.access.scope_of``). A
     bounded number of queries whatever the size of the area (tests assert ≤ 15)."""
 
     http_method_names = ["get", "head", "options"]

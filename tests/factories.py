@@ -94,9 +94,9 @@ _STAFF_NUMBERS = itertools.count(1)
 def make_staff(role: str = "system_admin", areas=(), username: str | None = None, **fields):
     """A staff account with a role and areas, made the way account services make them
     (profile, group). The default is a system administrator, who sees everything."""
-    from units.access import role_group
-    from units.choices import StaffRole
-    from units.models import StaffProfile
+    from accounts.access import role_group
+    from accounts.choices import StaffRole
+    from accounts.models import StaffProfile
 
     user = UserFactory(
         username=username or f"{role}-{next(_STAFF_NUMBERS)}",

@@ -138,7 +138,7 @@ def _account_a(w):
     return {"pk": w.users["officer_a"].pk}
 
 
-#: Account management: provincial staff and system administrators (units.manage_accounts).
+#: Account management: provincial staff and system administrators (accounts.manage_accounts).
 MANAGERS = expect(403, anonymous=LOGIN, province=200, other_province=200, admin=200)
 ACCOUNT_OF_A = expect(403, anonymous=LOGIN, province=200, other_province=404, admin=200)
 
@@ -275,7 +275,7 @@ DECLARED: dict[str, Access] = {
     # The export of the member list's filter: every roster role gets its own rows only.
     "members:roster_export": page(STAFF_PAGE, kwargs=lambda w: {"fmt": "csv"}),
     "members:roster_template": page(STAFF_PAGE),
-    # --- Staff accounts (units/urls_accounts.py): managers only (provincial staff and
+    # --- Staff accounts (accounts/urls.py): managers only (provincial staff and
     # system administrators); the account opened is commune A's officer's, which the
     # other province's staff may not see (404), and nobody else may manage (403).
     "accounts:list": page(MANAGERS),
@@ -296,7 +296,7 @@ DECLARED: dict[str, Access] = {
     "accounts:deactivate": page(ACCOUNT_OF_A, ACCOUNT_OF_A, kwargs=_account_a),
     "accounts:reactivate": page(ACCOUNT_OF_A, ACCOUNT_OF_A, kwargs=_account_a),
     "accounts:password": page(ACCOUNT_OF_A, ACCOUNT_OF_A, kwargs=_account_a),
-    # --- The audit trail (units/urls_audit.py): roster roles, each within their area.
+    # --- The audit trail (audit/urls.py): roster roles, each within their area.
     "audit:history": page(STAFF_PAGE),
     "audit:exports": page(STAFF_PAGE),
     "audit:object_history": page(IN_A, kwargs=lambda w: {"kind": "unit", "pk": w.bloc_a.pk}),
@@ -960,10 +960,10 @@ def build_world(area_tree, media_root=None) -> World:
     temporary folder removed with the world): point MEDIA_ROOT there to read them back."""
     import tempfile
 
+    from accounts.choices import StaffRole
     from members.services import membership_add
     from members.tasks import import_job_create
     from tests.factories import make_staff
-    from units.choices import StaffRole
     from units.services import unit_create, village_get_or_create
 
     def staff(role, areas=(), name=None):

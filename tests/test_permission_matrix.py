@@ -66,7 +66,8 @@ def test_the_walk_reaches_every_door():
         "admin/members/person/<path:object_id>/",
     ):
         assert key in keys
-    from units import urls_accounts, urls_audit
+    from accounts import urls as urls_accounts
+    from audit import urls as urls_audit
 
     for conf in (urls_accounts, urls_audit):
         for entry in conf.urlpatterns:

@@ -16,12 +16,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from members.forms import ERROR_CHOICE
 from members.imports import ERROR_OUT_OF_SCOPE
 from members.models import Membership, Person
 from members.models_imports import ImportJob, ImportJobStatus
 from members.services import membership_add, membership_end
 from members.tasks import ERROR_CANNOT_CONFIRM, import_job_create
+from portal.forms import ERROR_CHOICE
 from tests.permissions import (
     SECRET_NAME,
     ActorClients,
@@ -444,7 +444,7 @@ def test_an_account_cannot_be_bound_to_an_area_outside_the_managers_province(wor
     id): "not a valid choice", no account; A's provincial staff create it."""
     from django.contrib.auth import get_user_model
 
-    from units.forms_accounts import ERROR_CHOICE as ERROR_AREA_CHOICE
+    from portal.forms import ERROR_CHOICE as ERROR_AREA_CHOICE
 
     url = reverse("accounts:create")
     data = {

@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 
+from accounts.choices import StaffRole
 from members.services import membership_add
 from members.tasks import import_job_create
 from tests.factories import AreaFactory, make_staff
@@ -32,7 +33,7 @@ from tests.permissions import (
     roster_csv,
     walk_urls,
 )
-from units.choices import Level, StaffRole
+from units.choices import Level
 from units.services import unit_create, village_get_or_create
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
+from accounts import services as services_accounts
+from accounts.choices import StaffRole
 from tests.factories import make_staff
-from units import services_accounts
-from units.choices import StaffRole
 
 pytestmark = pytest.mark.django_db
 

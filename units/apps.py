@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,9 +7,10 @@ class UnitsConfig(AppConfig):
     verbose_name = _("Địa bàn và đơn vị")
 
     def ready(self):
-        from units.access import sync_role_groups
-        from units.audit import install_command_door
+        # Imported here, not at the top: portal.audit defines a model class (the abstract
+        # history base), which needs the app registry that is being filled when this
+        # module is imported.
+        from portal.audit import install_command_door
 
-        post_migrate.connect(sync_role_groups, dispatch_uid="units.sync_role_groups")
         # Changes made by management commands are recorded with door "command".
         install_command_door()

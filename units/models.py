@@ -2,82 +2,20 @@
 
 import secrets
 
-from django.conf import settings
-from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Lookup, Q
-from django.db.models.signals import post_save
-from django.dispatch import receiver
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from units.audit import AuditedHistory
-from units.choices import TEAM_KINDS, Edition, Level, StaffRole, UnitKind, UnitStatus
-from units.text import fold, normalize
-
-PATH_SEPARATOR = "/"
-
-
-def province_path(path: str) -> str:
-    """The path of the province holding ``path`` (any area, unit, membership or rating
-    path, or the province's own): its first two segments ("2025/19/05977/v.../" ->
-    "2025/19/")."""
-    return PATH_SEPARATOR.join(path.split(PATH_SEPARATOR)[:2]) + PATH_SEPARATOR
-
+from portal.audit import AuditedHistory
+from portal.paths import PATH_SEPARATOR, PathField
+from portal.text import fold, normalize
+from units.choices import TEAM_KINDS, Edition, Level, UnitKind, UnitStatus
 
 ERROR_BLOC_NEEDS_COMMUNE = "Khối dân vận phải đặt ở cấp xã, phường, thị trấn, đặc khu."
 ERROR_TEAM_NEEDS_VILLAGE = "Tổ dân vận phải đặt ở một thôn, bản, tổ dân phố."
 ERROR_DISSOLVED_NEEDS_DATE = "Đơn vị đã giải thể cần có ngày giải thể."
-
-
-class PathField(models.CharField):
-    """A materialized path: the ancestors' segments joined by "/", ending with "/".
-
-    Why a materialized path rather than a parent id walked recursively, ltree or
-    django-mptt: "everything under this node" becomes one prefix condition on one indexed
-    column, on SQLite as on PostgreSQL; inserts touch one row (mptt renumbers and locks
-    the table); and the tree never moves: an area does not change parents, the 2025
-    reorganisation made a second tree instead. Measured on this kind of machine the path
-    prefix is 4x faster than a recursive CTE or ltree (../shared/FINDINGS.md).
-    """
-
-
-@PathField.register_lookup
-class DescendantOf(Lookup):
-    """``path__descendant_of=node.path``: the node itself and everything under it.
-
-    PostgreSQL: ``LIKE 'prefix%'``, served by the ``varchar_pattern_ops`` index Django
-    adds for ``db_index=True``. SQLite's LIKE is case-insensitive and cannot use a plain
-    index, so there the same set is written as a range: every path under "a/b/" sorts
-    between "a/b/" and "a/b0" ("0" is the character after "/"), and SQLite compares
-    text bytewise, so the range is exact and uses the index.
-    """
-
-    lookup_name = "descendant_of"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        direct = self.rhs_is_direct_value()
-        if connection.vendor == "sqlite":
-            if direct:
-                upper = rhs_params[0][:-1] + "0"
-                return f"({lhs} >= %s AND {lhs} < %s)", [
-                    *lhs_params,
-                    rhs_params[0],
-                    *lhs_params,
-                    upper,
-                ]
-            upper = f"substr({rhs}, 1, length({rhs}) - 1) || '0'"
-            return (
-                f"({lhs} >= {rhs} AND {lhs} < {upper})",
-                [*lhs_params, *rhs_params, *lhs_params, *rhs_params, *rhs_params],
-            )
-        if direct:
-            # Paths hold only [0-9a-z/], never a LIKE wildcard.
-            return f"{lhs} LIKE %s", [*lhs_params, f"{rhs_params[0]}%"]
-        return f"{lhs} LIKE ({rhs} || '%%')", [*lhs_params, *rhs_params]
 
 
 class AreaQuerySet(models.QuerySet):
@@ -137,7 +75,7 @@ class Area(models.Model):
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     objects = AreaQuerySet.as_manager()
-    # The audit trail (units.audit), scoped by the area's own path.
+    # The audit trail (portal.audit), scoped by the area's own path.
     history = AuditedHistory(kind="area", paths=("path",))
 
     class Meta:
@@ -239,7 +177,7 @@ class Unit(models.Model):
 
     ``area_path`` and ``commune`` copy facts of ``area`` (which never moves): rollups and
     scoping filter units and memberships by area without joining the tree, the fastest
-    of the layouts measured in ../shared/FINDINGS.md.
+    of the layouts measured (docs/DECISIONS.md, "Measured facts the code relies on").
     """
 
     kind = models.CharField(_("loại"), max_length=16, choices=UnitKind.choices)
@@ -339,123 +277,3 @@ class Unit(models.Model):
 def unit_default_name(kind: str, area: Area) -> str:
     """ "Khối dân vận Xã Bằng Thành", "Tổ dân vận Thôn Nà Pục"."""
     return f"{UnitKind(kind).label} {area.name}"
-
-
-class StaffProfile(models.Model):
-    """A staff account's role and the areas it is bound to.
-
-    The role (also the account's Django group) says which actions the account has; the
-    areas say on which objects: each area and everything under it. Every read that
-    depends on the user goes through ``units.access.scope_of``, which reads this row.
-    """
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("tài khoản"),
-        on_delete=models.CASCADE,
-        related_name="staff_profile",
-    )
-    role = models.CharField(_("vai trò"), max_length=20, choices=StaffRole.choices)
-    areas = models.ManyToManyField(
-        Area, verbose_name=_("địa bàn phụ trách"), blank=True, related_name="staff_profiles"
-    )
-    position = models.CharField(_("chức vụ"), max_length=200, blank=True)
-    phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
-    #: Set when someone else set or generated the password (a new account, a reset by a
-    #: manager); cleared when the owner changes it on "Đổi mật khẩu". While set,
-    #: ``units.middleware_accounts`` sends every page to the password change page.
-    must_change_password = models.BooleanField(_("phải đổi mật khẩu"), default=False)
-    #: Full name and user name folded (no diacritics, lower case) for the account list's
-    #: search (``units.text.fold``), like ``Area.search_name``; kept by ``save`` and by
-    #: ``_staff_profile_search_name`` when the account's name changes.
-    search_name = models.CharField(
-        _("tên không dấu"), max_length=400, blank=True, default="", editable=False
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tạo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
-
-    # The audit trail, with the areas the account is bound to (the rights it grants).
-    history = AuditedHistory(kind="staff_profile", m2m_fields=["areas"], related=("user",))
-
-    class Meta:
-        verbose_name = _("hồ sơ cán bộ")
-        verbose_name_plural = _("hồ sơ cán bộ")
-        permissions = [
-            ("manage_accounts", _("Tạo, khóa tài khoản cán bộ trong địa bàn")),
-            ("view_audit", _("Xem nhật ký thay đổi của địa bàn")),
-        ]
-
-    def __str__(self):
-        return f"{self.user.get_username()} — {self.get_role_display()}"
-
-    def save(self, *args, **kwargs):
-        self.search_name = staff_search_name(self.user)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "search_name" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "search_name"]
-        super().save(*args, **kwargs)
-
-
-#: Session keys set at login (read by ``units.middleware_accounts``: no query per
-#: request): the account must change its password; the account has a confirmed second
-#: factor (TOTP device) that this session must pass.
-MUST_CHANGE_PASSWORD_SESSION_KEY = "danvan_must_change_password"  # noqa: S105
-OTP_REQUIRED_SESSION_KEY = "danvan_otp_required"
-
-
-@receiver(user_logged_in, dispatch_uid="units.account_session_at_login")
-def _account_session_at_login(sender, request, user, **kwargs):
-    """Remember in the new session whether the password must be changed first and
-    whether a second factor is due. The password flag is only ever set together with a
-    new password, which ends the account's sessions, so no session misses it; a device
-    enabled on another session applies from the next login there."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    session = getattr(request, "session", None)
-    if session is None or user is None:
-        return
-    flags = {
-        MUST_CHANGE_PASSWORD_SESSION_KEY: StaffProfile.objects.filter(
-            user_id=user.pk, must_change_password=True
-        ).exists(),
-        OTP_REQUIRED_SESSION_KEY: TOTPDevice.objects.filter(
-            user_id=user.pk, confirmed=True
-        ).exists(),
-    }
-    for key, value in flags.items():
-        if value:
-            session[key] = True
-        else:
-            session.pop(key, None)
-
-
-def staff_search_name(user) -> str:
-    """ "Nguyễn Văn An", user name "an.nguyen" -> "nguyen van an an.nguyen"."""
-    return fold(f"{user.last_name} {user.first_name} {user.get_username()}")[:400]
-
-
-@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="units.staff_search_name")
-def _staff_profile_search_name(sender, instance, raw=False, **kwargs):
-    """An account renamed anywhere (the account pages, the admin's user form) keeps its
-    profile's search column right; ``update()`` writes no history (the column is not
-    recorded anyway)."""
-    update_fields = kwargs.get("update_fields")
-    if raw or (
-        update_fields is not None
-        and not {"first_name", "last_name", "username"} & set(update_fields)
-    ):
-        return
-    StaffProfile.objects.filter(user_id=instance.pk).exclude(
-        search_name=staff_search_name(instance)
-    ).update(search_name=staff_search_name(instance))
-
-
-from units.models_audit import AuditedHistoricalModel, ExportRecord  # noqa: E402,F401

@@ -1,17 +1,15 @@
-"""Reads of administrative areas and units.
+"""Reads of administrative areas that do not depend on the user.
 
-Areas themselves are public facts (official names and codes), so the public reads at the
-top do not depend on the user. The staff reads below take the user: every staff page
-gets its base queryset from them (``units_visible_to`` and friends), never from
-``Model.objects.all()``.
+Areas themselves are public facts (official names and codes). The reads that depend on
+the user (``areas_visible_to``, ``units_visible_to`` and friends) need the account's
+scope, so they live one layer up, in ``accounts.selectors`` (docs/DECISIONS.md).
 """
 
 from django.db.models import Count
 from django.db.models.functions import Substr
 
-from units.access import can_use_rosters, scope_of
 from units.choices import Edition, Level
-from units.models import Area, Unit
+from units.models import Area
 
 
 def editions_loaded() -> list[str]:
@@ -24,7 +22,7 @@ def editions_loaded() -> list[str]:
 
 def edition_default(loaded: list[str] | None = None) -> str:
     """The edition read when none is asked for: the only one loaded, else 2025
-    (CONTRACTS section 1 and 3)."""
+    (docs/CONTRACTS.md, sections 1 and 3)."""
     loaded = editions_loaded() if loaded is None else loaded
     return loaded[0] if len(loaded) == 1 else Edition.V2025
 
@@ -68,57 +66,3 @@ def area_search(*, query: str, edition: str | None = None, limit: int = 20):
     if edition:
         areas = areas.filter(edition=edition)
     return areas.order_by("edition", "level", "code")[:limit]
-
-
-# --- Reads that depend on the user --------------------------------------------------
-#
-# Every staff page, the admin, imports and exports take their base queryset from one of
-# these functions, which filter with the user's scope (units.access): the account's
-# areas and everything under them, one indexed prefix condition per area.
-
-
-def user_is_portal_staff(user) -> bool:
-    """Whether ``user`` may use the staff roster interface at all: an active account
-    with a roster role (system administrator, provincial, district or commune staff)."""
-    return can_use_rosters(user)
-
-
-def areas_visible_to(user):
-    """Areas ``user`` may work in: the subtrees of the account's areas (everything for a
-    system administrator, nothing for news editors and the public)."""
-    return scope_of(user).apply(Area.objects.all(), "path")
-
-
-def communes_visible_to(user):
-    """Commune-level areas (xã, phường, thị trấn, đặc khu) of both editions that ``user``
-    may work in."""
-    return areas_visible_to(user).filter(level=Level.COMMUNE)
-
-
-def units_visible_to(user):
-    """Blocs and teams ``user`` may see and change, active or dissolved, within the
-    account's areas."""
-    return scope_of(user).apply(Unit.objects.all(), "area_path")
-
-
-COMMUNE_SEARCH_LIMIT = 30
-
-
-def commune_search(*, user, query: str, limit: int = COMMUNE_SEARCH_LIMIT):
-    """Communes of both editions matching ``query``: a 5-digit official code (exact), or
-    every word of a name ignoring case and diacritics. Parents come in the same query
-    (for "Xã A — Huyện B, Tỉnh C"); 2025 first, then by code."""
-    query = (query or "").strip()
-    communes = communes_visible_to(user).select_related("parent__parent")
-    if not query:
-        return communes.none()
-    if query.isdigit():
-        communes = communes.filter(code=query.zfill(5)) if len(query) <= 5 else communes.none()
-    else:
-        communes = communes.search(query)
-    return communes.order_by("edition", "code", "name")[:limit]
-
-
-def commune_villages(*, user, commune: Area):
-    """The villages of ``commune`` (thôn, tổ dân phố ...) as ``user`` may see them."""
-    return areas_visible_to(user).filter(parent=commune, level=Level.VILLAGE)

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from units import audit
+from portal import audit
+from portal.text import fold, normalize
 from units.choices import (
     EDITION_LEVELS,
     LEGACY_VALID_UNTIL,
@@ -22,7 +23,6 @@ from units.choices import (
 )
 from units.models import Area, Unit
 from units.signals import data_changed
-from units.text import fold, normalize
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.choices import DEFAULT_SCALE, LEVELS, YEAR_MAX, YEAR_MIN, Subject
 from evaluations.forms.scores import LEVEL_SELECT, ScoreInput
 from evaluations.scoring import number_text
-from members.forms import ServiceForm
-from units.text import normalize
+from portal.forms import ServiceForm, add_service_error
+from portal.text import normalize
 
 ERROR_REQUIRED = _("Chưa nhập mục này.")
 ERROR_YEAR = _("Năm phải từ 2000 đến 2100.")
@@ -263,15 +263,8 @@ class CriteriaEditor:
         self._errors.append(message)
 
     def add_service_error(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for field, messages in exc.message_dict.items():
-                for message in messages:
-                    if field in self.heading.fields:
-                        self.heading.add_error(field, message)
-                    else:
-                        self._errors.append(message)
-        else:
-            self._errors.extend(exc.messages)
+        # The heading's fields on the heading form, the rest above the whole editor.
+        add_service_error(self.heading, exc, top=self._errors.append)
 
     def is_valid(self) -> bool:
         valid = all(

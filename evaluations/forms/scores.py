@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.choices import LEVELS, level_label
 from evaluations.scoring import number_text, parse_score
 from evaluations.services.evidence import evidence_max_bytes, validate_evidence_file
-from members.forms import ServiceForm
+from portal.forms import ServiceForm
 
 YES_NO = [("yes", _("Có")), ("no", _("Không"))]
 LEVEL_SELECT = [("", "—"), *[(str(level), level_label(level)) for level in LEVELS]]

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.services.steps import ERROR_COMMENT_REQUIRED, ERROR_REASON_REQUIRED
-from members.forms import ServiceForm
+from portal.forms import ServiceForm
 
 ERROR_NO_SELECTION = _("Chưa chọn đơn vị nào.")
 

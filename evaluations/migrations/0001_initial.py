@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import evaluations.models
-import units.models
+import portal.paths
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
                 ('stage', models.CharField(choices=[('self', 'Đơn vị tự đánh giá'), ('proposal', 'Đảng ủy xã đề xuất'), ('decision', 'Chờ cấp trên quyết định'), ('decided', 'Đã quyết định'), ('not_rated', 'Không xếp loại')], default='self', max_length=10, verbose_name='bước')),
-                ('area_path', units.models.PathField(db_index=True, editable=False, max_length=120, verbose_name='đường dẫn địa bàn')),
+                ('area_path', portal.paths.PathField(db_index=True, editable=False, max_length=120, verbose_name='đường dẫn địa bàn')),
                 ('self_total', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True)),
                 ('self_level', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1'), (2, '2'), (3, '3'), (4, '4')], null=True)),
                 ('self_at', models.DateTimeField(blank=True, null=True)),
@@ -176,7 +176,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
                 ('stage', models.CharField(choices=[('self', 'Đơn vị tự đánh giá'), ('proposal', 'Đảng ủy xã đề xuất'), ('decision', 'Chờ cấp trên quyết định'), ('decided', 'Đã quyết định'), ('not_rated', 'Không xếp loại')], default='self', max_length=10, verbose_name='bước')),
-                ('area_path', units.models.PathField(db_index=True, editable=False, max_length=120, verbose_name='đường dẫn địa bàn')),
+                ('area_path', portal.paths.PathField(db_index=True, editable=False, max_length=120, verbose_name='đường dẫn địa bàn')),
                 ('self_level', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1'), (2, '2'), (3, '3'), (4, '4')], null=True)),
                 ('self_at', models.DateTimeField(blank=True, null=True)),
                 ('proposed_level', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1'), (2, '2'), (3, '3'), (4, '4')], null=True)),

@@ -3,8 +3,8 @@
 import django.core.validators
 import django.db.models.deletion
 import simple_history.models
-import units.audit
-import units.models
+import portal.audit
+import portal.paths
 from django.conf import settings
 from django.db import migrations, models
 
@@ -23,8 +23,8 @@ class Migration(migrations.Migration):
             name='HistoricalCriteriaSet',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=units.audit.current_door, max_length=8, verbose_name='kênh')),
-                ('batch_id', models.UUIDField(blank=True, db_index=True, default=units.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
+                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=portal.audit.current_door, max_length=8, verbose_name='kênh')),
+                ('batch_id', models.UUIDField(blank=True, db_index=True, default=portal.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
                 ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
                 ('subject', models.CharField(choices=[('bloc', 'Khối dân vận'), ('team', 'Tổ dân vận'), ('member', 'Thành viên')], max_length=8, verbose_name='đối tượng')),
                 ('version', models.PositiveSmallIntegerField(default=1, verbose_name='phiên bản')),
@@ -53,11 +53,11 @@ class Migration(migrations.Migration):
             name='HistoricalEvaluation',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=units.audit.current_door, max_length=8, verbose_name='kênh')),
-                ('batch_id', models.UUIDField(blank=True, db_index=True, default=units.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
+                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=portal.audit.current_door, max_length=8, verbose_name='kênh')),
+                ('batch_id', models.UUIDField(blank=True, db_index=True, default=portal.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
                 ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
                 ('stage', models.CharField(choices=[('self', 'Đơn vị tự đánh giá'), ('proposal', 'Đảng ủy xã đề xuất'), ('decision', 'Chờ cấp trên quyết định'), ('decided', 'Đã quyết định'), ('not_rated', 'Không xếp loại')], default='self', max_length=10, verbose_name='bước')),
-                ('area_path', units.models.PathField(db_index=True, editable=False, max_length=120, verbose_name='đường dẫn địa bàn')),
+                ('area_path', portal.paths.PathField(db_index=True, editable=False, max_length=120, verbose_name='đường dẫn địa bàn')),
                 ('self_total', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True)),
                 ('self_level', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1'), (2, '2'), (3, '3'), (4, '4')], null=True)),
                 ('self_at', models.DateTimeField(blank=True, null=True)),
@@ -94,11 +94,11 @@ class Migration(migrations.Migration):
             name='HistoricalMemberRating',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=units.audit.current_door, max_length=8, verbose_name='kênh')),
-                ('batch_id', models.UUIDField(blank=True, db_index=True, default=units.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
+                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=portal.audit.current_door, max_length=8, verbose_name='kênh')),
+                ('batch_id', models.UUIDField(blank=True, db_index=True, default=portal.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
                 ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
                 ('stage', models.CharField(choices=[('self', 'Đơn vị tự đánh giá'), ('proposal', 'Đảng ủy xã đề xuất'), ('decision', 'Chờ cấp trên quyết định'), ('decided', 'Đã quyết định'), ('not_rated', 'Không xếp loại')], default='self', max_length=10, verbose_name='bước')),
-                ('area_path', units.models.PathField(db_index=True, editable=False, max_length=120, verbose_name='đường dẫn địa bàn')),
+                ('area_path', portal.paths.PathField(db_index=True, editable=False, max_length=120, verbose_name='đường dẫn địa bàn')),
                 ('self_level', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1'), (2, '2'), (3, '3'), (4, '4')], null=True)),
                 ('self_at', models.DateTimeField(blank=True, null=True)),
                 ('proposed_level', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1'), (2, '2'), (3, '3'), (4, '4')], null=True)),

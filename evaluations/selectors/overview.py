@@ -8,12 +8,12 @@ from django.db.models import Case, Count, F, FilteredRelation, Q, QuerySet, Valu
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import units_visible_to
 from evaluations.choices import Stage
 from evaluations.filtersets import STAGE_NONE, RatingFilterSet
 from evaluations.models import RatingLevel
 from evaluations.scoring import number_text
 from units.choices import UnitKind, UnitStatus
-from units.selectors import units_visible_to
 
 
 def rating_rows(*, user, year: int) -> QuerySet:

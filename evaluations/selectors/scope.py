@@ -1,13 +1,13 @@
 """The ratings, criteria sets and evidence a user may see: every read of the ratings
-screens, the admin and the reports starts here (``units.access.scope_of`` on the area path
+screens, the admin and the reports starts here (``accounts.access.scope_of`` on the area path
 copied onto each rating)."""
 
 from django.db.models import Q, QuerySet
 
+from accounts.access import scope_of
 from evaluations.models import CriteriaSet, Evaluation, EvidenceFile, MemberRating
 from evaluations.stages import MANAGE_CRITERIA
-from units.access import scope_of
-from units.models import province_path
+from portal.paths import province_path
 
 
 def evaluations_visible_to(user) -> QuerySet:

@@ -23,9 +23,10 @@ from evaluations.models import (
 )
 from evaluations.services.steps import require_permission
 from evaluations.stages import MANAGE_CRITERIA
+from portal.paths import province_path
+from portal.text import normalize
 from units.choices import Level, UnitKind
-from units.models import Area, Unit, province_path
-from units.text import normalize
+from units.models import Area, Unit
 
 ERROR_NO_CRITERIA = _("Chưa có bộ tiêu chí năm {year} cho {subject} của {province}.")
 ERROR_FROZEN = _(

@@ -13,7 +13,7 @@ from evaluations.models import CriterionItem, Evaluation, EvidenceFile
 from evaluations.services.ratings import evaluation_self_assess
 from evaluations.services.steps import require_permission, require_stage
 from evaluations.stages import SELF_ASSESS
-from units.text import normalize
+from portal.text import normalize
 
 ERROR_EVIDENCE_TYPE = _("Tệp minh chứng phải là ảnh (JPG, PNG, WEBP) hoặc PDF.")
 ERROR_EVIDENCE_SIZE = _("Tệp minh chứng lớn hơn {limit} MB.")

@@ -14,7 +14,7 @@ from evaluations.models import MemberRating
 from evaluations.services.steps import ERROR_ADJUST_REASON, ERROR_LOCKED, require_permission
 from evaluations.stages import SELF_ASSESS, STEP_PERMISSION
 from members.models import Membership
-from units.text import normalize
+from portal.text import normalize
 
 ERROR_LEVEL = _("Mức xếp loại phải là 1, 2, 3 hoặc 4.")
 

@@ -17,8 +17,9 @@ from evaluations.services.criteria import criteria_missing, criteria_set_current
 from evaluations.services.scores import sheet_of, sheet_result, store_sheet, validate_sheet
 from evaluations.services.steps import ERROR_ADJUST_REASON, require_permission, require_stage
 from evaluations.stages import DECIDE, PROPOSE, SELF_ASSESS
-from units.models import Unit, province_path
-from units.text import normalize
+from portal.paths import province_path
+from portal.text import normalize
+from units.models import Unit
 
 WARNING_QUOTA = _(
     "Mức 1 vượt tỷ lệ {quota}%: {count}/{total} đơn vị được xếp mức 1 (tối đa {allowed})."

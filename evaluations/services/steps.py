@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import scope_of
 from evaluations.choices import Stage
 from evaluations.stages import NOT_RATED_PERMISSION, REOPEN_PERMISSION, RETURN_TO, STEP_PERMISSION
-from units.access import scope_of
-from units.text import normalize
+from portal.text import normalize
 
 ERROR_LOCKED = _("Kết quả đã được quyết định và khóa; chỉ cán bộ cấp tỉnh mở lại được.")
 ERROR_WRONG_STAGE = _("Đánh giá đang ở bước “{stage}”, không thực hiện được thao tác này.")

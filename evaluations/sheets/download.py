@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from accounts.selectors import units_visible_to
 from evaluations.choices import Subject
 from evaluations.models import Evaluation
 from evaluations.scoring import ERROR_SCORE_RANGE, number_text
@@ -27,14 +28,14 @@ from evaluations.sheets.layout import (
     shown_sheet,
     stage_label,
     stored_sheets,
-    text_cell,
     unit_kinds,
 )
 from evaluations.sheets.reader import COL_CODE, COL_COMMUNE, COL_UNIT, COL_VILLAGE
 from evaluations.stages import SCORED_STAGES
+from portal.cells import text_cell
+from portal.paths import province_path
 from units.choices import UnitKind, UnitStatus
-from units.models import Area, province_path
-from units.selectors import units_visible_to
+from units.models import Area
 
 # What people read in a workbook (titles, instructions, messages) is translated; the
 # column names and cell words the import reads back (evaluations.sheets.layout) are the
@@ -126,7 +127,7 @@ def score_sheet_workbook(*, user, area: Area, year: int, subject: str) -> bytes:
             stage_label(evaluation.stage if evaluation else None),
         ]
         for index, value in enumerate(cells, start=1):
-            text_cell(sheet.cell(number, index), value).number_format = "@"
+            text_cell(sheet.cell(number, index), value, text_format=True)
         for index, item in enumerate(items, start=first_item):
             if item.code in scores:
                 sheet.cell(number, index, scores[item.code]).number_format = "0.##"

@@ -10,9 +10,9 @@ from evaluations.choices import LOCKED_STAGES, ScoreStage, Stage, Subject
 from evaluations.models import CriteriaSet, CriterionItem, EvaluationScore, GateAnswer
 from evaluations.scoring import number_text
 from evaluations.services.criteria import criteria_items
-from evaluations.sheets.reader import COL_CODE, COL_COMMUNE, COL_UNIT, COL_VILLAGE, FORMULA_STARTS
+from evaluations.sheets.reader import COL_CODE, COL_COMMUNE, COL_UNIT, COL_VILLAGE
+from portal.text import fold, normalize
 from units.choices import TEAM_KINDS, UnitKind
-from units.text import fold, normalize
 
 COL_STAGE = "Bước hiện tại"
 COL_SUBMIT = "Gửi (x)"
@@ -88,14 +88,6 @@ def shown_sheet(evaluation, sheets) -> tuple[dict, dict]:
         if scores or gates:
             return dict(scores), dict(gates)
     return {}, {}
-
-
-def text_cell(cell, value: str):
-    """A text cell no spreadsheet runs as a formula (a unit named "=…")."""
-    cell.value = value
-    if value and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-    return cell
 
 
 def cell_text(value) -> str:

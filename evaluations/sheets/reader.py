@@ -1,6 +1,6 @@
-"""The spreadsheet reader, its error report and the roster workbook's words that the
-score sheet shares (docs/ROSTER_IMPORT.md). The score sheet takes them from here only, so
-that where the reader lives is written once."""
+"""The spreadsheet reader (portal.spreadsheets), the roster's error report and the roster
+workbook's words that the score sheet shares (docs/ROSTER_IMPORT.md). The score sheet
+takes them from here only, so that where they live is written once."""
 
 from members.imports import (
     COL_CODE,
@@ -10,13 +10,10 @@ from members.imports import (
     EDITION_WORDS,
     ERROR_CODE_UNKNOWN,
     ERROR_REQUIRED,
-    FORMULA_STARTS,
-    RowError,
-    SheetLayout,
     commune_code,
     error_report_workbook,
-    read_table,
 )
+from portal.spreadsheets import RowError, SheetLayout, read_table
 
 __all__ = [
     "COL_CODE",
@@ -26,7 +23,6 @@ __all__ = [
     "EDITION_WORDS",
     "ERROR_CODE_UNKNOWN",
     "ERROR_REQUIRED",
-    "FORMULA_STARTS",
     "RowError",
     "SheetLayout",
     "commune_code",

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import scope_of
 from evaluations.choices import Stage, Subject
 from evaluations.models import CriteriaSet, Evaluation
 from evaluations.scoring import parse_score
@@ -49,10 +50,10 @@ from evaluations.sheets.reader import (
 )
 from evaluations.sheets.write import PlannedRow, SheetResult, planned_rows_save
 from evaluations.stages import SCORED_STAGES, can_step
-from units.access import scope_of
+from portal.paths import province_path
+from portal.text import fold
 from units.choices import Level, UnitKind, UnitStatus
-from units.models import Area, Unit, province_path
-from units.text import fold
+from units.models import Area, Unit
 
 ERROR_NO_HEADER = _(
     "Không tìm thấy dòng tiêu đề: cần một dòng có ô “Mã xã” (hãy tải phiếu chấm điểm mẫu)."

@@ -17,7 +17,7 @@ from evaluations.services.ratings import (
     evaluation_start,
 )
 from evaluations.sheets.reader import RowError
-from units import audit
+from portal import audit
 from units.models import Unit
 
 logger = logging.getLogger(__name__)

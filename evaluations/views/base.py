@@ -6,12 +6,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.mixins import StaffRequiredMixin
+from accounts.selectors import user_is_portal_staff
 from evaluations import stages
 from evaluations.choices import YEAR_MAX, YEAR_MIN
 from evaluations.selectors.criteria import default_year
 from evaluations.selectors.scope import evaluation_get_queryset
-from members.views import StaffRequiredMixin
-from units.selectors import user_is_portal_staff
 
 MESSAGE_DRAFT_SAVED = _("Đã lưu nháp.")
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.selectors import areas_visible_to
 from evaluations import stages
 from evaluations.choices import Subject
 from evaluations.forms.criteria import CopyForm, CriteriaEditor, ScaleForm
@@ -35,7 +36,6 @@ from evaluations.services.criteria import (
 )
 from evaluations.views.base import RatingsMixin
 from units.choices import Level
-from units.selectors import areas_visible_to
 
 MESSAGE_SET_SAVED = _("Đã lưu bộ tiêu chí “{title}”.")
 MESSAGE_SET_ISSUED = _("Đã ban hành bộ tiêu chí “{title}”.")

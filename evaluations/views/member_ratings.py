@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from accounts.selectors import units_visible_to
 from evaluations import stages
 from evaluations.choices import Stage
 from evaluations.forms.member_ratings import RosterRatingForm
@@ -17,7 +18,6 @@ from evaluations.selectors.scope import member_rating_get_queryset
 from evaluations.services.member_ratings import member_ratings_step
 from evaluations.views.base import RatingsMixin, check_year
 from evaluations.views.steps import NotRatedView, ReopenView, ReturnView
-from units.selectors import units_visible_to
 
 MESSAGE_MEMBERS_RATED = _("Đã ghi mức xếp loại của {count} thành viên.")
 MESSAGE_NOTHING_CHOSEN = _("Chưa chọn mức nào.")

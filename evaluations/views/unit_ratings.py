@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.selectors import units_visible_to
 from evaluations import stages
 from evaluations.choices import ScoreStage, Stage
 from evaluations.forms.scores import AdjustForm, ScoreSheetForm
@@ -27,8 +28,7 @@ from evaluations.services.evidence import (
 )
 from evaluations.services.ratings import evaluation_decide, evaluation_propose, evaluation_start
 from evaluations.views.base import MESSAGE_DRAFT_SAVED, RatingsMixin, check_year, evaluation_or_404
-from units.models import province_path
-from units.selectors import units_visible_to
+from portal.paths import province_path
 
 MESSAGE_STARTED = _("Đã mở phiếu tự đánh giá năm {year} của {unit}.")
 MESSAGE_SELF_SUBMITTED = _("Đã gửi tự đánh giá của {unit} lên Đảng ủy xã.")

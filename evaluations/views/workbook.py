@@ -14,6 +14,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from accounts.access import scope_of
+from accounts.selectors import areas_visible_to
 from evaluations import stages
 from evaluations.choices import Subject
 from evaluations.forms.workbook import SheetDownloadForm, SheetUploadForm
@@ -23,10 +25,9 @@ from evaluations.sheets.reader import RowError
 from evaluations.sheets.upload import score_sheet_error_report, score_sheet_import
 from evaluations.sheets.write import SheetResult
 from evaluations.views.base import RatingsMixin
-from units.access import scope_of
 from units.choices import Level
 from units.models import Area
-from units.selectors import areas_visible_to, edition_default
+from units.selectors import edition_default
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The last upload is kept in the session for its error report only up to this size.

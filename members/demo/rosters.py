@@ -46,7 +46,7 @@ from members.demo.scope import DEFAULT_SEED, communes_of
 from members.demo.villages import URBAN_TYPES, VILLAGE_HEAD, village_name
 from members.demo.weighted import Weighted, blend, loose_key
 from members.models import Membership, Person
-from units import audit
+from portal import audit
 from units.choices import Edition, Level, UnitKind, UnitStatus
 from units.models import Area, Unit
 from units.signals import data_changed
@@ -437,7 +437,7 @@ class _Roster:
     def write(self, batch_size: int) -> None:
         """Everything of the province, one INSERT per table and batch: villages first
         (units point at them), then units, people, memberships; each with its audit
-        trail rows (units.audit), one INSERT per history table and batch."""
+        trail rows (portal.audit), one INSERT per history table and batch."""
         with audit.audit_context(reason=DEMO_REASON):
             audit.bulk_create(Area, self.villages, batch_size=batch_size)
             audit.bulk_create(Unit, self.units, batch_size=batch_size)

@@ -7,8 +7,9 @@ import dataclasses
 import random
 
 from members.demo.villages import URBAN_TYPES
+from portal.paths import province_path
 from units.choices import Edition, Level
-from units.models import Area, province_path
+from units.models import Area
 from units.selectors import edition_default, editions_loaded
 from units.services import divisions_load
 

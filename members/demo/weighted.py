@@ -8,7 +8,7 @@ import bisect
 import itertools
 import random
 
-from units.text import fold
+from portal.text import fold
 
 
 class Weighted:

@@ -82,7 +82,7 @@ from members.imports.stored import (
 )
 from members.imports.write import Progress
 from members.models import Membership
-from portal import spreadsheets
+from portal import audit, spreadsheets
 
 # The shared reader's names, which callers have always imported from here.
 from portal.cells import FORMULA_STARTS
@@ -105,7 +105,6 @@ from portal.spreadsheets import (
     megabytes,
     read_table,
 )
-from units import audit
 from units.models import Area
 from units.signals import data_changed
 

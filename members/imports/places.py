@@ -15,6 +15,7 @@ from members.imports.contract import COL_VILLAGE, ImportPlan
 from members.imports.rows import Row
 from members.imports.stored import Stored
 from members.imports.write import Writes
+from portal.text import fold
 from units.choices import Level, UnitKind
 from units.models import Area, Unit, unit_default_name
 from units.services import (
@@ -25,7 +26,6 @@ from units.services import (
     village_name_key,
     village_type_word,
 )
-from units.text import fold
 
 #: Warnings (plan notes, not errors): a new village whose name differs only by its
 #: diacritics from a stored one, or from another new one of the file.

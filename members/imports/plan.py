@@ -35,9 +35,10 @@ from members.imports.stored import Stored
 from members.imports.write import Progress, Writes
 from members.models import Membership, Person
 from members.services import ERROR_END_BEFORE_START
+from portal.paths import province_path
 from portal.spreadsheets import RowError, read_table
 from units.choices import Edition, UnitStatus
-from units.models import Unit, province_path
+from units.models import Unit
 from units.selectors import edition_default
 from units.services import ERROR_UNKNOWN_EDITION
 

@@ -47,9 +47,9 @@ from members.validation import (
     parse_unit_kind,
 )
 from portal.spreadsheets import RowError, is_blank
+from portal.text import fold, normalize
 from units.choices import UnitKind
 from units.models import Area
-from units.text import fold, normalize
 
 ERROR_REQUIRED = _("Chưa ghi {what}.")
 ERROR_CODE_FORMAT = _("Mã xã “{value}” không hợp lệ: mã xã gồm 5 chữ số, ví dụ 01834.")

@@ -13,13 +13,14 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import scope_of
 from members.imports.contract import COL_CODE, COL_COMMUNE, EDITION_WORDS
 from members.imports.rows import Row, commune_name_matches
 from members.models import Membership, Person
 from members.selectors import people_visible_to
-from units.access import scope_of
+from portal.paths import province_path
 from units.choices import Edition, Level, UnitStatus
-from units.models import Area, Unit, province_path
+from units.models import Area, Unit
 from units.services import VillageIndex
 
 ERROR_CODE_UNKNOWN = _("Không có xã, phường mã {code} trong danh mục đơn vị hành chính {edition}.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from members.models import Membership, Person
-from units import audit
+from portal import audit
 from units.models import Area, Unit
 
 _PERSON_UPDATE_FIELDS = [
@@ -61,7 +61,7 @@ class Writes:
         member who left and rejoined never has two open seats, even for a moment.
 
         Every object written gets its history row in the same statements' batches
-        (``units.audit.bulk_create`` / ``bulk_update``), with the audit context's user,
+        (``portal.audit.bulk_create`` / ``bulk_update``), with the audit context's user,
         door and batch id (``roster_import`` makes sure there is one); unchanged rows
         are not written, so they get none.
         """

@@ -2,8 +2,8 @@
 
 import django.db.models.deletion
 import simple_history.models
-import units.audit
-import units.models
+import portal.audit
+import portal.paths
 from django.conf import settings
 from django.db import migrations, models
 
@@ -21,8 +21,8 @@ class Migration(migrations.Migration):
             name='HistoricalImportJob',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=units.audit.current_door, max_length=8, verbose_name='kênh')),
-                ('batch_id', models.UUIDField(blank=True, db_index=True, default=units.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
+                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=portal.audit.current_door, max_length=8, verbose_name='kênh')),
+                ('batch_id', models.UUIDField(blank=True, db_index=True, default=portal.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
                 ('filename', models.CharField(max_length=255, verbose_name='tên tệp')),
                 ('size', models.PositiveIntegerField(default=0, verbose_name='dung lượng (byte)')),
                 ('edition', models.CharField(blank=True, choices=[('2025', 'Từ 01/07/2025'), ('legacy', 'Trước 01/07/2025')], default='', max_length=8, verbose_name='danh mục')),
@@ -57,13 +57,13 @@ class Migration(migrations.Migration):
             name='HistoricalMembership',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=units.audit.current_door, max_length=8, verbose_name='kênh')),
-                ('batch_id', models.UUIDField(blank=True, db_index=True, default=units.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
+                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=portal.audit.current_door, max_length=8, verbose_name='kênh')),
+                ('batch_id', models.UUIDField(blank=True, db_index=True, default=portal.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
                 ('role', models.CharField(choices=[('head', 'Trưởng'), ('deputy', 'Phó'), ('member', 'Thành viên')], default='member', max_length=8, verbose_name='vai trò')),
                 ('start_date', models.DateField(blank=True, null=True, verbose_name='ngày tham gia')),
                 ('end_date', models.DateField(blank=True, null=True, verbose_name='ngày thôi')),
                 ('end_reason', models.CharField(blank=True, max_length=200, verbose_name='lý do thôi')),
-                ('area_path', units.models.PathField(db_index=True, editable=False, max_length=120, verbose_name='đường dẫn địa bàn')),
+                ('area_path', portal.paths.PathField(db_index=True, editable=False, max_length=120, verbose_name='đường dẫn địa bàn')),
                 ('history_change_reason', models.TextField(blank=True, null=True, verbose_name='lý do')),
                 ('history_id', models.BigAutoField(editable=False, primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -84,8 +84,8 @@ class Migration(migrations.Migration):
             name='HistoricalPerson',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=units.audit.current_door, max_length=8, verbose_name='kênh')),
-                ('batch_id', models.UUIDField(blank=True, db_index=True, default=units.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
+                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=portal.audit.current_door, max_length=8, verbose_name='kênh')),
+                ('batch_id', models.UUIDField(blank=True, db_index=True, default=portal.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
                 ('full_name', models.CharField(max_length=120, verbose_name='họ và tên')),
                 ('gender', models.CharField(blank=True, choices=[('male', 'Nam'), ('female', 'Nữ')], max_length=6, verbose_name='giới tính')),
                 ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='năm sinh')),

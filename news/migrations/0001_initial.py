@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import news.models
 import simple_history.models
-import units.audit
+import portal.audit
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -52,8 +52,8 @@ class Migration(migrations.Migration):
             name='HistoricalCategory',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=units.audit.current_door, max_length=8, verbose_name='kênh')),
-                ('batch_id', models.UUIDField(blank=True, db_index=True, default=units.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
+                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=portal.audit.current_door, max_length=8, verbose_name='kênh')),
+                ('batch_id', models.UUIDField(blank=True, db_index=True, default=portal.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
                 ('name', models.CharField(max_length=120, verbose_name='tên chuyên mục')),
                 ('slug', models.SlugField(db_index=False, max_length=120, verbose_name='đường dẫn')),
                 ('description', models.CharField(blank=True, max_length=300, verbose_name='mô tả')),
@@ -94,8 +94,8 @@ class Migration(migrations.Migration):
             name='HistoricalArticle',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=units.audit.current_door, max_length=8, verbose_name='kênh')),
-                ('batch_id', models.UUIDField(blank=True, db_index=True, default=units.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
+                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=portal.audit.current_door, max_length=8, verbose_name='kênh')),
+                ('batch_id', models.UUIDField(blank=True, db_index=True, default=portal.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
                 ('title', models.CharField(max_length=250, verbose_name='tiêu đề')),
                 ('slug', models.SlugField(db_index=False, editable=False, max_length=120, verbose_name='đường dẫn')),
                 ('summary', models.TextField(max_length=600, verbose_name='tóm tắt (sa-pô)')),

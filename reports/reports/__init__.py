@@ -8,7 +8,7 @@ pages, their downloads and the staff dashboard print the same rows the same way.
 
 Public reports read one figure set of the open statistics API (``reports.stats``,
 docs/STATS_API.md): the place is their whole scope and they hold aggregates only, never
-a person. Staff reports start from the scoped selectors (``units.access.scope_of``
+a person. Staff reports start from the scoped selectors (``accounts.access.scope_of``
 through ``*_visible_to``), so a commune officer's dashboard counts their commune and
 nothing else.
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from members.imports import FORMULA_STARTS
+from portal.cells import csv_text, text_cell
 
 INT, PERCENT, TEXT, CODE, YEAR = "int", "percent", "text", "code", "year"
 
@@ -90,13 +90,6 @@ LEVEL_COLUMN_LABELS = {
 # --- Formatters ----------------------------------------------------------------------------
 
 
-def safe_text(value) -> str:
-    """Text that no spreadsheet runs as a formula (cells starting = + - @ tab CR get a
-    leading apostrophe, as the roster export does, CONTRACTS section 1)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 class CSVFormatter:
     """UTF-8 with a byte-order mark (Excel then reads the Vietnamese letters), comma
     separated, one heading row. Numbers are plain digits ("1265"); percentages have a
@@ -105,7 +98,7 @@ class CSVFormatter:
     def format(self, report: Report) -> bytes:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow([safe_text(c.label) for c in report.columns])
+        writer.writerow([csv_text(c.label) for c in report.columns])
         for row in report.rows():
             writer.writerow([self.value(c, row.get(c.key)) for c in report.columns])
         return buffer.getvalue().encode("utf-8-sig")
@@ -118,7 +111,7 @@ class CSVFormatter:
             return str(int(value))
         if column.kind == PERCENT:
             return f"{value:.1f}"
-        return safe_text(value)
+        return csv_text(value)
 
 
 class XLSXFormatter:
@@ -133,11 +126,11 @@ class XLSXFormatter:
         for report in reports:
             sheet = workbook.create_sheet(title=self.sheet_title(report))
             title = sheet.cell(row=1, column=1)
-            self.text(title, report.caption)
+            text_cell(title, report.caption)
             title.font = Font(bold=True)
             for col, column in enumerate(report.columns, start=1):
                 cell = sheet.cell(row=2, column=col)
-                self.text(cell, str(column.label))
+                text_cell(cell, str(column.label))
                 cell.font = Font(bold=True)
                 sheet.column_dimensions[cell.column_letter].width = max(
                     10, min(40, len(str(column.label)) + 2)
@@ -154,13 +147,6 @@ class XLSXFormatter:
         # Excel: at most 31 characters, none of []:*?/\
         return report.slug[:31] or "bang"
 
-    @staticmethod
-    def text(cell, value: str) -> None:
-        cell.value = value
-        cell.data_type = "s"
-        if value.startswith(FORMULA_STARTS):
-            cell.quotePrefix = True
-
     def put(self, cell, column: Column, value) -> None:
         if value is None:
             return
@@ -171,7 +157,7 @@ class XLSXFormatter:
             cell.value = float(value) / 100
             cell.number_format = "0.0%"
         else:
-            self.text(cell, str(value))
+            text_cell(cell, str(value))
 
 
 class HTMLFormatter:

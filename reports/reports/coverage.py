@@ -5,10 +5,10 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import areas_visible_to
 from reports.reports.base import CODE, INT, PERCENT, TEXT, Column, percent
 from reports.reports.staff import StaffListReport, StaffReport, active_unit_exists, list_url
 from units.choices import TEAM_KINDS, Level, UnitKind
-from units.selectors import areas_visible_to
 
 
 class CoverageGapReport(StaffReport):

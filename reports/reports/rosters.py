@@ -6,11 +6,11 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import units_visible_to
 from members.health import CONDITIONS, CONDITIONS_BY_KEY, units_with_roster_counts
 from reports.reports.base import INT, TEXT, Column
 from reports.reports.staff import StaffListReport, StaffReport, list_url
 from units.choices import UnitStatus
-from units.selectors import units_visible_to
 
 
 class RosterHealthReport(StaffReport):

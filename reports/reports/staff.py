@@ -7,10 +7,10 @@ from urllib.parse import urlencode
 from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 
+from accounts.selectors import user_is_portal_staff
 from reports.reports.base import Report
 from units.choices import UnitStatus
 from units.models import Unit
-from units.selectors import user_is_portal_staff
 
 
 def url_with_query(name: str, fallback: str, **params) -> str:

@@ -17,14 +17,14 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.urls import reverse
 
+from accounts.choices import StaffRole
+from accounts.models import StaffProfile
 from evaluations.services.member_ratings import member_rating_start, member_rating_step
 from evaluations.services.steps import rating_return
 from members.services import membership_add
 from news import services
 from tests.factories import make_staff
 from tests.news.conftest import picture_upload
-from units.choices import StaffRole
-from units.models import StaffProfile
 from units.services import team_create_for_village, unit_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from accounts.choices import StaffRole
 from members.services import membership_add
 from tests.factories import make_staff
-from units.choices import StaffRole
 from units.services import team_create_for_village, unit_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

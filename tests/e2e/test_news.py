@@ -19,12 +19,12 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from playwright.sync_api import expect
 
+from accounts.choices import StaffRole
 from news import services
 from news.choices import ArticleStatus
 from news.models import Article
 from tests.e2e.test_login import CspWatch
 from tests.factories import make_staff
-from units.choices import StaffRole
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

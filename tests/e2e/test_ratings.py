@@ -8,6 +8,7 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from accounts.choices import StaffRole
 from evaluations.choices import Stage
 from evaluations.models import Evaluation, MemberRating
 from evaluations.services.criteria import criteria_set_create, criteria_set_issue
@@ -20,7 +21,7 @@ from evaluations.services.ratings import (
 from members.services import membership_add
 from tests.evaluations.conftest import FULL, GATES, GROUPS
 from tests.factories import AreaFactory, make_staff
-from units.choices import Level, StaffRole
+from units.choices import Level
 from units.services import unit_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

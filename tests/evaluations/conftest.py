@@ -1,8 +1,8 @@
 import pytest
 
+from accounts.choices import StaffRole
 from evaluations.services.criteria import criteria_set_create, criteria_set_issue
 from tests.factories import make_staff
-from units.choices import StaffRole
 
 #: A small criteria set in the shape of Quy định 366: common group 30, tasks group 70.
 GROUPS = [

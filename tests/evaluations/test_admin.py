@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.choices import StaffRole
 from evaluations.models import CriteriaSet, Evaluation
 from evaluations.services.criteria import ERROR_EMPTY_SET, ERROR_FROZEN
 from evaluations.services.ratings import (
@@ -16,7 +17,6 @@ from evaluations.services.ratings import (
 )
 from tests.evaluations.conftest import FULL
 from tests.factories import UserFactory, make_staff
-from units.choices import StaffRole
 from units.services import team_create_for_village
 
 pytestmark = pytest.mark.django_db

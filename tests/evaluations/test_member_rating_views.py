@@ -5,13 +5,13 @@ unit's rating. Two actors in every permission test; bad input changes nothing.""
 import pytest
 from django.urls import reverse
 
+from accounts.choices import StaffRole
 from evaluations.choices import Stage
 from evaluations.models import MemberRating
 from evaluations.services.member_ratings import member_rating_start, member_rating_step
 from evaluations.services.steps import ERROR_COMMENT_REQUIRED, ERROR_REASON_REQUIRED
 from members.services import membership_add
 from tests.factories import make_staff
-from units.choices import StaffRole
 
 pytestmark = pytest.mark.django_db
 

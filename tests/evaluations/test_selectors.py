@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.choices import StaffRole
 from evaluations.choices import ScoreStage, Stage
 from evaluations.filtersets import STAGE_NONE
 from evaluations.scoring import number_text
@@ -31,7 +32,6 @@ from evaluations.services.ratings import (
 from members.services import membership_add
 from tests.evaluations.conftest import FULL
 from tests.factories import make_staff
-from units.choices import StaffRole
 from units.services import team_create_for_village, unit_create
 
 pytestmark = pytest.mark.django_db

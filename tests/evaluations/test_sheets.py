@@ -427,8 +427,8 @@ def test_pages_are_for_rating_staff_only(client, area_tree, bloc_criteria):
     """Anonymous visitors go to the login page; a news editor gets 403."""
     from django.urls import reverse
 
+    from accounts.choices import StaffRole
     from tests.factories import make_staff
-    from units.choices import StaffRole
 
     url = reverse("evaluations:sheet_upload")
     assert client.get(url).status_code == 302

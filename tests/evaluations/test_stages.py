@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 
+from accounts.choices import StaffRole
 from evaluations import stages
 from evaluations.choices import Stage
 from evaluations.models import CriterionItem, Evaluation, MemberRating
@@ -43,7 +44,6 @@ from evaluations.sheets.upload import score_sheet_import
 from members.services import membership_add
 from tests.evaluations.conftest import FULL
 from tests.factories import make_staff
-from units.choices import StaffRole
 
 pytestmark = pytest.mark.django_db
 

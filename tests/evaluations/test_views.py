@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.choices import StaffRole
 from evaluations.choices import ScoreStage, Stage
 from evaluations.forms.criteria import ERROR_GROUP_UNKNOWN
 from evaluations.models import CriteriaSet, Evaluation, EvaluationScore, EvidenceFile, MemberRating
@@ -28,7 +29,6 @@ from evaluations.services.steps import ERROR_ADJUST_REASON, ERROR_COMMENT_REQUIR
 from members.services import membership_add
 from tests.evaluations.conftest import FULL, GATES, GROUPS
 from tests.factories import make_staff
-from units.choices import StaffRole
 from units.services import team_create_for_village, unit_create
 
 pytestmark = pytest.mark.django_db

@@ -8,17 +8,17 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from audit.selectors import HistoryFilters, history_page
 from members.imports import roster_import
 from members.models import Membership, Person
 from members.models_imports import ImportJob
 from members.services import membership_add
 from members.tasks import REASON_IMPORT
+from portal.audit import Door, import_batch_id
 from tests.factories import UserFactory, make_staff
 from tests.members.conftest import team_rows, xlsx_bytes
 from tests.members.test_import_views import GOOD_ROWS, roster_workbook, upload
-from units.audit import Door, import_batch_id
 from units.models import Area, Unit
-from units.selectors_audit import HistoryFilters, history_page
 
 pytestmark = pytest.mark.django_db
 

@@ -255,7 +255,7 @@ def test_every_group_gets_a_plausible_name(ethnicity):
 
 def _inserts(counts, batch):
     """INSERTs per table and batch, twice: each table's rows and their audit-trail rows
-    (units.audit.bulk_create writes the history table in the same batches)."""
+    (portal.audit.bulk_create writes the history table in the same batches)."""
     rows = [counts.villages, counts.blocs + counts.teams, counts.people, counts.memberships]
     return 2 * sum(math.ceil(n / batch) for n in rows)
 

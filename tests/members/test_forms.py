@@ -7,14 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from members.forms import (
-    ERROR_DATE,
-    MembershipAddForm,
-    MembershipEndForm,
-    TeamCreateForm,
-    add_service_error,
-)
+from members.forms import MembershipAddForm, MembershipEndForm, TeamCreateForm
 from members.validation import ERROR_PHONE
+from portal.forms import ERROR_DATE, add_service_error
 from units.models import Unit
 
 

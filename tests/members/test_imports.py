@@ -615,11 +615,11 @@ def test_error_report_of_a_csv_or_an_unreadable_file_is_an_xlsx(thai_nguyen):
 def test_import_by_a_commune_officer_never_reuses_a_person_of_another_commune(thai_nguyen):
     """The identity rule inside an import only recognises people the importer may see:
     a namesake seated only in another commune keeps their record untouched."""
+    from accounts.access import import_scope
+    from accounts.choices import StaffRole
     from members.models import Person
     from members.services import membership_add
     from tests.factories import make_staff
-    from units.access import import_scope
-    from units.choices import StaffRole
     from units.models import Area
     from units.services import unit_create
 

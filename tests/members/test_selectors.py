@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from accounts.selectors import commune_search, communes_visible_to, units_visible_to
 from members.health import (
     WARNING_BLOC_SIZE,
     WARNING_HEAD_NOT_PARTY,
@@ -29,11 +30,6 @@ from members.services import membership_add, membership_end, unit_dissolve
 from tests.factories import AreaFactory, UserFactory, make_staff
 from units.choices import Edition, Level
 from units.models import Unit
-from units.selectors import (
-    commune_search,
-    communes_visible_to,
-    units_visible_to,
-)
 from units.services import team_create_for_village, unit_create, village_get_or_create
 
 pytestmark = pytest.mark.django_db

@@ -384,9 +384,9 @@ def test_database_refuses_two_active_blocs_in_a_commune(bloc):
 def test_identity_rule_never_reaches_a_person_outside_the_users_area(area_tree):
     """Officer of commune A adding a namesake of someone seated only in sibling commune
     B gets a new record: B's person is neither matched, revealed nor overwritten."""
+    from accounts.choices import StaffRole
     from members.models import Person
     from tests.factories import make_staff
-    from units.choices import StaffRole
 
     bloc_b = unit_create(kind="bloc", area=area_tree["sibling_commune"])
     theirs = membership_add(

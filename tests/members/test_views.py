@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from members.forms import ERROR_DATE, ERROR_VILLAGE_REQUIRED
+from members.forms import ERROR_VILLAGE_REQUIRED
 from members.health import WARNING_HEAD_NOT_PARTY, WARNING_TEAM_SIZE
 from members.models import Membership, Person
 from members.services import (
@@ -22,6 +22,7 @@ from members.services import (
     membership_end,
 )
 from members.validation import ERROR_PHONE
+from portal.forms import ERROR_DATE
 from tests.factories import AreaFactory, UserFactory, make_staff
 from units.choices import Level, UnitStatus
 from units.models import Area, Unit

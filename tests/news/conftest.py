@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
+from accounts.choices import StaffRole
 from tests.factories import make_staff
-from units.choices import StaffRole
 
 
 @pytest.fixture(autouse=True)

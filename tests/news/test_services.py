@@ -15,8 +15,8 @@ from news import services
 from news.choices import ArticleStatus
 from news.models import Article, NewsState
 from news.selectors import pages_state, public_article, public_articles
+from portal.audit import Door
 from tests.news.conftest import picture_upload
-from units.audit import Door
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 
+from accounts.choices import StaffRole
 from evaluations.services.criteria import criteria_set_create, criteria_set_issue
 from evaluations.services.ratings import (
     evaluation_decide,
@@ -18,7 +19,7 @@ from members.models import Membership
 from members.services import membership_end, unit_dissolve
 from tests.evaluations.conftest import GATES, GROUPS
 from tests.factories import make_staff
-from units.choices import Edition, Level, StaffRole
+from units.choices import Edition, Level
 from units.models import Area, Unit
 
 TODAY = datetime.date(2026, 11, 21)

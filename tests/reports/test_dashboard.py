@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.choices import StaffRole
 from evaluations.choices import Stage
 from evaluations.models import Evaluation
 from members.choices import Role
@@ -24,7 +25,7 @@ from reports.reports.dashboard import DASHBOARD_REPORTS
 from tests.factories import make_staff
 from tests.reports.conftest import TODAY, criteria_issue, rate
 from tests.reports.test_pages import parse_tables, vn_int
-from units.choices import TEAM_KINDS, Edition, Level, StaffRole, UnitStatus
+from units.choices import TEAM_KINDS, Edition, Level, UnitStatus
 from units.models import Area, Unit
 from units.services import team_create_for_village, unit_create, village_get_or_create
 

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from accounts.choices import StaffRole
 from members.choices import Role
 from members.health import (
     CONDITIONS,
@@ -21,7 +22,7 @@ from members.services import membership_add
 from tests.factories import make_staff
 from tests.reports.test_dashboard import figures
 from tests.reports.test_pages import parse_tables
-from units.choices import StaffRole, UnitKind
+from units.choices import UnitKind
 from units.models import Unit
 from units.services import team_create_for_village, unit_create
 

@@ -154,9 +154,9 @@ def test_cache_is_exact_after_every_kind_of_change(demo):
     bulk write, an edit, a membership end, a dissolution, a rating decision, criteria
     issued in one province only (a recent and an old year): after each, they equal a
     fresh straight count."""
+    from accounts.choices import StaffRole
     from tests.factories import make_staff
     from tests.reports.conftest import criteria_issue, province_of, rate
-    from units.choices import StaffRole
     from units.signals import data_changed
 
     _assert_cached_exact()

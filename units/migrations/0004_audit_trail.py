@@ -4,8 +4,8 @@ import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
 import simple_history.models
-import units.audit
-import units.models
+import portal.audit
+import portal.paths
 from django.conf import settings
 from django.db import migrations, models
 
@@ -28,11 +28,11 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=150, verbose_name='tên')),
                 ('short_name', models.CharField(max_length=150, verbose_name='tên ngắn')),
                 ('type_word', models.CharField(max_length=30, verbose_name='loại')),
-                ('path', units.models.PathField(db_index=True, editable=False, max_length=120, verbose_name='đường dẫn cây')),
+                ('path', portal.paths.PathField(db_index=True, editable=False, max_length=120, verbose_name='đường dẫn cây')),
                 ('valid_from', models.DateField(blank=True, null=True, verbose_name='hiệu lực từ')),
                 ('valid_until', models.DateField(blank=True, null=True, verbose_name='hiệu lực đến')),
-                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=units.audit.current_door, max_length=8, verbose_name='kênh')),
-                ('batch_id', models.UUIDField(blank=True, db_index=True, default=units.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
+                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=portal.audit.current_door, max_length=8, verbose_name='kênh')),
+                ('batch_id', models.UUIDField(blank=True, db_index=True, default=portal.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
                 ('history_change_reason', models.TextField(blank=True, null=True, verbose_name='lý do')),
                 ('history_id', models.BigAutoField(editable=False, primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -52,8 +52,8 @@ class Migration(migrations.Migration):
             name='HistoricalStaffProfile',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=units.audit.current_door, max_length=8, verbose_name='kênh')),
-                ('batch_id', models.UUIDField(blank=True, db_index=True, default=units.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
+                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=portal.audit.current_door, max_length=8, verbose_name='kênh')),
+                ('batch_id', models.UUIDField(blank=True, db_index=True, default=portal.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
                 ('role', models.CharField(choices=[('system_admin', 'Quản trị hệ thống'), ('province_staff', 'Cán bộ cấp tỉnh'), ('district_staff', 'Cán bộ cấp huyện'), ('commune_officer', 'Cán bộ cấp xã'), ('news_editor', 'Biên tập viên tin tức')], max_length=20, verbose_name='vai trò')),
                 ('position', models.CharField(blank=True, max_length=200, verbose_name='chức vụ')),
                 ('phone', models.CharField(blank=True, max_length=15, verbose_name='số điện thoại')),
@@ -91,10 +91,10 @@ class Migration(migrations.Migration):
             name='HistoricalUnit',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=units.audit.current_door, max_length=8, verbose_name='kênh')),
-                ('batch_id', models.UUIDField(blank=True, db_index=True, default=units.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
+                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=portal.audit.current_door, max_length=8, verbose_name='kênh')),
+                ('batch_id', models.UUIDField(blank=True, db_index=True, default=portal.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
                 ('kind', models.CharField(choices=[('bloc', 'Khối dân vận'), ('team', 'Tổ dân vận'), ('community_team', 'Tổ dân vận cộng đồng')], max_length=16, verbose_name='loại')),
-                ('area_path', units.models.PathField(db_index=True, editable=False, max_length=120, verbose_name='đường dẫn địa bàn')),
+                ('area_path', portal.paths.PathField(db_index=True, editable=False, max_length=120, verbose_name='đường dẫn địa bàn')),
                 ('name', models.CharField(max_length=200, verbose_name='tên')),
                 ('decision_number', models.CharField(blank=True, max_length=60, verbose_name='số quyết định thành lập')),
                 ('decision_date', models.DateField(blank=True, null=True, verbose_name='ngày quyết định thành lập')),
@@ -131,8 +131,8 @@ class Migration(migrations.Migration):
                 ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
                 ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
                 ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=units.audit.current_door, max_length=8, verbose_name='kênh')),
-                ('batch_id', models.UUIDField(blank=True, db_index=True, default=units.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
+                ('door', models.CharField(choices=[('web', 'Trang cán bộ'), ('admin', 'Trang quản trị'), ('import', 'Nhập Excel'), ('command', 'Dòng lệnh'), ('system', 'Hệ thống')], default=portal.audit.current_door, max_length=8, verbose_name='kênh')),
+                ('batch_id', models.UUIDField(blank=True, db_index=True, default=portal.audit.current_batch_id, null=True, verbose_name='mã lượt nhập')),
                 ('history_change_reason', models.TextField(blank=True, null=True, verbose_name='lý do')),
                 ('history_id', models.BigAutoField(editable=False, primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),

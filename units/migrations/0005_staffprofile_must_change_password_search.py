@@ -4,8 +4,8 @@ from django.db import migrations, models
 
 
 def fill_search_name(apps, schema_editor):
-    """The folded name and user name of every existing profile (units.text.fold)."""
-    from units.text import fold
+    """The folded name and user name of every existing profile (portal.text.fold)."""
+    from portal.text import fold
 
     StaffProfile = apps.get_model("units", "StaffProfile")
     for profile in StaffProfile.objects.select_related("user"):

@@ -12,11 +12,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import reset_queries
 from django.utils import timezone, translation
 
+from accounts.demo import demo_accounts_ensure
 from evaluations.demo import generate_ratings, units_for_ratings
 from members.demo import DEFAULT_SEED, SCALES, DemoCounts, demo_scope, rosters_generate
 from news.demo import news_generate
 from units.choices import Edition
-from units.services_accounts import demo_accounts_ensure
 
 NOTHING_ADDED = (
     "Dữ liệu mẫu đã có đủ trong phạm vi này: không tạo thêm gì "

@@ -26,7 +26,7 @@ from members.imports import (
     megabytes,
     roster_import,
 )
-from units.audit import Door, audit_context, new_batch_id
+from portal.audit import Door, audit_context, new_batch_id
 from units.choices import Edition
 
 ERROR_OPEN = "Không mở được tệp “{path}”: {reason}."

@@ -1,0 +1,11 @@
+"""What a personal-data export record says was exported."""
+
+from django.utils.translation import gettext_lazy as _
+
+#: What was exported (``ExportRecord.what``), with its label on the exports page.
+EXPORT_ROSTER = "roster"
+EXPORT_ROSTER_SELECTED = "roster_selected"
+EXPORT_LABELS = {
+    EXPORT_ROSTER: _("Danh sách thành viên (theo bộ lọc)"),
+    EXPORT_ROSTER_SELECTED: _("Danh sách thành viên (các dòng đã chọn)"),
+}

@@ -1,0 +1,20 @@
+"""Dates as the portal writes them, in every language: day first, "21/11/2026", and
+"21/11/2026 14:05" in local time (docs/DECISIONS.md: the committees' documents are dated
+day first, so the English pages are too)."""
+
+import datetime
+
+from django.utils import timezone
+
+DAY_FORMAT = "%d/%m/%Y"
+DAY_TIME_FORMAT = "%d/%m/%Y %H:%M"
+
+
+def day(value: datetime.date | None) -> str:
+    """ "21/11/2026"; empty for no date."""
+    return value.strftime(DAY_FORMAT) if value else ""
+
+
+def day_time(value: datetime.datetime | None) -> str:
+    """ "21/11/2026 14:05" in the portal's time zone; empty for no time."""
+    return timezone.localtime(value).strftime(DAY_TIME_FORMAT) if value else ""

@@ -1,0 +1,146 @@
+"""What every form of the portal shares: services' errors put back on the form, the
+day-first date field, the base of the forms a service writes, and the admin's form whose
+save is a service call.
+
+The rules live in the services; forms only parse what is typed. A
+service raises ``ValidationError`` naming the model's fields; ``add_service_error``
+shows each message on the form's field of that name (or the one ``field_map`` names),
+else at the top of the form, and nothing is written.
+"""
+
+from collections.abc import Callable
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+ERROR_DATE = _("Ngày không hợp lệ: ghi theo dạng ngày/tháng/năm, ví dụ 21/11/2026.")
+ERROR_REQUIRED = _("Chưa nhập mục này.")
+ERROR_CHOICE = _("Lựa chọn không hợp lệ.")
+
+
+def add_service_error(
+    form: forms.BaseForm,
+    error: ValidationError,
+    field_map: dict[str, str] | None = None,
+    *,
+    top: Callable[[str], None] | None = None,
+) -> None:
+    """Put a service's ``ValidationError`` on ``form``: each message on the field it
+    names when the form has that field (through ``field_map`` for the service's field
+    names: ``{"password": "password1"}``), otherwise at the top of the form, or handed
+    to ``top`` when given (a page made of several forms keeps its own list)."""
+    field_map = field_map or {}
+    if hasattr(error, "error_dict"):
+        errors = [
+            (field_map.get(field, field), each)
+            for field, field_errors in error.error_dict.items()
+            for each in field_errors
+        ]
+    else:
+        errors = [(None, each) for each in error.error_list]
+    for field, each in errors:
+        if field in form.fields:
+            form.add_error(field, each)
+        elif top is not None:
+            for message in each:
+                top(message)
+        else:
+            form.add_error(None, each)
+
+
+class DayField(forms.DateField):
+    """A date typed day first (21/11/2026), as every document of the committees is
+    dated; the accepted formats come from the active language's format module
+    (``danvan/formats``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget",
+            forms.DateInput(attrs={"placeholder": _("ngày/tháng/năm"), "autocomplete": "off"}),
+        )
+        error_messages = {"invalid": ERROR_DATE, "required": ERROR_REQUIRED}
+        error_messages.update(kwargs.pop("error_messages", {}))
+        super().__init__(error_messages=error_messages, **kwargs)
+
+
+class ServiceForm(forms.Form):
+    """A form whose data a service writes; ``service_error_fields`` maps the service's
+    field names onto the form's."""
+
+    service_error_fields: dict[str, str] = {}
+
+    def add_service_error(self, error: ValidationError) -> None:
+        add_service_error(self, error, self.service_error_fields)
+
+    @property
+    def top_errors(self):
+        return self.errors.get(NON_FIELD_ERRORS, [])
+
+
+# --- The admin ---------------------------------------------------------------------------
+
+
+class ServiceModelForm(forms.ModelForm):
+    """An admin form whose save is a service call (``units.services``,
+    ``members.services`` ...).
+
+    The admin saves after the point where a form can still show errors (``save_model``),
+    so a rule the service enforces would surface as a 500 there. The service is therefore
+    called at the end of ``clean()``, inside the admin's own transaction: its
+    ``ValidationError`` becomes a form error and nothing is written; on success the saved
+    object is ``service_result``, which ``ServiceAdminMixin.save_form`` hands to the admin.
+    The form's own model validation is skipped (the service runs ``full_clean()``, and it
+    would see the row just saved as a duplicate).
+    """
+
+    acting_user = None
+    service_result = None
+
+    def call_service(self, data: dict):
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        if self._errors:
+            return cleaned
+        try:
+            with transaction.atomic():
+                self.service_result = self.call_service(cleaned)
+        except ValidationError as exc:
+            self.add_service_error(exc)
+        return cleaned
+
+    def add_service_error(self, error: ValidationError) -> None:
+        add_service_error(self, error)
+
+    def _post_clean(self):
+        """Validated and saved by the service (see the class docstring)."""
+
+
+class ServiceAdminMixin:
+    """Admin plumbing for ``ServiceModelForm``: the service has saved the object already.
+
+    Inlines of these admins are read-only, so a valid form is never followed by an invalid
+    formset (which would leave the service's write in place behind an error page).
+    """
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # modelform_factory made a new class for this request: safe to set on it.
+        form.acting_user = request.user
+        return form
+
+    def save_form(self, request, form, change):
+        return form.service_result
+
+    def save_model(self, request, obj, form, change):
+        """Saved by the service in ``form.clean()``."""
+
+    def save_related(self, request, form, formsets, change):
+        """No many-to-many fields; inlines are read-only, so their formsets save nothing
+        (the change message still reads what they saved)."""
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
