@@ -124,7 +124,7 @@ class Membership(models.Model):
     """A person's seat in a unit, from a start date to an optional end date.
 
     ``area_path`` copies the unit's area path so that "every member under this district"
-    is one indexed condition on this table (../shared/FINDINGS.md).
+    is one indexed condition on this table (docs/DECISIONS.md, "Measured facts").
     """
 
     unit = models.ForeignKey(

@@ -1,8 +1,8 @@
 """Roster imports that run in the background: one row per uploaded file.
 
 The admin's stock import (django-import-export) validates and writes inside the request,
-so a large file times out in the browser (../shared/FINDINGS.md). Here the request only
-stores the file and enqueues a task (``members.tasks.import_job_run``); the task
+so a large file times out in the browser (docs/DECISIONS.md, "Measured facts"). Here the
+request only stores the file and enqueues a task (``members.tasks.import_job_run``); the task
 validates, then, once the user confirms, imports, writing its progress to this row so
 that the page can show a progress bar.
 """
