@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "evaluations",
     "reports",
     "news",
+    "documents",
     "danvan",
 ]
 
@@ -309,3 +310,5 @@ DANVAN_IMPORT_MAX_BYTES = env.int("DANVAN_IMPORT_MAX_BYTES", default=10 * 1024 *
 # Rows read from one sheet at most: files saved by LibreOffice can declare a million
 # empty rows (../shared/FINDINGS.md).
 DANVAN_IMPORT_MAX_ROWS = env.int("DANVAN_IMPORT_MAX_ROWS", default=100_000)
+# Largest attachment of a document (PDF or Word), in bytes (docs/DOCUMENTS.md).
+DANVAN_DOCUMENT_MAX_BYTES = env.int("DANVAN_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
