@@ -18,7 +18,7 @@ class _Search(django_filters.FilterSet):
         widget=forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": _("số hiệu, trích yếu; gõ có dấu hoặc không"),
+                "placeholder": _("Ví dụ: huong dan 267"),
                 "maxlength": selectors.MAX_QUERY_LENGTH,
             }
         ),

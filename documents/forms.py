@@ -36,7 +36,7 @@ class DocumentChoiceField(forms.ModelChoiceField):
 
 
 class DocumentForm(forms.Form):
-    """What an editor writes about a document, and optionally its first file."""
+    """What an editor writes about a document, and (for a new one) its first file."""
 
     doc_type = forms.ChoiceField(
         label=_("Loại văn bản"),
@@ -122,7 +122,11 @@ class DocumentForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.fields["replaced_by"].queryset = selectors.replacement_choices(document)
-        self.fields["file"].help_text = _file_help()
+        if document is None:
+            self.fields["file"].help_text = _file_help()
+        else:
+            # An existing document's files are added and removed beside the form.
+            del self.fields["file"]
         for name in ("issued_on", "effective_on"):
             self.fields[name].widget.format = "%d/%m/%Y"
         if document is not None and document.area_id:
