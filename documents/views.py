@@ -20,6 +20,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -91,7 +92,9 @@ class DocumentListView(View):
                 "main": render_to_string("documents/_list_main.html", context),
             }
 
-        data = cached_page("documents-list", (sorted(params.items()), number), build)
+        # The language is part of the key: the fragment holds translated words.
+        parts = (get_language(), sorted(params.items()), number)
+        data = cached_page("documents-list", parts, build)
         if data["missing"]:
             raise Http404
         return render(
@@ -106,14 +109,22 @@ class DocumentListView(View):
         )
 
 
-def _detail_context(request, document, *, preview=False) -> dict:
-    return {
+def _detail_page(request, document, *, preview=False) -> dict:
+    """The rendered part of a document's page (no user data, no CSRF token: cacheable)
+    and what the page around it needs."""
+    context = {
         "document": document,
         "attachments": list(document.attachments.all()),
         "replaced": selectors.replaced_documents(document),
         "replacement_public": bool(document.replaced_by and document.replaced_by.is_published),
         "canonical_url": request.build_absolute_uri(document.get_absolute_url()),
         "preview": preview,
+    }
+    return {
+        "main": render_to_string("documents/_detail_main.html", context),
+        "title": str(document),
+        "description": document.title,
+        "canonical_url": context["canonical_url"],
     }
 
 
@@ -133,16 +144,10 @@ class DocumentDetailView(View):
                 return {"missing": True}
             if key != document.slug:
                 return {"missing": False, "redirect": document.get_absolute_url()}
-            context = _detail_context(request, document)
-            return {
-                "missing": False,
-                "main": render_to_string("documents/_detail_main.html", context),
-                "title": str(document),
-                "description": document.title,
-                "canonical_url": context["canonical_url"],
-            }
+            return {"missing": False, **_detail_page(request, document)}
 
-        data = cached_page("documents-detail", (request.scheme, request.get_host(), key), build)
+        parts = (get_language(), request.scheme, request.get_host(), key)
+        data = cached_page("documents-detail", parts, build)
         if data["missing"]:
             raise Http404
         if "redirect" in data:
@@ -157,20 +162,14 @@ class DocumentDetailView(View):
             raise Http404
         if key != document.slug:
             return redirect(document.get_absolute_url())
-        context = _detail_context(request, document, preview=not document.is_published)
+        preview = not document.is_published
+        page = _detail_page(request, document, preview=preview)
         response = render(
             request,
             self.template_name,
-            {
-                "main": render_to_string("documents/_detail_main.html", context),
-                "title": str(document),
-                "description": document.title,
-                "canonical_url": context["canonical_url"],
-                "preview": context["preview"],
-                "document": document,
-            },
+            {**page, "main": mark_safe(page["main"]), "preview": preview, "document": document},  # noqa: S308
         )
-        if context["preview"]:
+        if preview:
             response["X-Robots-Tag"] = "noindex, nofollow"
         add_never_cache_headers(response)
         return response

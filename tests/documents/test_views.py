@@ -101,6 +101,16 @@ def test_cached_pages_change_when_a_document_changes(client, make_document, edit
     assert client.get(document.get_absolute_url()).status_code == 404
 
 
+def test_cached_pages_keep_each_language(client, make_document, settings):
+    """A page cached for a Vietnamese reader is not served to an English one."""
+    document = make_document()
+    for url in ("/van-ban/", document.get_absolute_url()):
+        assert "Ngày ban hành" in client.get(url).content.decode()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        assert "Date issued" in client.get(url).content.decode()
+        del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+
+
 def test_document_page(client, make_document, editor, area_tree):
     """The facts in dd/mm/yyyy, the files with their sizes, the replacement linked when
     it is published, the documents it replaced; the id address sends on to the slug."""
@@ -413,3 +423,19 @@ def test_home_page_links_the_sections(client):
         'href="/mo-hinh/"',
     ):
         assert address in page
+
+
+def test_system_administrators_read_document_revisions_in_the_audit_trail(
+    client, make_document, editor
+):
+    from tests.factories import make_staff
+    from units.choices import StaffRole
+
+    document = make_document(published=False)
+    services.document_update(document=document, acting_user=editor, title="Trích yếu mới")
+    client.force_login(make_staff(StaffRole.SYSTEM_ADMIN, username="quan_tri"))
+    response = client.get(f"/can-bo/lich-su/document/{document.pk}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Trích yếu mới" in page and "Minh Anh" in page
+    assert reverse("documents:edit", args=[document.pk]) in page
