@@ -108,7 +108,8 @@ def public_attachment(*, key: str, pk: int, user=None) -> Attachment | None:
 
 def issuer_choices() -> list[str]:
     """Issuing bodies of published documents, in alphabetical order."""
-    issuers = Document.objects.public().values_list("issuer", flat=True).distinct()
+    # order_by(): without it the default ordering joins the DISTINCT and repeats rows.
+    issuers = Document.objects.public().order_by().values_list("issuer", flat=True).distinct()
     return sorted(set(issuers), key=fold)
 
 
@@ -116,6 +117,7 @@ def year_choices() -> list[int]:
     """Years in which published documents were issued, newest first."""
     years = (
         Document.objects.public()
+        .order_by()
         .annotate(year=ExtractYear("issued_on"))
         .values_list("year", flat=True)
         .distinct()
@@ -129,6 +131,7 @@ def area_choices() -> QuerySet:
     too. Two queries."""
     paths = set(
         Document.objects.public()
+        .order_by()
         .filter(area__isnull=False)
         .values_list("area__path", flat=True)
         .distinct()
