@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "evaluations",
     "reports",
     "news",
+    "documents",
     "danvan",
 ]
 
@@ -314,3 +315,5 @@ DANVAN_IMPORT_MAX_BYTES = env.int("DANVAN_IMPORT_MAX_BYTES", default=10 * 1024 *
 # Rows read from one sheet at most: files saved by LibreOffice can declare a million
 # empty rows (docs/DECISIONS.md, "Measured facts the code relies on").
 DANVAN_IMPORT_MAX_ROWS = env.int("DANVAN_IMPORT_MAX_ROWS", default=100_000)
+# Largest attachment of a document (PDF or Word), in bytes (docs/DOCUMENTS.md).
+DANVAN_DOCUMENT_MAX_BYTES = env.int("DANVAN_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)

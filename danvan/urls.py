@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from accounts.views import OwnPasswordChangeView
 from danvan import views
+from documents.sitemaps import DOCUMENT_SITEMAPS
 from news.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -15,7 +16,14 @@ urlpatterns = [
     # News: the public pages /tin-tuc/... and the news desk /can-bo/tin-tuc/... (full
     # paths in news/urls.py), before members' /can-bo/; the site map of public pages.
     path("", include("news.urls")),
-    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Documents: /van-ban/... and /can-bo/van-ban/... (full paths in documents/urls.py).
+    path("", include("documents.urls")),
+    path(
+        "sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": {**SITEMAPS, **DOCUMENT_SITEMAPS}},
+        name="sitemap",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     # Before the admin's own shortcut of the same path, which is not scoped.
     path(

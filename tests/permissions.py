@@ -243,6 +243,31 @@ DECLARED: dict[str, Access] = {
         )
         for action in ("publish", "schedule", "unschedule", "archive")
     },
+    # --- Documents (documents/urls.py): public list, document, file and feed; the staff
+    # pages for those who keep the documents (news editors, system administrators).
+    "documents:list": page(PUBLIC, expect(405), queries=({}, {"q": "huong dan", "year": "2008"})),
+    "documents:rss": page(PUBLIC, PUBLIC),
+    "documents:detail": page(PUBLIC, expect(405), kwargs=lambda w: {"key": w.document.slug}),
+    "documents:file": page(
+        PUBLIC,
+        expect(405),
+        kwargs=lambda w: {"key": w.document.slug, "pk": w.document_file.pk},
+    ),
+    "documents:desk": page(NEWS_DESK),
+    # Empty forms are refused (200, errors).
+    "documents:create": page(NEWS_DESK, NEWS_DESK),
+    "documents:edit": page(NEWS_DESK, NEWS_DESK, kwargs=_pk("document_draft")),
+    # POST only; done or refused with a message, then back to the document's page.
+    "documents:file_add": page(
+        get_only(NEWS_DESK),
+        expect(403, anonymous=LOGIN, news_editor=REDIRECT, admin=REDIRECT),
+        kwargs=_pk("document_draft"),
+    ),
+    "documents:file_remove": page(
+        get_only(NEWS_DESK),
+        expect(403, anonymous=LOGIN, news_editor=REDIRECT, admin=REDIRECT),
+        kwargs=lambda w: {"pk": w.document_draft.pk, "attachment_pk": w.document_draft_file.pk},
+    ),
     # Staff interface: roster roles only; objects of commune A.
     "members:home": page(STAFF_PAGE),
     "members:membership_list": page(STAFF_PAGE),
@@ -663,6 +688,16 @@ ADMIN_MODELS: dict[str, AdminAccess] = {
         delete=_NO_DELETE,
         history=page(NEWS_DESK, NEWS_DESK),
     ),
+    # Documents: news editors and system administrators, through the services; never
+    # deleted (a replaced document stays, linked to its replacement).
+    "documents.document": AdminAccess(
+        obj=lambda w: w.document_draft,
+        changelist=page(NEWS_DESK, NEWS_DESK),
+        add=page(NEWS_DESK, NEWS_DESK),
+        change=page(NEWS_DESK, NEWS_DESK),
+        delete=_NO_DELETE,
+        history=page(NEWS_DESK, NEWS_DESK),
+    ),
     # Django's accounts and groups: system administrators only (staff accounts are
     # managed on the staff pages, within one's own area).
     "auth.user": _superuser_model(
@@ -931,6 +966,11 @@ class World:
     news_image: object = None
     news_article: object = None
     news_draft: object = None
+    # Documents: a published one and a draft, each with a PDF.
+    document: object = None
+    document_file: object = None
+    document_draft: object = None
+    document_draft_file: object = None
     media_root: str = ""
     #: The temporary folder made when no ``media_root`` was given (removed with the world).
     media_dir: object = None
@@ -1039,6 +1079,7 @@ def build_world(area_tree, media_root=None) -> World:
     with override_settings(MEDIA_ROOT=world.media_root):
         add_ratings(world)
         add_news(world)
+        add_documents(world)
     return world
 
 
@@ -1176,6 +1217,33 @@ def add_news(world: World) -> None:
         body="<p>Nội dung chưa đăng.</p>",
         category=world.news_category,
     )
+
+
+def add_documents(world: World) -> None:
+    """A published guidance document and a draft, each with a PDF, through the services."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents import services
+
+    editor = world.users["news_editor"]
+    for published in (True, False):
+        document = services.document_create(
+            acting_user=editor,
+            doc_type="guidance",
+            number="267-HD/DVTU" if published else "268-HD/DVTU",
+            issuer="Ban Dân vận Tỉnh ủy",
+            issued_on=datetime.date(2008, 8, 7),
+            title="Kiện toàn khối dân vận cơ sở",
+            is_published=published,
+        )
+        pdf = SimpleUploadedFile("Hướng dẫn.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+        attachment = services.attachment_add(document=document, upload=pdf, acting_user=editor)
+        if published:
+            world.document, world.document_file = document, attachment
+        else:
+            world.document_draft, world.document_draft_file = document, attachment
 
 
 def db_fingerprint() -> dict:

@@ -13,6 +13,7 @@ from django.db import reset_queries
 from django.utils import timezone, translation
 
 from accounts.demo import demo_accounts_ensure
+from documents.demo import documents_generate
 from evaluations.demo import generate_ratings, units_for_ratings
 from members.demo import DEFAULT_SEED, SCALES, DemoCounts, demo_scope, rosters_generate
 from news.demo import news_generate
@@ -25,6 +26,7 @@ NOTHING_ADDED = (
 DEMO_ACCOUNTS = "Tài khoản dùng thử (chỉ ngoài production; xem docs/ROLES.md):"
 NEWS_ADDED = "Tin bài mẫu: {articles} bài ({scheduled} hẹn giờ, {archived} lưu trữ), {images} ảnh."
 RATINGS_ADDED = "Đánh giá mẫu: {evaluations} lượt xếp loại đơn vị, {criteria_sets} bộ tiêu chí."
+DOCUMENTS_ADDED = "Văn bản mẫu: {documents} văn bản, mỗi văn bản một tệp PDF."
 DIVISIONS_LOADED = "Chưa có danh mục địa bàn {edition} cần dùng: đã nạp ({summary})."
 
 
@@ -121,6 +123,10 @@ class Command(BaseCommand):
                     images=news.images,
                 )
             )
+        # The guidance documents the domain knows by number (documents.demo).
+        documents = documents_generate()
+        if documents:
+            self.stdout.write(DOCUMENTS_ADDED.format(documents=documents))
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"scale={scale} edition={scope.edition} provinces={totals.provinces} "
