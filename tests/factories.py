@@ -110,43 +110,27 @@ def make_staff(role: str = "system_admin", areas=(), username: str | None = None
     return user
 
 
+#: The ``area_tree`` of tests/conftest.py: (key, level, code, name, parent key).
+AREA_TREE = (
+    ("province", Level.PROVINCE, "06", "Tỉnh Bắc Kạn", None),
+    ("other_province", Level.PROVINCE, "11", "Tỉnh Điện Biên", None),
+    ("district", Level.DISTRICT, "058", "Thành phố Bắc Kạn", "province"),
+    ("sibling_district", Level.DISTRICT, "061", "Huyện Pác Nặm", "province"),
+    ("far_district", Level.DISTRICT, "103", "Huyện Nậm Pồ", "other_province"),
+    ("commune", Level.COMMUNE, "01834", "Phường Nguyễn Thị Minh Khai", "district"),
+    ("sibling_commune", Level.COMMUNE, "01837", "Phường Sông Cầu", "district"),
+    ("commune_b", Level.COMMUNE, "01849", "Xã Bằng Thành", "sibling_district"),
+    ("far_commune", Level.COMMUNE, "03160", "Xã Nà Hỳ", "far_district"),
+)
+
+
 def area_tree_build() -> dict:
     """A small legacy tree: two provinces, two districts in the first, communes and
-    villages (the ``area_tree`` fixture of tests/conftest.py)."""
-    province = AreaFactory(level=Level.PROVINCE, code="06", name="Tỉnh Bắc Kạn")
-    other_province = AreaFactory(level=Level.PROVINCE, code="11", name="Tỉnh Điện Biên")
-    district = AreaFactory(
-        level=Level.DISTRICT, code="058", name="Thành phố Bắc Kạn", parent=province
+    village "Tổ 1" in the first commune (the ``area_tree`` fixture of tests/conftest.py)."""
+    tree = {"edition": Edition.LEGACY}
+    for key, level, code, name, parent in AREA_TREE:
+        tree[key] = AreaFactory(level=level, code=code, name=name, parent=tree.get(parent))
+    tree["village"] = AreaFactory(
+        level=Level.VILLAGE, name="Tổ 1", type_word="tổ", parent=tree["commune"]
     )
-    sibling_district = AreaFactory(
-        level=Level.DISTRICT, code="061", name="Huyện Pác Nặm", parent=province
-    )
-    far_district = AreaFactory(
-        level=Level.DISTRICT, code="103", name="Huyện Nậm Pồ", parent=other_province
-    )
-    commune = AreaFactory(
-        level=Level.COMMUNE, code="01834", name="Phường Nguyễn Thị Minh Khai", parent=district
-    )
-    sibling_commune = AreaFactory(
-        level=Level.COMMUNE, code="01837", name="Phường Sông Cầu", parent=district
-    )
-    commune_b = AreaFactory(
-        level=Level.COMMUNE, code="01849", name="Xã Bằng Thành", parent=sibling_district
-    )
-    far_commune = AreaFactory(
-        level=Level.COMMUNE, code="03160", name="Xã Nà Hỳ", parent=far_district
-    )
-    village = AreaFactory(level=Level.VILLAGE, name="Tổ 1", type_word="tổ", parent=commune)
-    return {
-        "edition": Edition.LEGACY,
-        "province": province,
-        "other_province": other_province,
-        "district": district,
-        "sibling_district": sibling_district,
-        "far_district": far_district,
-        "commune": commune,
-        "sibling_commune": sibling_commune,
-        "commune_b": commune_b,
-        "far_commune": far_commune,
-        "village": village,
-    }
+    return tree
