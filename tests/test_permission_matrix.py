@@ -17,6 +17,7 @@ from tests.permissions import (
     build_checks,
     build_world,
     declaration_problems,
+    fresh,
     leaked_secrets,
     outcome,
     response_text,
@@ -46,7 +47,7 @@ def world(module_world, settings):
     # The world's files (an evidence file, a news picture) are stored, then read back,
     # under its own folder; the cache is emptied before every test (tests/conftest.py).
     settings.MEDIA_ROOT = module_world[0].media_root
-    return module_world[0]
+    return fresh(module_world[0])
 
 
 @pytest.fixture
