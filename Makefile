@@ -5,6 +5,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs in one worker per core (pytest-xdist), four at most, each with its own
+# test database; a module goes whole to one worker, so what a module builds once is built
+# once. PYTEST_WORKERS=0 runs it in this one process (docs/PERFORMANCE.md, "Test suite").
+PYTEST_WORKERS ?= auto
+PYTEST_ARGS ?= -n $(PYTEST_WORKERS) --maxprocesses=4 --dist loadscope
 
 .PHONY: install messages setup run test lint browser clean
 
@@ -55,7 +60,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 # against DATABASE_URL when it is set, else the embedded SQLite.
 test: lint messages browser node_modules/.package-lock.json
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules

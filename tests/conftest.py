@@ -1,9 +1,82 @@
-"""Fixtures shared by the whole suite."""
+"""Fixtures shared by the whole suite, and the settings every test runs under.
+
+Speed (docs/PERFORMANCE.md, "Test suite"): passwords are hashed with a fast hasher, the
+cache is a local-memory one emptied before every test, and data that a whole module only
+reads can be built once for it inside a transaction rolled back at its end (``module_db``).
+"""
 
 import pytest
+from django.core.cache import caches
+from django.db import transaction
+from django.test import override_settings
 
-from tests.factories import AreaFactory
-from units.choices import Edition, Level
+from tests.factories import area_tree_build
+
+#: Hashing is not what the tests are about: PBKDF2 at full cost takes a quarter of a
+#: second of CPU per password, and the suite makes hundreds of accounts. Production keeps
+#: Django's default hashers (danvan/settings.py sets none).
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings(tmp_path_factory):
+    """For the whole session: the fast hasher; a local-memory cache of this process
+    whatever CACHE_URL says (a developer's Redis is not shared with the tests, nor two
+    test processes with each other); uploads under a temporary folder, not var/media."""
+    with override_settings(
+        PASSWORD_HASHERS=FAST_HASHERS,
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "danvan-tests",
+            }
+        },
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+    ):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """PostgreSQL test databases commit without waiting for the disk
+    (``synchronous_commit=off``): a commit there cost about 6 ms against 0.5 ms, and
+    migrating the test database and the transactional tests commit thousands of times.
+    What a test sees is the same; only a crash of the server could lose the last
+    commits, of a database thrown away anyway."""
+    from django.db import connections
+
+    for connection in connections.all():
+        if connection.vendor == "postgresql":
+            options = connection.settings_dict.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c synchronous_commit=off"
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Every test starts with an empty cache: what an earlier test cached (figures keyed
+    by a data version that lives in a rolled-back database, say) is not this test's."""
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """A transaction open for the whole module and rolled back at its end.
+
+    Module-scoped fixtures that depend on this one write their data inside it (with
+    ``django_db_blocker.unblock()``): every test of the module sees that data and still
+    runs in its own savepoint, so whatever a test writes is undone after it, and the next
+    module finds the database as it was. Only for modules without transactional tests
+    (``django_db(transaction=True)`` would flush the data away)."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -20,44 +93,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def area_tree(db):
     """A small legacy tree: two provinces, two districts in the first, communes and
-    villages, the shape the permission and subtree tests need."""
-    province = AreaFactory(level=Level.PROVINCE, code="06", name="Tỉnh Bắc Kạn")
-    other_province = AreaFactory(level=Level.PROVINCE, code="11", name="Tỉnh Điện Biên")
-    district = AreaFactory(
-        level=Level.DISTRICT, code="058", name="Thành phố Bắc Kạn", parent=province
-    )
-    sibling_district = AreaFactory(
-        level=Level.DISTRICT, code="061", name="Huyện Pác Nặm", parent=province
-    )
-    far_district = AreaFactory(
-        level=Level.DISTRICT, code="103", name="Huyện Nậm Pồ", parent=other_province
-    )
-    commune = AreaFactory(
-        level=Level.COMMUNE, code="01834", name="Phường Nguyễn Thị Minh Khai", parent=district
-    )
-    sibling_commune = AreaFactory(
-        level=Level.COMMUNE, code="01837", name="Phường Sông Cầu", parent=district
-    )
-    commune_b = AreaFactory(
-        level=Level.COMMUNE, code="01849", name="Xã Bằng Thành", parent=sibling_district
-    )
-    far_commune = AreaFactory(
-        level=Level.COMMUNE, code="03160", name="Xã Nà Hỳ", parent=far_district
-    )
-    village = AreaFactory(level=Level.VILLAGE, name="Tổ 1", type_word="tổ", parent=commune)
-    return {
-        "edition": Edition.LEGACY,
-        "province": province,
-        "other_province": other_province,
-        "district": district,
-        "sibling_district": sibling_district,
-        "far_district": far_district,
-        "commune": commune,
-        "sibling_commune": sibling_commune,
-        "commune_b": commune_b,
-        "far_commune": far_commune,
-        "village": village,
-    }
+    villages, the shape the permission and subtree tests need (``area_tree_build``)."""
+    return area_tree_build()
 
 
 @pytest.fixture

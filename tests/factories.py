@@ -108,3 +108,29 @@ def make_staff(role: str = "system_admin", areas=(), username: str | None = None
     profile.areas.set(areas)
     user.groups.add(role_group(role))
     return user
+
+
+#: The ``area_tree`` of tests/conftest.py: (key, level, code, name, parent key).
+AREA_TREE = (
+    ("province", Level.PROVINCE, "06", "Tỉnh Bắc Kạn", None),
+    ("other_province", Level.PROVINCE, "11", "Tỉnh Điện Biên", None),
+    ("district", Level.DISTRICT, "058", "Thành phố Bắc Kạn", "province"),
+    ("sibling_district", Level.DISTRICT, "061", "Huyện Pác Nặm", "province"),
+    ("far_district", Level.DISTRICT, "103", "Huyện Nậm Pồ", "other_province"),
+    ("commune", Level.COMMUNE, "01834", "Phường Nguyễn Thị Minh Khai", "district"),
+    ("sibling_commune", Level.COMMUNE, "01837", "Phường Sông Cầu", "district"),
+    ("commune_b", Level.COMMUNE, "01849", "Xã Bằng Thành", "sibling_district"),
+    ("far_commune", Level.COMMUNE, "03160", "Xã Nà Hỳ", "far_district"),
+)
+
+
+def area_tree_build() -> dict:
+    """A small legacy tree: two provinces, two districts in the first, communes and
+    village "Tổ 1" in the first commune (the ``area_tree`` fixture of tests/conftest.py)."""
+    tree = {"edition": Edition.LEGACY}
+    for key, level, code, name, parent in AREA_TREE:
+        tree[key] = AreaFactory(level=level, code=code, name=name, parent=tree.get(parent))
+    tree["village"] = AreaFactory(
+        level=Level.VILLAGE, name="Tổ 1", type_word="tổ", parent=tree["commune"]
+    )
+    return tree

@@ -17,6 +17,7 @@ from tests.permissions import (
     build_checks,
     build_world,
     declaration_problems,
+    fresh,
     leaked_secrets,
     outcome,
     response_text,
@@ -29,21 +30,29 @@ pytestmark = pytest.mark.django_db
 NOT_COVERING = tuple(a for a in ACTORS if a not in COVERING)
 
 
+@pytest.fixture(scope="module")
+def module_world(module_db, django_db_blocker, tmp_path_factory):
+    """The world and one logged-in client per actor, built once for the module: the
+    tests only read it (each test, and each request in the matrices, is rolled back)."""
+    from tests.factories import area_tree_build
+
+    media_root = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock():
+        world = build_world(area_tree_build(), media_root=media_root)
+        return world, ActorClients(world.users)
+
+
 @pytest.fixture
-def world(area_tree, settings, tmp_path):
+def world(module_world, settings):
     # The world's files (an evidence file, a news picture) are stored, then read back,
-    # under tmp_path; cached pages of an earlier test are not this world's.
-    from django.core.cache import cache
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
-    yield build_world(area_tree, media_root=settings.MEDIA_ROOT)
-    cache.clear()
+    # under its own folder; the cache is emptied before every test (tests/conftest.py).
+    settings.MEDIA_ROOT = module_world[0].media_root
+    return fresh(module_world[0])
 
 
 @pytest.fixture
-def clients(world):
-    return ActorClients(world.users)
+def clients(world, module_world):
+    return module_world[1]
 
 
 def test_every_url_pattern_has_a_declared_access():

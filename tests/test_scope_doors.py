@@ -22,12 +22,14 @@ from members.models_imports import ImportJob, ImportJobStatus
 from members.services import membership_add, membership_end
 from members.tasks import ERROR_CANNOT_CONFIRM, import_job_create
 from portal.forms import ERROR_CHOICE
+from tests.factories import area_tree_build
 from tests.permissions import (
     SECRET_NAME,
     ActorClients,
     build_checks,
     build_world,
     db_fingerprint,
+    fresh,
     roster_csv,
     walk_urls,
 )
@@ -43,12 +45,26 @@ def _day(value: datetime.date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+@pytest.fixture(scope="module")
+def module_world(module_db, django_db_blocker):
+    """The world and its clients, built once for the module (``world``); what a test
+    writes is rolled back after it."""
+    with django_db_blocker.unblock():
+        w = _world(area_tree_build())
+        return w, ActorClients(w.users)
+
+
 @pytest.fixture
-def world(area_tree):
+def world(module_world, db):
     """The matrix's world, plus what the doors need on both sides: in commune B a team
     with B's member seated in it too (so a split leaves a seat), a second record that may
     be merged, a village without a team, and B's officer's import jobs (one clean, one
-    with an error); in commune A a second record that may be merged."""
+    with an error); in commune A a second record that may be merged. Its objects are as
+    they were built, whatever an earlier test read into them."""
+    return fresh(module_world[0])
+
+
+def _world(area_tree):
     w = build_world(area_tree)
     sibling = area_tree["sibling_commune"]
     w.team_b = team_create_for_village(commune=sibling, village_name="Tổ 9")
@@ -84,8 +100,8 @@ def _bloc_row(code: str, name: str) -> dict:
 
 
 @pytest.fixture
-def clients(world):
-    return ActorClients(world.users)
+def clients(module_world, db):
+    return module_world[1]
 
 
 def _request(clients, actor, method, url, data=None):

@@ -88,26 +88,35 @@ def _empty_cache():
     cache.clear()
 
 
-@pytest.fixture
-def demo(db):
-    """The small demo in three legacy provinces (six communes each) with some history:
-    ended seats, a dissolved team, a team founded after the day asked for."""
+def demo_build(*provinces: str) -> list[int]:
+    """The small demo (in ``provinces``, or where ``generate_demo`` puts it) with some
+    history: ended seats, a dissolved team, a team founded after the day asked for.
+    Returns the ids of the first three teams (the dissolved one, the one founded later,
+    one untouched)."""
+    where = ("--province", *provinces) if provinces else ()
     call_command(
-        "generate_demo",
-        "--scale",
-        "small",
-        "--edition",
-        "legacy",
-        "--province",
-        *DEMO_PROVINCES,
-        verbosity=0,
-    )
+        "generate_demo", "--scale", "small", "--edition", "legacy", *where, verbosity=0
+    )  # fmt: skip
     teams = list(Unit.objects.filter(kind="team").order_by("pk")[:3])
     unit_dissolve(unit=teams[0], dissolved_on=datetime.date(2026, 6, 1))
     for membership in Membership.objects.filter(end_date__isnull=True).order_by("pk")[:5]:
         membership_end(membership=membership, end_date=datetime.date(2026, 3, 1))
     Unit.objects.filter(pk=teams[1].pk).update(decision_date=datetime.date(2026, 12, 1))
-    return teams
+    return [team.pk for team in teams]
+
+
+@pytest.fixture(scope="module")
+def demo_teams(module_db, django_db_blocker):
+    """The small demo in three legacy provinces (six communes each), built once per
+    module (the tests only read it; what a test writes is rolled back after it)."""
+    with django_db_blocker.unblock():
+        return demo_build(*DEMO_PROVINCES)
+
+
+@pytest.fixture
+def demo(db, demo_teams):
+    """The module's demo data (``demo_teams``); its first three teams, read afresh."""
+    return list(Unit.objects.filter(pk__in=demo_teams).order_by("pk"))
 
 
 @pytest.fixture

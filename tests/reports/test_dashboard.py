@@ -34,9 +34,11 @@ pytestmark = pytest.mark.django_db
 DASHBOARD = "reports:dashboard"
 
 
-@pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+@pytest.fixture(autouse=True, scope="module")
+def _today():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+        yield
 
 
 def _seat(unit, name, *, role=Role.MEMBER, party=True, start=None):

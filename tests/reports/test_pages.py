@@ -128,11 +128,14 @@ def key_figures(html: str) -> dict[str, int]:
     }
 
 
-@pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    """A fixed "today" so that the page (default day) and the API agree on dates."""
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
-    cache.clear()
+@pytest.fixture(autouse=True, scope="module")
+def _today():
+    """A fixed "today" so that the page (default day) and the API agree on dates (and
+    the module's demo data is made on that day). The cache is emptied before every test
+    (tests/reports/conftest.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+        yield
 
 
 def test_figures_on_the_page_equal_the_api(client, rated):

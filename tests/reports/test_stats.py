@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.urls import reverse
 from members.models import Membership, Person
 from members.services import membership_end, unit_dissolve
 from reports.stats import CHILD_LEVEL, Place, area_stats, area_stats_cached
+from tests.reports.conftest import demo_build
 from units.choices import TEAM_KINDS, Edition, Level
 from units.models import Area, Unit
 
@@ -83,17 +83,13 @@ def reference(place: Place, day) -> dict:
     return figures
 
 
-@pytest.fixture
-def demo(settings):
+@pytest.fixture(scope="module")
+def demo_teams(module_db, django_db_blocker):
     """The small demo (two provinces) with some history: ended seats, a dissolved team,
-    a team founded after the day asked for."""
-    call_command("generate_demo", "--scale", "small", "--edition", "legacy", verbosity=0)
-    teams = list(Unit.objects.filter(kind="team").order_by("pk")[:3])
-    unit_dissolve(unit=teams[0], dissolved_on=datetime.date(2026, 6, 1))
-    for membership in Membership.objects.filter(end_date__isnull=True).order_by("pk")[:5]:
-        membership_end(membership=membership, end_date=datetime.date(2026, 3, 1))
-    Unit.objects.filter(pk=teams[1].pk).update(decision_date=datetime.date(2026, 12, 1))
-    return teams
+    a team founded after the day asked for; built once for the module
+    (tests/reports/conftest.py, ``demo``)."""
+    with django_db_blocker.unblock():
+        return demo_build()
 
 
 def _places(edition):
