@@ -16,9 +16,8 @@ from members.imports import COLUMNS
 from units import services as unit_services
 from units.models import Area
 
-SAMPLES = Path("/work/shared/samples")
-if not SAMPLES.exists():  # a checkout next to ../shared
-    SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
+#: Rosters saved by LibreOffice (tests/samples/README.md).
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 _official_areas = functools.cache(unit_services.official_areas)
 
