@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "evaluations",
     "reports",
     "news",
+    # The teams' daily work: activities, citizens' opinions, hot spots (docs/WORK.md).
+    "work",
     "danvan",
 ]
 

@@ -36,5 +36,7 @@ urlpatterns = [
     path("can-bo/tai-khoan/", include("units.urls_accounts")),
     path("can-bo/lich-su/", include("units.urls_audit")),
     path("can-bo/danh-gia/", include("evaluations.urls")),
+    # The daily work: activities /can-bo/hoat-dong/..., opinions /can-bo/y-kien/...
+    path("can-bo/", include("work.urls")),
     path("can-bo/", include("members.urls")),
 ]
