@@ -20,7 +20,6 @@ from members.forms import ServiceForm
 from members.views import ServiceFormView, StaffRequiredMixin
 from units.selectors import units_visible_to
 from work import selectors, services
-from work.choices import ActivityKind
 from work.dashboard import work_panel
 from work.filtersets import ActivityFilterSet, activity_filter
 from work.forms import ActivityForm
@@ -35,6 +34,15 @@ MESSAGE_UPDATED = _("Đã cập nhật hoạt động.")
 MESSAGE_DELETED = _("Đã xoá hoạt động “{kind}” của {unit} ngày {date}.")
 MESSAGE_PHOTO_DELETED = _("Đã xoá một ảnh của hoạt động.")
 ERROR_FILTER = _("Bộ lọc không hợp lệ, chưa xuất được danh sách:")
+
+
+#: Parameters that are not filters typed in the form (links and paging pass them).
+NOT_TYPED = {"page", "unit", "area"}
+
+
+def filters_typed(request) -> bool:
+    """Whether the reader typed a filter (the filter form then stays open)."""
+    return any(value for key, value in request.GET.items() if key not in NOT_TYPED)
 
 
 def day_text(value) -> str:
@@ -87,7 +95,7 @@ class ActivityListView(WorkMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["kinds"] = ActivityKind.choices
+        context["filtered"] = filters_typed(self.request)
         return context
 
 

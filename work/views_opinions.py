@@ -26,7 +26,7 @@ from work.forms import (
     OverdueDaysForm,
     ReturnForm,
 )
-from work.views import LIST_PAGE_SIZE, UnitFormView, WorkMixin
+from work.views import LIST_PAGE_SIZE, UnitFormView, WorkMixin, filters_typed
 
 MESSAGE_RECEIVED = _("Đã ghi ý kiến của {unit}; hạn trả lời {date}.")
 MESSAGE_SAVED = _("Đã lưu: {step}.")
@@ -62,6 +62,7 @@ class OpinionListView(WorkMixin, FilterView):
             queue=self.queue,
             queues=[(q.value, q.label) for q in Queue],
             today=self.today,
+            filtered=filters_typed(self.request),
         )
         return context
 

@@ -68,9 +68,7 @@ def test_activity_in_the_future_is_refused_in_vietnamese(bloc, officer, today):
     tomorrow = today + datetime.timedelta(days=1)
     with pytest.raises(ValidationError) as caught:
         _activity(bloc, officer, date=tomorrow)
-    assert caught.value.message_dict["date"] == [
-        f"Ngày không được sau hôm nay ({_day(today)})."
-    ]
+    assert caught.value.message_dict["date"] == [f"Ngày không được sau hôm nay ({_day(today)})."]
     assert not Activity.objects.exists()
 
 
@@ -87,8 +85,7 @@ def test_activity_outside_the_units_life_is_refused(province_2025):
     with pytest.raises(ValidationError) as caught:
         _activity(province_2025["bloc"], date=datetime.date(2025, 6, 30))
     assert caught.value.message_dict["date"] == [
-        "Khối dân vận Phường Bắc Kạn chỉ có từ ngày 01/07/2025: hãy ghi một ngày từ ngày đó "
-        "trở đi."
+        "Khối dân vận Phường Bắc Kạn chỉ có từ ngày 01/07/2025: hãy ghi một ngày từ ngày đó trở đi."
     ]
 
 
