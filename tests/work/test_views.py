@@ -335,3 +335,18 @@ def test_another_villages_team_is_another_unit(client, officer, team):
     _opinion(other)
     response = _login(client, officer).get(reverse("work:opinion_list"), {"unit": team.pk})
     assert list(response.context["opinions"]) == []
+
+
+def test_the_audit_trail_lists_an_opinions_steps_within_the_area(
+    client, officer, sibling_officer, team, today
+):
+    """The opinion's history page (docs/AUDIT.md) names each step and who took it; staff
+    of another commune get 404, as for any object outside their area."""
+    opinion = _opinion(team, received=days_ago(3))
+    steps.opinion_forward(
+        opinion=opinion, forwarded_to="UBND xã", forwarded_on=today, acting_user=officer
+    )
+    url = reverse("audit:object_history", args=["opinion", opinion.pk])
+    page = _login(client, officer).get(url).content.decode()
+    assert "Tiếp nhận ý kiến" in page and "Chuyển ý kiến" in page and "UBND xã" in page
+    assert _login(client, sibling_officer).get(url).status_code == 404
