@@ -61,16 +61,15 @@ class PlaceFilterSet(django_filters.FilterSet):
         return queryset.filter(area_path__descendant_of=value.path)
 
     def filter_area_code(self, queryset, name, value):
+        """An official code of 2, 3 or 5 digits among the user's areas; when both maps
+        have it, the default map's area (2025 when both are loaded)."""
         code = value.strip()
         level = CODE_LEVELS.get(len(code)) if code.isdigit() else None
-        found = (
-            areas_visible_to(self.user)
-            .filter(level=level, code=code)
-            .order_by("-edition" if edition_default() == "legacy" else "edition")
-            .first()
-            if level
-            else None
-        )
+        found = None
+        if level is not None:
+            default = edition_default()
+            areas = areas_visible_to(self.user).filter(level=level, code=code)
+            found = min(areas, key=lambda a: (a.edition != default, a.path), default=None)
         if found is None:
             self.area_not_found = True
             return queryset.none()

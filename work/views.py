@@ -72,6 +72,7 @@ class WorkHomeView(WorkMixin, TemplateView):
             panel=work_panel(self.request.user, today=timezone.localdate()),
             query=query,
             units=selectors.units_for_entry(user=self.request.user, query=query),
+            unit_limit=selectors.UNIT_CHOICE_LIMIT,
             can_record=self.request.user.has_perm("work.add_activity"),
             can_manage_settings=self.request.user.has_perm("work.manage_settings"),
         )

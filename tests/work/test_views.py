@@ -350,3 +350,19 @@ def test_the_audit_trail_lists_an_opinions_steps_within_the_area(
     page = _login(client, officer).get(url).content.decode()
     assert "Tiếp nhận ý kiến" in page and "Chuyển ý kiến" in page and "UBND xã" in page
     assert _login(client, sibling_officer).get(url).status_code == 404
+
+
+def test_lists_filter_by_an_official_code(client, province_staff, bloc, sibling_bloc, area_tree):
+    """A commune's or district's code keeps its subtree; a code outside the user's
+    area finds nothing and says so."""
+    _activity(bloc, 1)
+    _activity(sibling_bloc, 2)
+    _login(client, province_staff)
+    url = reverse("work:activity_list")
+    commune = client.get(url, {"area_code": area_tree["commune"].code})
+    assert [a.unit_id for a in commune.context["activities"]] == [bloc.pk]
+    district = client.get(url, {"area_code": area_tree["district"].code})
+    assert len(district.context["activities"]) == 2
+    far = client.get(url, {"area_code": area_tree["far_commune"].code})
+    assert far.context["filter"].area_not_found and not far.context["activities"]
+    assert "Không có địa bàn mã" in far.content.decode()
