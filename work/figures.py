@@ -169,6 +169,33 @@ def work_figures_by_key(
     return result
 
 
+def add_figures(total: dict, more: dict) -> dict:
+    """``total`` plus ``more`` (two ``work_figures``), field by field: every figure adds
+    up across areas that do not overlap (the provinces of the country, for one)."""
+    years = dict(total["activities"])
+    for year, count in more["activities"].items():
+        years[year] = years.get(year, 0) + count
+    return {
+        "activities": dict(sorted(years.items())),
+        "opinions": {f: total["opinions"][f] + more["opinions"][f] for f in OPINION_FIELDS},
+        "hot_spots": total["hot_spots"] + more["hot_spots"],
+    }
+
+
+def work_figures_and_children(
+    *, path: str, key_length: int, day: datetime.date
+) -> tuple[dict, dict[str, dict]]:
+    """The area's ``work_figures`` and its children's (``work_figures_by_key`` with the
+    children's ``key_length``) in the same two queries: the area's are the sum of every
+    group, its own level included (a commune's bloc works at the commune, under no
+    village: its rows form a group keyed by the commune's own path)."""
+    groups = work_figures_by_key(paths=path, key_length=key_length, day=day)
+    total = empty_figures()
+    for figures in groups.values():
+        total = add_figures(total, figures)
+    return total, groups
+
+
 # --- A period (the periodic reports) -----------------------------------------------------
 
 

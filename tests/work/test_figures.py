@@ -88,10 +88,15 @@ def _days():
     return [days_ago(0), days_ago(30), days_ago(200), days_ago(499), days_ago(900)]
 
 
-def _straight(path: str, day: datetime.date) -> dict:
-    """The definitions of docs/WORK.md, counted one record at a time in Python."""
-    activities = [a for a in Activity.objects.all() if a.area_path.startswith(path)]
-    opinions = [o for o in Opinion.objects.all() if o.area_path.startswith(path)]
+def _straight(path: str, day: datetime.date, *, exact: bool = False) -> dict:
+    """The definitions of docs/WORK.md, counted one record at a time in Python (under
+    ``path``, or at ``path`` itself when ``exact``)."""
+
+    def within(record) -> bool:
+        return record.area_path == path if exact else record.area_path.startswith(path)
+
+    activities = [a for a in Activity.objects.all() if within(a)]
+    opinions = [o for o in Opinion.objects.all() if within(o)]
     years: dict[str, int] = {}
     for activity in activities:
         if activity.date <= day:
@@ -147,6 +152,27 @@ def test_grouped_figures_equal_each_childs_own(records, area_tree):
     assert by_province == {path: _straight(path, day) for path in provinces}
     assert figures.work_figures_by_key(paths="2025/", key_length=8, day=day) == {}
     assert figures.work_figures(path="2025/", day=day) == figures.empty_figures()
+
+
+def test_an_area_and_its_children_come_from_the_same_two_queries(records, area_tree, team):
+    """A commune with its villages (its bloc's records sit at the commune itself) and a
+    province with its districts: the area's figures are its own, each child's too."""
+    from tests.work.test_services import _activity
+
+    _activity(team, date=days_ago(6))  # a record in a village, next to the bloc's
+    day = days_ago(5)
+    for area, segment in (("commune", 10), ("province", SEGMENT["district"])):
+        path = area_tree[area].path
+        with CaptureQueriesContext(connection) as queries:
+            total, children = figures.work_figures_and_children(
+                path=path, key_length=len(path) + segment, day=day
+            )
+        assert len(queries) == 2
+        assert total == _straight(path, day)
+        for key, child in children.items():
+            assert child == _straight(key, day, exact=key == path)
+        if area == "commune":
+            assert {path, team.area_path} <= set(children)
 
 
 def test_summary_of_a_period_equals_straight_counts(records, area_tree):
