@@ -366,3 +366,21 @@ def test_lists_filter_by_an_official_code(client, province_staff, bloc, sibling_
     far = client.get(url, {"area_code": area_tree["far_commune"].code})
     assert far.context["filter"].area_not_found and not far.context["activities"]
     assert "Không có địa bàn mã" in far.content.decode()
+
+
+def test_home_runs_a_constant_number_of_queries(client, province_staff, area_tree):
+    """3 or 10 units to record for, with opinions waiting: the same queries."""
+    _login(client, province_staff)
+    counts = []
+    for start, count in ((0, 3), (3, 7)):
+        for n in range(start, start + count):
+            commune = area_tree["commune"]
+            team = team_create_for_village(commune=commune, village_name=f"Tổ {n + 20}")
+            _opinion(team, received=days_ago(30))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("work:home"))
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert len(response.context["units"]) == 10
+    assert {q["slug"]: q["count"] for q in response.context["panel"]["queues"]}["qua-han"] == 10
