@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "reports",
     "news",
     "documents",
+    # The teams' daily work: activities, citizens' opinions, hot spots (docs/WORK.md).
+    "work",
     "danvan",
 ]
 

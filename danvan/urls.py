@@ -44,5 +44,7 @@ urlpatterns = [
     path("can-bo/tai-khoan/", include("accounts.urls")),
     path("can-bo/lich-su/", include("audit.urls")),
     path("can-bo/danh-gia/", include("evaluations.urls")),
+    # The daily work: activities /can-bo/hoat-dong/..., opinions /can-bo/y-kien/...
+    path("can-bo/", include("work.urls")),
     path("can-bo/", include("members.urls")),
 ]

@@ -76,7 +76,13 @@ SECRET_FILE = "danh-sach-an-danh.csv"
 #: A rating's return comment and an evidence file of commune A's bloc.
 SECRET_COMMENT = "Ý kiến trả lại kín đáo"
 SECRET_EVIDENCE = "bien-ban-an-danh.jpg"
-SECRETS = (SECRET_NAME, SECRET_PHONE, SECRET_UNIT, SECRET_FILE, SECRET_COMMENT, SECRET_EVIDENCE)
+#: The citizen who gave commune A's bloc an opinion (work app): staff of A only.
+SECRET_CITIZEN = "Đinh Thị Kín Tiếng"
+SECRET_CITIZEN_PHONE = "0988777666"
+SECRETS = (
+    SECRET_NAME, SECRET_PHONE, SECRET_UNIT, SECRET_FILE, SECRET_COMMENT, SECRET_EVIDENCE,
+    SECRET_CITIZEN, SECRET_CITIZEN_PHONE,
+)  # fmt: skip
 
 
 def expect(default=None, **given) -> dict:
@@ -153,6 +159,15 @@ DECIDERS_IN_A = expect(
 )
 REOPENERS_IN_A = expect(403, anonymous=LOGIN, province=200, other_province=404, admin=200)
 CRITERIA_OF_A = expect(403, anonymous=LOGIN, province=200, other_province=404, admin=200)
+
+
+#: Daily work: a POST that writes (rolled back) and goes back to a page.
+OPINION_STEPS = (
+    "opinion_update", "opinion_forward", "opinion_answer", "opinion_return", "opinion_close",
+    "hot_spot_flag", "hot_spot_resolve",
+)  # fmt: skip
+IN_A_WRITE = expect(REDIRECT, anonymous=LOGIN, news_editor=403, outside=404)
+SETTINGS_OF_LEGACY_A = expect(403, anonymous=LOGIN, province=404, other_province=404, admin=404)
 
 
 def _unit_year(rating):
@@ -326,6 +341,36 @@ DECLARED: dict[str, Access] = {
     "audit:history": page(STAFF_PAGE),
     "audit:exports": page(STAFF_PAGE),
     "audit:object_history": page(IN_A, kwargs=lambda w: {"kind": "unit", "pk": w.bloc_a.pk}),
+    # --- The daily work (work/urls.py): roster roles within their area; A's bloc, its
+    # activity (with a photo) and its opinion (a new one, from a named citizen).
+    "work:home": page(STAFF_PAGE),
+    "work:activity_list": page(STAFF_PAGE, queries=({}, {"kind": "propaganda"})),
+    "work:activity_export": page(STAFF_PAGE),
+    # Empty forms are refused (200, errors).
+    "work:activity_create": page(IN_A, IN_A, kwargs=_pk("bloc_a")),
+    "work:activity_detail": page(IN_A, kwargs=_pk("activity_a")),
+    "work:activity_update": page(IN_A, IN_A, kwargs=_pk("activity_a")),
+    "work:activity_delete": page(IN_A, IN_A_WRITE, kwargs=_pk("activity_a")),
+    "work:photo": page(IN_A, kwargs=_pk("photo_a")),
+    "work:photo_delete": page(get_only(IN_A), IN_A_WRITE, kwargs=_pk("photo_a")),
+    # An empty upload is an invalid form (400); no refused upload in the session: 404.
+    "work:activity_import": page(STAFF_PAGE, expect(400, anonymous=LOGIN, news_editor=403)),
+    "work:activity_import_errors": page(expect(404, anonymous=LOGIN, news_editor=403)),
+    "work:activity_template": page(STAFF_PAGE),
+    "work:opinion_list": page(STAFF_PAGE),
+    "work:opinion_queue": page(STAFF_PAGE, kwargs=lambda w: {"queue": "qua-han"}),
+    "work:opinion_create": page(IN_A, IN_A, kwargs=_pk("bloc_a")),
+    "work:opinion_detail": page(IN_A, kwargs=_pk("opinion_a")),
+    # Every step page of A's new opinion: the form (or why the step does not apply
+    # yet), and an empty POST refused with errors (200).
+    **{f"work:{step}": page(IN_A, IN_A, kwargs=_pk("opinion_a")) for step in OPINION_STEPS},
+    "work:settings": page(STAFF_PAGE),
+    # The rule is set per 2025 province by its provincial staff and administrators
+    # ("work.manage_settings", else 403); A's province is a legacy one: 404 for them
+    # (tests/work/test_views.py sets a 2025 province's).
+    "work:settings_update": page(
+        SETTINGS_OF_LEGACY_A, SETTINGS_OF_LEGACY_A, kwargs=lambda w: {"pk": w.areas["province"].pk}
+    ),
     # --- The admin site (not model pages) ---
     "admin:index": page(ADMIN_INDEX, ADMIN_INDEX),
     "admin:login": page(
@@ -663,6 +708,39 @@ ADMIN_MODELS: dict[str, AdminAccess] = {
         delete=_NO_DELETE,
         history=_SCOPED_HISTORY,
     ),
+    # The daily work: activities and opinions are read-only here, scoped like the staff
+    # pages (recorded and followed there, through the services); never deleted.
+    **{
+        label: AdminAccess(
+            obj=obj,
+            changelist=page(STAFF_PAGE, STAFF_PAGE),
+            add=page(expect(403, anonymous=LOGIN), expect(403, anonymous=LOGIN)),
+            change=page(
+                expect(200, anonymous=LOGIN, news_editor=403, outside=GONE),
+                expect(403, anonymous=LOGIN),
+            ),
+            delete=_NO_DELETE,
+            history=_SCOPED_HISTORY,
+        )
+        for label, obj in (
+            ("work.activity", lambda w: w.activity_a),
+            ("work.opinion", lambda w: w.opinion_a),
+        )
+    },
+    # The provinces' days to answer: read by roster roles, set (through the service) by
+    # provincial staff and administrators. No row in the legacy world: an id that does
+    # not exist.
+    "work.provinceworksettings": AdminAccess(
+        obj=None,
+        changelist=page(STAFF_PAGE, STAFF_PAGE),
+        add=page(MANAGERS, MANAGERS),
+        change=page(
+            expect(GONE, anonymous=LOGIN, news_editor=403),
+            expect(403, anonymous=LOGIN, province=GONE, other_province=GONE, admin=GONE),
+        ),
+        delete=_NO_DELETE,
+        history=page(expect(GONE, anonymous=LOGIN), expect(GONE, anonymous=LOGIN)),
+    ),
     # The news: news editors and system administrators; articles and categories are
     # written through the services and never deleted; pictures are only looked at.
     "news.article": AdminAccess(
@@ -972,6 +1050,10 @@ class World:
     document_file: object = None
     document_draft: object = None
     document_draft_file: object = None
+    # The daily work: an activity of A's bloc with a photo, an opinion it received.
+    activity_a: object = None
+    photo_a: object = None
+    opinion_a: object = None
     media_root: str = ""
     #: The temporary folder made when no ``media_root`` was given (removed with the world).
     media_dir: object = None
@@ -1088,6 +1170,7 @@ def build_world(area_tree, media_root=None) -> World:
         add_ratings(world)
         add_news(world)
         add_documents(world)
+        add_work(world)
     return world
 
 
@@ -1252,6 +1335,40 @@ def add_documents(world: World) -> None:
             world.document, world.document_file = document, attachment
         else:
             world.document_draft, world.document_draft_file = document, attachment
+def add_work(world: World) -> None:
+    """An activity of A's bloc today, with a photo, and an opinion A's bloc received
+    today from ``SECRET_CITIZEN``; through the services, by A's officer."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+    from PIL import Image as PILImage
+
+    from work.services import activity_create
+    from work.services_opinions import opinion_receive
+
+    officer, today = world.users["officer_a"], timezone.localdate()
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (480, 320), (20, 90, 160)).save(buffer, format="JPEG")
+    world.activity_a = activity_create(
+        unit=world.bloc_a,
+        acting_user=officer,
+        kind="propaganda",
+        date=today,
+        participants=8,
+        people_reached=70,
+        description="Tuyên truyền phòng chống cháy rừng",
+        photos=[SimpleUploadedFile("hoat-dong.jpg", buffer.getvalue(), "image/jpeg")],
+    )
+    world.photo_a = world.activity_a.photos.get()
+    world.opinion_a = opinion_receive(
+        unit=world.bloc_a,
+        acting_user=officer,
+        received_on=today,
+        channel="phone",
+        topic="land",
+        summary="Đề nghị đo lại ranh giới đất",
+        citizen_name=SECRET_CITIZEN,
+        citizen_phone=SECRET_CITIZEN_PHONE,
+    )
 
 
 def db_fingerprint() -> dict:
@@ -1269,6 +1386,7 @@ def db_fingerprint() -> dict:
     from members.models import Membership, Person
     from members.models_imports import ImportJob
     from units.models import Area, Unit
+    from work.models import Activity, ActivityPhoto, Opinion, ProvinceWorkSettings
 
     def rows(model, *fields):
         return sorted(model.objects.values_list("pk", *fields))
@@ -1287,4 +1405,8 @@ def db_fingerprint() -> dict:
         "scores": rows(EvaluationScore, "stage", "score"),
         "evidence": rows(EvidenceFile, "file"),
         "member_ratings": rows(MemberRating, "stage", "updated_at"),
+        "activities": rows(Activity, "kind", "date", "people_reached", "updated_at"),
+        "photos": rows(ActivityPhoto, "file"),
+        "opinions": rows(Opinion, "status", "answered_on", "hot_spot_severity", "updated_at"),
+        "work_settings": rows(ProvinceWorkSettings, "overdue_days"),
     }

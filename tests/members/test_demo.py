@@ -163,8 +163,11 @@ def _snapshot():
 
 def _delete_demo():
     from evaluations.models import Evaluation
+    from work.models import Activity, Opinion
 
     Evaluation.objects.all().delete()  # the demo's ratings protect their units
+    Activity.objects.all().delete()  # and so do its activities and opinions
+    Opinion.objects.all().delete()
     Membership.objects.all().delete()
     Person.objects.all().delete()
     Unit.objects.all().delete()

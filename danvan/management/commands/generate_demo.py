@@ -18,6 +18,7 @@ from evaluations.demo import generate_ratings, units_for_ratings
 from members.demo import DEFAULT_SEED, SCALES, DemoCounts, demo_scope, rosters_generate
 from news.demo import news_generate
 from units.choices import Edition
+from work.demo import work_generate
 
 NOTHING_ADDED = (
     "Dữ liệu mẫu đã có đủ trong phạm vi này: không tạo thêm gì "
@@ -27,6 +28,10 @@ DEMO_ACCOUNTS = "Tài khoản dùng thử (chỉ ngoài production; xem docs/ROL
 NEWS_ADDED = "Tin bài mẫu: {articles} bài ({scheduled} hẹn giờ, {archived} lưu trữ), {images} ảnh."
 RATINGS_ADDED = "Đánh giá mẫu: {evaluations} lượt xếp loại đơn vị, {criteria_sets} bộ tiêu chí."
 DOCUMENTS_ADDED = "Văn bản mẫu: {documents} văn bản, mỗi văn bản một tệp PDF."
+WORK_ADDED = (
+    "Hoạt động, ý kiến mẫu: {activities} hoạt động, {opinions} ý kiến "
+    "({overdue} quá hạn, {hot_spots} điểm nóng đang theo dõi)."
+)
 DIVISIONS_LOADED = "Chưa có danh mục địa bàn {edition} cần dùng: đã nạp ({summary})."
 
 
@@ -104,6 +109,15 @@ class Command(BaseCommand):
             )
         if ratings["evaluations"]:
             self.stdout.write(RATINGS_ADDED.format(**ratings))
+        # A year of activities and citizens' opinions per unit (work.demo).
+        work = work_generate(
+            units=units_for_ratings(scope.edition),
+            today=timezone.localdate(),
+            seed=seed,
+            scale=scale,
+        )
+        if work.activities or work.opinions:
+            self.stdout.write(WORK_ADDED.format(**vars(work)))
         if not settings.PRODUCTION:
             # Accounts a newcomer can log in with (docs/ROLES.md); never in production.
             self.stdout.write(DEMO_ACCOUNTS)
