@@ -1335,6 +1335,8 @@ def add_documents(world: World) -> None:
             world.document, world.document_file = document, attachment
         else:
             world.document_draft, world.document_draft_file = document, attachment
+
+
 def add_work(world: World) -> None:
     """An activity of A's bloc today, with a photo, and an opinion A's bloc received
     today from ``SECRET_CITIZEN``; through the services, by A's officer."""
