@@ -16,7 +16,7 @@ from accounts.selectors import units_visible_to
 from evaluations import stages
 from evaluations.choices import ScoreStage, Stage
 from evaluations.forms.scores import AdjustForm, ScoreSheetForm
-from evaluations.forms.steps import ReasonForm, return_form
+from evaluations.forms.steps import not_rated_form, reopen_form, return_form
 from evaluations.selectors.criteria import default_year
 from evaluations.selectors.scope import evaluation_get_queryset, evidence_get_queryset
 from evaluations.selectors.sheet import score_sheet
@@ -207,10 +207,16 @@ class ProposalView(EvaluationPageMixin, TemplateView):
             data, sheet=self.sheet, stage=ScoreStage.PROPOSAL, prefill=ScoreStage.SELF
         )
 
+    def render_with(self, form=None, **forms):
+        """The page; ``forms``: a step's form bound with its errors (``origin_page``)."""
+        if form is None and self.editable:
+            form = self.make_form()
+        forms.setdefault("return_form", return_form(rating=self.evaluation))
+        return self.render_to_response(self.base_context(form=form, **forms))
+
     def get(self, request, *args, **kwargs):
         self.load()
-        form = self.make_form() if self.editable else None
-        return self.render_to_response(self.base_context(form=form, return_form=return_form()))
+        return self.render_with()
 
     def post(self, request, *args, **kwargs):
         self.load()
@@ -231,7 +237,7 @@ class ProposalView(EvaluationPageMixin, TemplateView):
                 message = MESSAGE_PROPOSED if submit else MESSAGE_DRAFT_SAVED
                 messages.success(request, str(message).format(unit=self.evaluation.unit))
                 return redirect(f"{request.path}#ket-qua")
-        return self.render_to_response(self.base_context(form=form, return_form=return_form()))
+        return self.render_with(form)
 
 
 class DecisionView(EvaluationPageMixin, TemplateView):
@@ -248,22 +254,24 @@ class DecisionView(EvaluationPageMixin, TemplateView):
             data, sheet=self.sheet, stage=ScoreStage.DECISION, prefill=ScoreStage.PROPOSAL
         )
 
-    def context(self, form=None):
-        return self.base_context(
-            form=form,
-            return_form=return_form(),
-            not_rated_form=ReasonForm(label=_("Lý do không xếp loại")),
-            reopen_form=ReasonForm(label=_("Lý do mở lại")),
+    def context(self, form=None, **forms):
+        forms.setdefault("return_form", return_form(rating=self.evaluation))
+        forms.setdefault("not_rated_form", not_rated_form())
+        forms.setdefault("reopen_form", reopen_form())
+        return self.base_context(form=form, **forms)
+
+    def render_with(self, **forms):
+        """The page; ``forms``: a step's form bound with its errors (``origin_page``)."""
+        form = (
+            self.make_form()
+            if stages.can_type(self.request.user, self.evaluation, Stage.DECISION)
+            else None
         )
+        return self.render_to_response(self.context(form, **forms))
 
     def get(self, request, *args, **kwargs):
         self.load()
-        form = (
-            self.make_form()
-            if stages.can_type(request.user, self.evaluation, Stage.DECISION)
-            else None
-        )
-        return self.render_to_response(self.context(form))
+        return self.render_with()
 
     def post(self, request, *args, **kwargs):
         self.load()
