@@ -49,6 +49,7 @@ def return_form(*args, rating=None, **kwargs) -> ReasonForm:
             label=_("Trả về bước"),
             choices=[(stage, Stage(stage).label) for stage in targets],
             initial=targets[0],
+            required=False,  # none chosen: one step back
             widget=forms.RadioSelect,
             help_text=_(
                 "Chọn “Đơn vị tự đánh giá” khi đơn vị phải bổ sung minh chứng hay sửa "
