@@ -282,8 +282,14 @@ class Evaluation(RatingSteps):
         _("tổng điểm quyết định"), max_digits=6, decimal_places=2, null=True, blank=True
     )
 
-    # Every step (stage, totals, levels, who, reasons) is a change of this row.
-    history = AuditedHistory(kind="evaluation", paths=("area_path",), related=("unit",))
+    # Every step (stage, totals, levels, who, reasons) is a change of this row; the
+    # rating's history page (what each step changed in the sheet) is its detail page.
+    history = AuditedHistory(
+        kind="evaluation",
+        paths=("area_path",),
+        related=("unit",),
+        detail_url=("evaluations:history", "id"),
+    )
 
     class Meta:
         verbose_name = _("đánh giá đơn vị")

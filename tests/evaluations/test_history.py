@@ -80,6 +80,8 @@ def test_an_excel_import_changing_one_score_says_which(
     audit = client.get(reverse("audit:object_history", args=["evaluation", evaluation.pk]))
     assert audit.status_code == 200
     assert "không đổi mục nào" not in audit.content.decode()
+    # The audit page of the rating opens its history, which says what changed.
+    assert reverse("evaluations:history", args=[evaluation.pk]) in audit.content.decode()
 
 
 def test_the_sheet_page_records_scores_gates_and_evidence_in_one_step(
