@@ -157,6 +157,10 @@ def test_a_decider_returns_to_the_unit_and_the_list_shows_why(
     row.get_by_role("link", name="Xem ý kiến").click()
     expect(page.get_by_test_id("return-comment")).to_contain_text(COMMENT)
     _check_current(page, axe_source, "375 px, returned sheet:")
+    page.goto(live_server.url + reverse("evaluations:proposal", args=[waiting[1].pk]))
+    expect(page.get_by_test_id("rating-links").get_by_role("link", name="Lịch sử")).to_be_visible()
+    _no_sideways_scroll(page)
+    _check_current(page, axe_source, "375 px, proposal page:")
     context.close()
 
 
