@@ -143,7 +143,12 @@ class ItemForm(RowForm):
 class GateForm(RowForm):
     required_fields = ("code", "question", "cap_level")
     code = forms.CharField(label=_("Mã"), max_length=10, required=False)
-    question = forms.CharField(label=_("Điều kiện"), max_length=300, required=False)
+    question = forms.CharField(
+        label=_("Điều kiện"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     cap_level = forms.ChoiceField(
         label=_("Khi có, xếp cao nhất"), choices=LEVEL_SELECT, required=False
     )

@@ -186,8 +186,21 @@ class CriteriaCreateView(CriteriaEditView):
         raise Http404
 
 
-class CriteriaIssueView(CriteriaManageMixin, View):
+class CriteriaIssueView(CriteriaManageMixin, TemplateView):
+    """Issuing a set cannot be undone once a rating uses it: a page asks first (what the
+    set holds, what issuing means); only its "confirm" button issues."""
+
+    template_name = "evaluations/criteria_issue.html"
+
+    def get(self, request, pk):
+        criteria_set = criteria_set_contents(self.get_set())
+        if criteria_set.issued:
+            return redirect("evaluations:criteria_detail", criteria_set.pk)
+        return self.render_to_response(self.get_context_data(criteria_set=criteria_set))
+
     def post(self, request, pk):
+        if not request.POST.get("confirm"):
+            return self.get(request, pk)
         criteria_set = self.get_set()
         try:
             criteria_set_issue(acting_user=request.user, criteria_set=criteria_set)
