@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import ScoreStage, Stage
+from evaluations.events import announce, rating_decided
 from evaluations.models import Evaluation
 from evaluations.services.criteria import criteria_missing, criteria_set_current, subject_of_unit
 from evaluations.services.scores import sheet_of, sheet_result, store_sheet, validate_sheet
@@ -133,6 +134,7 @@ def evaluation_decide(
     evaluation.adjust_reason = reason if adjusted else ""
     evaluation.stage = Stage.DECIDED
     evaluation.save()
+    announce(rating_decided, rating=evaluation, acting_user=acting_user)
     return evaluation
 
 

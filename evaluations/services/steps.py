@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import scope_of
 from evaluations.choices import Stage
+from evaluations.events import announce, rating_decided, rating_returned
 from evaluations.stages import NOT_RATED_PERMISSION, REOPEN_PERMISSION, RETURN_TO, STEP_PERMISSION
 from portal.text import normalize
 
@@ -56,6 +57,7 @@ def rating_return(*, acting_user, rating, comment: str):
     rating.stage = RETURN_TO[rating.stage]
     rating.return_comment = comment
     rating.save()
+    announce(rating_returned, rating=rating, acting_user=acting_user)
     return rating
 
 
@@ -74,6 +76,7 @@ def rating_not_rated(*, acting_user, rating, reason: str):
     rating.decided_level = None
     rating.decided_by, rating.decided_at = acting_user, timezone.now()
     rating.save()
+    announce(rating_decided, rating=rating, acting_user=acting_user)
     return rating
 
 
