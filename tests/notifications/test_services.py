@@ -223,3 +223,33 @@ def test_a_news_editor_is_never_told(area_tree, bloc, officer):
     _opinion(bloc, officer, DAY - datetime.timedelta(days=16))
     deadlines.notify_deadlines(day=DAY)
     assert _told() == ["xa"]
+
+
+def test_a_members_rating_decided_tells_the_officer_and_links_to_it(
+    bloc, officer, district_staff, django_capture_on_commit_callbacks
+):
+    from evaluations.services.member_ratings import member_rating_start, member_rating_step
+    from members.services import membership_add
+
+    membership = membership_add(unit=bloc, full_name="Lò Văn Minh", birth_year=1970)
+    rating = member_rating_start(acting_user=officer, membership=membership, year=2026)
+    member_rating_step(acting_user=officer, rating=rating, level=2)
+    member_rating_step(acting_user=officer, rating=rating, level=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        member_rating_step(acting_user=district_staff, rating=rating, level=2)
+    (n,) = Notification.objects.all()
+    assert n.recipient == officer
+    assert n.text == "Đánh giá “Lò Văn Minh” năm 2026 đã được quyết định: Mức 2."
+    assert n.link == f"/can-bo/danh-gia/thanh-vien/xep-loai/{rating.pk}/"
+
+
+def test_the_daily_run_asks_each_account_once(area_tree, officer, django_assert_max_num_queries):
+    """Recipients come from one directory for the whole run: the queries grow with the
+    notifications made (a check and an insert each), not with accounts asked again."""
+    from units.services import team_create_for_village
+
+    for i in range(6):
+        team = team_create_for_village(commune=area_tree["commune"], village_name=f"Tổ {i + 2}")
+        _opinion(team, officer, DAY - datetime.timedelta(days=16))
+    with django_assert_max_num_queries(30):
+        assert deadlines.notify_deadlines(day=DAY) == 6
