@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import LEVELS, Stage
+from evaluations.events import announce, rating_decided
 from evaluations.models import MemberRating
 from evaluations.services.steps import ERROR_ADJUST_REASON, ERROR_LOCKED, require_permission
 from evaluations.stages import SELF_ASSESS, STEP_PERMISSION
@@ -64,6 +65,8 @@ def member_rating_step(*, acting_user, rating: MemberRating, level, reason: str 
         raise ValidationError(ERROR_LOCKED)
     rating.return_comment = ""
     rating.save()
+    if rating.stage == Stage.DECIDED:
+        announce(rating_decided, rating=rating, acting_user=acting_user)
     return rating
 
 

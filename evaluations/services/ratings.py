@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import ScoreStage, Stage, StepAction
+from evaluations.events import announce, rating_decided
 from evaluations.models import Evaluation
 from evaluations.services.criteria import criteria_missing, criteria_set_current, subject_of_unit
 from evaluations.services.history import step_record
@@ -173,6 +174,7 @@ def evaluation_decide(
         total=evaluation.decided_total,
         level=evaluation.decided_level,
     )
+    announce(rating_decided, rating=evaluation, acting_user=acting_user)
     return evaluation
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import scope_of
 from evaluations.choices import Stage, StepAction
+from evaluations.events import announce, rating_decided, rating_returned
 from evaluations.services.history import step_record
 from evaluations.stages import (
     NOT_RATED_PERMISSION,
@@ -69,6 +70,7 @@ def rating_return(*, acting_user, rating, comment: str, to_stage: str | None = N
     rating.return_comment = comment
     rating.save()
     step_record(rating=rating, action=StepAction.RETURN, acting_user=acting_user, note=comment)
+    announce(rating_returned, rating=rating, acting_user=acting_user)
     return rating
 
 
@@ -88,6 +90,7 @@ def rating_not_rated(*, acting_user, rating, reason: str):
     rating.decided_by, rating.decided_at = acting_user, timezone.now()
     rating.save()
     step_record(rating=rating, action=StepAction.NOT_RATED, acting_user=acting_user, note=reason)
+    announce(rating_decided, rating=rating, acting_user=acting_user)
     return rating
 
 
