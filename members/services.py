@@ -19,6 +19,7 @@ from portal.paths import province_path
 from portal.text import fold, normalize
 from units.choices import Level, UnitStatus
 from units.models import Area, Unit
+from units.services import ACTION_SEAT, area_require_exists
 
 ERROR_NAME_REQUIRED = _("Chưa nhập họ và tên.")
 ERROR_UNIT_DISSOLVED = _("Đơn vị đã giải thể, không thêm thành viên được.")
@@ -171,6 +172,16 @@ def membership_add(
     """
     if unit.status != UnitStatus.ACTIVE:
         raise ValidationError(ERROR_UNIT_DISSOLVED)
+    # No seat starts in an area that has ceased (a legacy commune after 30/06/2025):
+    # today when no start date is given. An earlier start in a 2025 unit is the day the
+    # person joined the predecessor's unit; the seat counts from the area's first day.
+    area_require_exists(
+        unit.area,
+        start_date or timezone.localdate(),
+        action=ACTION_SEAT,
+        field="start_date",
+        ended_only=True,
+    )
     if person is None:
         values = _person_values(_given(person_data))
         province = province_of(unit.area)

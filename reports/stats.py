@@ -25,7 +25,7 @@ from members.models import Membership
 from portal.paths import PATH_SEPARATOR, province_path
 from reports.models import Versions, data_versions
 from units.choices import TEAM_KINDS, Edition, Level, UnitKind
-from units.models import Area, Unit
+from units.models import Area, Unit, unit_in_force_q
 
 #: The next level down, by edition and level ("" = the whole installation).
 CHILD_LEVEL = {
@@ -67,15 +67,9 @@ class Place:
 
 
 def units_active_on(day: datetime.date, prefix: str = "") -> Q:
-    """Units in force on ``day``: founded by then (or founding date unknown) and not yet
-    dissolved (the dissolution date is the first day without the unit)."""
-    founded = Q(**{f"{prefix}decision_date__isnull": True}) | Q(
-        **{f"{prefix}decision_date__lte": day}
-    )
-    standing = Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(
-        **{f"{prefix}dissolved_on__gt": day}
-    )
-    return founded & standing
+    """Units in force on ``day``: founded, not dissolved, on an area that exists then
+    (``units.models.unit_in_force_q``)."""
+    return unit_in_force_q(day, prefix)
 
 
 def _active_units(where: Q, day: datetime.date):
