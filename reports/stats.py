@@ -49,6 +49,30 @@ SEGMENT_LENGTH = {
 
 CACHE_SECONDS = 24 * 3600
 
+#: The column that places a unit on each map. On the legacy map a unit stands at its
+#: area; on the 2025 map at ``Unit.map_path``: its area for a 2025 unit, the 2025 commune
+#: (or village) that succeeded its area for a legacy one. Since a legacy unit is never in
+#: force after 30/06/2025 and a 2025 unit never before 01/07/2025, one condition on it
+#: counts the 2025 map at any date, before the reform on the new borders
+#: (docs/REORGANISATION.md, "Statistics on either map").
+UNIT_PATH = {Edition.LEGACY: "area_path", Edition.V2025: "map_path"}
+
+#: Length of a 2025 commune's path ("2025/19/01843/"): every 2025 commune has a code.
+V2025_COMMUNE_KEY = (
+    len(f"{Edition.V2025}{PATH_SEPARATOR}")
+    + SEGMENT_LENGTH[Level.PROVINCE]
+    + (SEGMENT_LENGTH[Level.COMMUNE])
+)
+
+
+def _unit_path(edition: str, via: str = "") -> str:
+    """The placing column of a unit on ``edition``'s map, from a unit (``via`` "") or
+    from a seat or a rating (``via`` "unit__"). Seats and ratings copy their unit's area
+    path, which serves the legacy map without a join."""
+    if edition == Edition.LEGACY:
+        return "area_path"
+    return f"{via}{UNIT_PATH[edition]}"
+
 
 @dataclasses.dataclass(frozen=True)
 class Place:
@@ -108,8 +132,9 @@ def _rating_rows(place: Place) -> list[dict]:
     every year with a rating in the place (``n`` counts the approved ones at each
     ``decided_level``), united with the years of criteria issued for the place's
     province(s) (rows with no level and ``n`` 0)."""
+    placed = f"{_unit_path(place.edition, 'unit__')}__descendant_of"
     ratings = (
-        Evaluation.objects.filter(area_path__descendant_of=place.path)
+        Evaluation.objects.filter(**{placed: place.path})
         .values("year", "decided_level")
         .annotate(n=Count("pk", filter=Q(stage=Stage.DECIDED)))
         .order_by()
@@ -133,16 +158,22 @@ def _reference_day(year: int, day: datetime.date) -> datetime.date:
     return min(datetime.date(year, 12, 31), day)
 
 
-def _unit_aggregates(day: datetime.date, active_years, approved_years) -> dict:
+def _unit_aggregates(
+    day: datetime.date, active_years, approved_years, edition: str = Edition.LEGACY
+) -> dict:
     """Active units on ``day`` by kind and the communes and villages they cover; the
     units in force in each of ``active_years`` (``active_<year>``) and those of them
-    with an approved rating for each of ``approved_years`` (``approved_<year>``)."""
+    with an approved rating for each of ``approved_years`` (``approved_<year>``). On the
+    2025 map a bloc's commune is the 2025 commune it stands in (a legacy bloc's successor)."""
     active = units_active_on(day)
     bloc, team = Q(kind=UnitKind.BLOC), Q(kind__in=TEAM_KINDS)
+    commune = "commune"
+    if edition == Edition.V2025:
+        commune = Substr(UNIT_PATH[edition], 1, V2025_COMMUNE_KEY)
     aggregates = {
         "blocs": Count("pk", filter=active & bloc),
         "teams": Count("pk", filter=active & team),
-        "communes_with_bloc": Count("commune", distinct=True, filter=active & bloc),
+        "communes_with_bloc": Count(commune, distinct=True, filter=active & bloc),
         "villages_with_team": Count("area", distinct=True, filter=active & team),
     }
     for year in active_years:
@@ -160,8 +191,9 @@ def _unit_aggregates(day: datetime.date, active_years, approved_years) -> dict:
 
 def _unit_counts(place: Place, day: datetime.date, years: list[int]) -> dict:
     """``_unit_aggregates`` over the units under the place: one query."""
-    return Unit.objects.filter(area_path__descendant_of=place.path).aggregate(
-        **_unit_aggregates(day, years, years)
+    placed = f"{_unit_path(place.edition)}__descendant_of"
+    return Unit.objects.filter(**{placed: place.path}).aggregate(
+        **_unit_aggregates(day, years, years, place.edition)
     )
 
 
@@ -175,14 +207,23 @@ def _ratings(rows: list[dict], years: list[int], units: dict) -> dict:
     return result
 
 
-def _child_figures(children: list[dict], key_length: int, where: Q, day: datetime.date):
+def _child_figures(
+    children: list[dict],
+    key_length: int,
+    paths: list[str],
+    day: datetime.date,
+    edition: str,
+    whole: bool = False,
+):
     """Blocs, teams and their seats on ``day`` of each child area (``children``: rows
     with a ``path``), by the child's path prefix of ``key_length`` characters: two
-    grouped queries over the units and memberships matching ``where``."""
+    grouped queries over the units and memberships placed under ``paths`` on
+    ``edition``'s map (``_under``)."""
     figures = {c["path"][:key_length]: dict.fromkeys(_CHILD_FIELDS, 0) for c in children}
+    unit_path, seat_path = _unit_path(edition), _unit_path(edition, "unit__")
     unit_rows = (
-        _active_units(where, day)
-        .annotate(key=Substr("area_path", 1, key_length))
+        _active_units(_under(unit_path, edition, paths, whole), day)
+        .annotate(key=Substr(unit_path, 1, key_length))
         .values("key")
         .annotate(
             blocs=Count("pk", filter=Q(kind=UnitKind.BLOC)),
@@ -194,8 +235,8 @@ def _child_figures(children: list[dict], key_length: int, where: Q, day: datetim
         if row["key"] in figures:
             figures[row["key"]].update(blocs=row["blocs"], teams=row["teams"])
     member_rows = (
-        _active_memberships(where, day)
-        .annotate(key=Substr("area_path", 1, key_length))
+        _active_memberships(_under(seat_path, edition, paths, whole), day)
+        .annotate(key=Substr(seat_path, 1, key_length))
         .values("key")
         .annotate(
             bloc_members=Count("pk", filter=Q(unit__kind=UnitKind.BLOC)),
@@ -233,7 +274,7 @@ def _children(place: Place, day: datetime.date) -> list[dict]:
         .values("code", "name", "level", "path")
     )
     key_length = len(place.path) + SEGMENT_LENGTH[child_level]
-    figures = _child_figures(children, key_length, Q(area_path__descendant_of=place.path), day)
+    figures = _child_figures(children, key_length, [place.path], day, place.edition)
     return [_child_row(c, figures, key_length) for c in children]
 
 
@@ -259,7 +300,8 @@ def area_stats(place: Place, day: datetime.date) -> dict:
     rating_rows = _rating_rows(place)
     years = sorted({row["year"] for row in rating_rows})
     units = _unit_counts(place, day, years)
-    members = _active_memberships(Q(area_path__descendant_of=place.path), day).aggregate(
+    seat_path = _unit_path(place.edition, "unit__")
+    members = _active_memberships(Q(**{f"{seat_path}__descendant_of": place.path}), day).aggregate(
         **_member_aggregates()
     )
     return _figures(
@@ -371,9 +413,10 @@ def provinces_stats(
         .order_by()
     ):
         areas[row["key"]][row["level"]] = row["n"]
+    seat_path, unit_path = _unit_path(edition, "unit__"), _unit_path(edition)
     ratings = (
-        Evaluation.objects.filter(_under("area_path", edition, paths, whole))
-        .annotate(key=Substr("area_path", 1, length))
+        Evaluation.objects.filter(_under(seat_path, edition, paths, whole))
+        .annotate(key=Substr(seat_path, 1, length))
         .values("key", "year", "decided_level")
         .annotate(n=Count("pk", filter=Q(stage=Stage.DECIDED)))
         .order_by()
@@ -398,19 +441,19 @@ def provinces_stats(
     window = list(range(day.year - IN_FORCE_YEARS, day.year + 1))
     every_year = sorted(set(window).union(*years.values()))
     rated_years = sorted(set().union(*years.values()))
-    aggregates = _unit_aggregates(day, every_year, rated_years)
+    aggregates = _unit_aggregates(day, every_year, rated_years, edition)
     units = {
         row["key"]: row
-        for row in Unit.objects.filter(_under("area_path", edition, paths, whole))
-        .annotate(key=Substr("area_path", 1, length))
+        for row in Unit.objects.filter(_under(unit_path, edition, paths, whole))
+        .annotate(key=Substr(unit_path, 1, length))
         .values("key")
         .annotate(**aggregates)
         .order_by()
     }
     members = {
         row["key"]: row
-        for row in _active_memberships(_under("area_path", edition, paths, whole), day)
-        .annotate(key=Substr("area_path", 1, length))
+        for row in _active_memberships(_under(seat_path, edition, paths, whole), day)
+        .annotate(key=Substr(seat_path, 1, length))
         .values("key")
         .annotate(**_member_aggregates())
         .order_by()
@@ -454,9 +497,7 @@ def _provinces_children(
         .order_by("code", "name")
         .values("code", "name", "level", "path")
     )
-    figures = _child_figures(
-        children, child_length, _under("area_path", edition, paths, whole), day
-    )
+    figures = _child_figures(children, child_length, paths, day, edition, whole)
     result: dict[str, list[dict]] = defaultdict(list)
     for c in children:
         result[c["path"][:length]].append(_child_row(c, figures, child_length))
@@ -470,9 +511,10 @@ def _older_in_force(
     provinces (paths) that need them: one query."""
     years = sorted(set().union(*missing.values()))
     length = _province_key_length(edition)
+    unit_path = _unit_path(edition)
     rows = (
-        Unit.objects.filter(_under("area_path", edition, sorted(missing), False))
-        .annotate(key=Substr("area_path", 1, length))
+        Unit.objects.filter(_under(unit_path, edition, sorted(missing), False))
+        .annotate(key=Substr(unit_path, 1, length))
         .values("key")
         .annotate(
             **{
@@ -485,8 +527,18 @@ def _older_in_force(
     return {(row["key"], year): row[f"active_{year}"] for row in rows for year in years}
 
 
+def _version(path: str, versions: Versions) -> str:
+    """The version figures under ``path`` are cached under: the province's, and on the
+    2025 map also the legacy map's (its units stand on the new borders before the
+    reform, so a write in a legacy province changes them)."""
+    version = versions.of_province(path)
+    if path.startswith(f"{Edition.V2025}{PATH_SEPARATOR}"):
+        version += f"+{versions.of_edition(Edition.LEGACY)}"
+    return version
+
+
 def _province_key(path: str, day: datetime.date, versions: Versions) -> str:
-    return f"{KEY_PREFIX}:province:{versions.of_province(path)}:{path}:{day.isoformat()}"
+    return f"{KEY_PREFIX}:province:{_version(path, versions)}:{path}:{day.isoformat()}"
 
 
 def province_entries(
@@ -570,10 +622,10 @@ def area_stats_cached(place: Place, day: datetime.date, versions: Versions | Non
     if versions is None:
         versions = data_versions()
     if place.area is None:
-        key = (
-            f"{KEY_PREFIX}:country:{versions.of_edition(place.edition)}:"
-            f"{place.edition}:{day.isoformat()}"
-        )
+        version = versions.of_edition(place.edition)
+        if place.edition == Edition.V2025:
+            version += f"+{versions.of_edition(Edition.LEGACY)}"
+        key = f"{KEY_PREFIX}:country:{version}:{place.edition}:{day.isoformat()}"
         result = cache.get(key)
         if result is None:
             result = country_stats(place.edition, day, versions)
@@ -581,10 +633,7 @@ def area_stats_cached(place: Place, day: datetime.date, versions: Versions | Non
         return result
     if place.level == Level.PROVINCE:
         return province_entries(place.edition, [place.area], day, versions)[place.path]["stats"]
-    key = (
-        f"{KEY_PREFIX}:area:{versions.of_province(place.path)}:{place.edition}:"
-        f"{place.path}:{day.isoformat()}"
-    )
+    key = f"{KEY_PREFIX}:area:{_version(place.path, versions)}:{place.edition}:{place.path}:{day}"
     result = cache.get(key)
     if result is None:
         result = area_stats(place, day)

@@ -5,6 +5,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -225,6 +226,13 @@ class Unit(models.Model):
         editable=False,
     )
     area_path = PathField(_("đường dẫn địa bàn"), max_length=120, db_index=True, editable=False)
+    # Where the unit stands on the 2025 map: its own path for a 2025 unit; for a legacy
+    # unit the 2025 commune that succeeded its commune (the default piece), or for a
+    # team the 2025 village its village was carried to. Empty while unknown (2025 map
+    # not loaded). The 2025 map's statistics at any date read it (``units_map_2025``).
+    map_path = PathField(
+        _("đường dẫn trên bản đồ 2025"), max_length=120, null=True, db_index=True, editable=False
+    )
     # The days the area exists, copied from it like the path (``unit_in_force_q``).
     area_from = models.DateField(_("địa bàn có hiệu lực từ"), null=True, editable=False)
     area_until = models.DateField(_("địa bàn có hiệu lực đến"), null=True, editable=False)
@@ -279,6 +287,8 @@ class Unit(models.Model):
     def save(self, *args, **kwargs):
         self.fill_derived_fields()
         super().save(*args, **kwargs)
+        if self.map_path is None:
+            units_map_2025(Unit.objects.filter(pk=self.pk))
 
     def get_absolute_url(self):
         return reverse("members:unit_detail", args=[self.pk])
@@ -300,6 +310,8 @@ class Unit(models.Model):
         area = self.area
         self.area_path = area.path
         self.area_from, self.area_until = area.valid_from, area.valid_until
+        if area.edition == Edition.V2025:
+            self.map_path = area.path
         self.commune_id = area.pk if area.level == Level.COMMUNE else area.parent_id
         if not self.name:
             self.name = unit_default_name(self.kind, area)
@@ -318,6 +330,29 @@ def units_copy_area_dates(area_ids) -> int:
     return Unit.objects.filter(area_id__in=area_ids).update(
         area_from=models.Subquery(dates.values("valid_from")[:1]),
         area_until=models.Subquery(dates.values("valid_until")[:1]),
+    )
+
+
+def units_map_2025(units=None) -> int:
+    """Set where legacy units stand on the 2025 map (``Unit.map_path``), in one UPDATE:
+    a team whose village was carried to a 2025 village (a village ``Succession``)
+    stands there; any other legacy unit at the 2025 commune that succeeded its commune
+    (the default piece of a split commune). ``units``: a queryset to limit the update
+    (default: every legacy unit). Called after the lineage is loaded, after a unit is
+    saved without a place yet, after bulk writes of units, and by whoever records
+    village links (the carry-over)."""
+    units = Unit.objects.all() if units is None else units
+    village = Succession.objects.filter(
+        predecessor=models.OuterRef("area_id"), level=Level.VILLAGE
+    ).order_by("-is_default", "-effective_on")
+    commune = Succession.objects.filter(
+        predecessor=models.OuterRef("commune_id"), level=Level.COMMUNE, is_default=True
+    )
+    return units.filter(area_path__descendant_of=f"{Edition.LEGACY}{PATH_SEPARATOR}").update(
+        map_path=Coalesce(
+            models.Subquery(village.values("successor__path")[:1]),
+            models.Subquery(commune.values("successor__path")[:1]),
+        )
     )
 
 
