@@ -394,7 +394,8 @@ class PersonFormView(ServiceFormView):
 
 
 class PersonMergeView(PersonFormView):
-    """Fold a duplicate record of the same province into this person: search by name,
+    """Fold a duplicate record of the same province (or of a province linked to it by the
+    2025 reorganisation) into this person: search by name,
     then merge one of the matches (``person_merge``)."""
 
     template_name = "members/person_merge.html"
@@ -403,7 +404,7 @@ class PersonMergeView(PersonFormView):
     def get_form_kwargs(self):
         candidates = (
             selectors.people_visible_to(self.request.user)
-            .filter(province=self.object.province_id)
+            .filter(province__in=unit_selectors.provinces_linked(self.object.province_id))
             .exclude(pk=self.object.pk)
         )
         return {**super().get_form_kwargs(), "candidates": candidates}

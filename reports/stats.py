@@ -65,7 +65,7 @@ V2025_COMMUNE_KEY = (
 )
 
 
-def _unit_path(edition: str, via: str = "") -> str:
+def map_path_field(edition: str, via: str = "") -> str:
     """The placing column of a unit on ``edition``'s map, from a unit (``via`` "") or
     from a seat or a rating (``via`` "unit__"). Seats and ratings copy their unit's area
     path, which serves the legacy map without a join."""
@@ -132,7 +132,7 @@ def _rating_rows(place: Place) -> list[dict]:
     every year with a rating in the place (``n`` counts the approved ones at each
     ``decided_level``), united with the years of criteria issued for the place's
     province(s) (rows with no level and ``n`` 0)."""
-    placed = f"{_unit_path(place.edition, 'unit__')}__descendant_of"
+    placed = f"{map_path_field(place.edition, 'unit__')}__descendant_of"
     ratings = (
         Evaluation.objects.filter(**{placed: place.path})
         .values("year", "decided_level")
@@ -191,7 +191,7 @@ def _unit_aggregates(
 
 def _unit_counts(place: Place, day: datetime.date, years: list[int]) -> dict:
     """``_unit_aggregates`` over the units under the place: one query."""
-    placed = f"{_unit_path(place.edition)}__descendant_of"
+    placed = f"{map_path_field(place.edition)}__descendant_of"
     return Unit.objects.filter(**{placed: place.path}).aggregate(
         **_unit_aggregates(day, years, years, place.edition)
     )
@@ -220,7 +220,7 @@ def _child_figures(
     grouped queries over the units and memberships placed under ``paths`` on
     ``edition``'s map (``_under``)."""
     figures = {c["path"][:key_length]: dict.fromkeys(_CHILD_FIELDS, 0) for c in children}
-    unit_path, seat_path = _unit_path(edition), _unit_path(edition, "unit__")
+    unit_path, seat_path = map_path_field(edition), map_path_field(edition, "unit__")
     unit_rows = (
         _active_units(_under(unit_path, edition, paths, whole), day)
         .annotate(key=Substr(unit_path, 1, key_length))
@@ -300,7 +300,7 @@ def area_stats(place: Place, day: datetime.date) -> dict:
     rating_rows = _rating_rows(place)
     years = sorted({row["year"] for row in rating_rows})
     units = _unit_counts(place, day, years)
-    seat_path = _unit_path(place.edition, "unit__")
+    seat_path = map_path_field(place.edition, "unit__")
     members = _active_memberships(Q(**{f"{seat_path}__descendant_of": place.path}), day).aggregate(
         **_member_aggregates()
     )
@@ -413,7 +413,7 @@ def provinces_stats(
         .order_by()
     ):
         areas[row["key"]][row["level"]] = row["n"]
-    seat_path, unit_path = _unit_path(edition, "unit__"), _unit_path(edition)
+    seat_path, unit_path = map_path_field(edition, "unit__"), map_path_field(edition)
     ratings = (
         Evaluation.objects.filter(_under(seat_path, edition, paths, whole))
         .annotate(key=Substr(seat_path, 1, length))
@@ -511,7 +511,7 @@ def _older_in_force(
     provinces (paths) that need them: one query."""
     years = sorted(set().union(*missing.values()))
     length = _province_key_length(edition)
-    unit_path = _unit_path(edition)
+    unit_path = map_path_field(edition)
     rows = (
         Unit.objects.filter(_under(unit_path, edition, sorted(missing), False))
         .annotate(key=Substr(unit_path, 1, length))

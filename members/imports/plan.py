@@ -248,7 +248,13 @@ class Planner:
         people = self.stored.people[key]
         found = [p for p in people if not phone or p.phone in ("", phone)]
         if len(found) == 1:
-            return found[0]
+            person = found[0]
+            if person.pk is not None and person.province_id != province.pk:
+                # Recorded in a legacy province merged into this one: one record, now
+                # of the 2025 province (members.services.membership_add does the same).
+                person.province = province
+                self.writes.changed_people[person.pk] = person
+            return person
         person = Person(
             province=province,
             full_name=row.full_name,

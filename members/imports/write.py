@@ -16,7 +16,7 @@ from units.models import Area, Unit, units_map_2025
 
 _PERSON_UPDATE_FIELDS = [
     "full_name", "search_name", "gender", "ethnicity", "party_member", "phone", "position",
-    "updated_at",
+    "province", "updated_at",
 ]  # fmt: skip
 _MEMBERSHIP_UPDATE_FIELDS = ["role", "start_date", "end_date", "updated_at"]
 
