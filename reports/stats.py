@@ -23,6 +23,7 @@ from evaluations.models import CriteriaSet, Evaluation
 from members.choices import KINH
 from members.models import Membership
 from portal.paths import PATH_SEPARATOR, province_path
+from reports.maps import UNIT_PATH, V2025_COMMUNE_KEY, map_path_field, map_version
 from reports.models import Versions, data_versions
 from units.choices import TEAM_KINDS, Edition, Level, UnitKind
 from units.models import Area, Unit, unit_in_force_q
@@ -48,30 +49,6 @@ SEGMENT_LENGTH = {
 }
 
 CACHE_SECONDS = 24 * 3600
-
-#: The column that places a unit on each map. On the legacy map a unit stands at its
-#: area; on the 2025 map at ``Unit.map_path``: its area for a 2025 unit, the 2025 commune
-#: (or village) that succeeded its area for a legacy one. Since a legacy unit is never in
-#: force after 30/06/2025 and a 2025 unit never before 01/07/2025, one condition on it
-#: counts the 2025 map at any date, before the reform on the new borders
-#: (docs/REORGANISATION.md, "Statistics on either map").
-UNIT_PATH = {Edition.LEGACY: "area_path", Edition.V2025: "map_path"}
-
-#: Length of a 2025 commune's path ("2025/19/01843/"): every 2025 commune has a code.
-V2025_COMMUNE_KEY = (
-    len(f"{Edition.V2025}{PATH_SEPARATOR}")
-    + SEGMENT_LENGTH[Level.PROVINCE]
-    + (SEGMENT_LENGTH[Level.COMMUNE])
-)
-
-
-def map_path_field(edition: str, via: str = "") -> str:
-    """The placing column of a unit on ``edition``'s map, from a unit (``via`` "") or
-    from a seat or a rating (``via`` "unit__"). Seats and ratings copy their unit's area
-    path, which serves the legacy map without a join."""
-    if edition == Edition.LEGACY:
-        return "area_path"
-    return f"{via}{UNIT_PATH[edition]}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -527,18 +504,8 @@ def _older_in_force(
     return {(row["key"], year): row[f"active_{year}"] for row in rows for year in years}
 
 
-def _version(path: str, versions: Versions) -> str:
-    """The version figures under ``path`` are cached under: the province's, and on the
-    2025 map also the legacy map's (its units stand on the new borders before the
-    reform, so a write in a legacy province changes them)."""
-    version = versions.of_province(path)
-    if path.startswith(f"{Edition.V2025}{PATH_SEPARATOR}"):
-        version += f"+{versions.of_edition(Edition.LEGACY)}"
-    return version
-
-
 def _province_key(path: str, day: datetime.date, versions: Versions) -> str:
-    return f"{KEY_PREFIX}:province:{_version(path, versions)}:{path}:{day.isoformat()}"
+    return f"{KEY_PREFIX}:province:{map_version(path, versions)}:{path}:{day.isoformat()}"
 
 
 def province_entries(
@@ -633,7 +600,9 @@ def area_stats_cached(place: Place, day: datetime.date, versions: Versions | Non
         return result
     if place.level == Level.PROVINCE:
         return province_entries(place.edition, [place.area], day, versions)[place.path]["stats"]
-    key = f"{KEY_PREFIX}:area:{_version(place.path, versions)}:{place.edition}:{place.path}:{day}"
+    key = (
+        f"{KEY_PREFIX}:area:{map_version(place.path, versions)}:{place.edition}:{place.path}:{day}"
+    )
     result = cache.get(key)
     if result is None:
         result = area_stats(place, day)

@@ -6,9 +6,9 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from members.selectors import memberships_visible_to
+from reports.maps import map_path_field
 from reports.reports.base import INT, TEXT, YEAR, Column
 from reports.reports.staff import StaffReport, url_with_query
-from reports.stats import map_path_field
 from units.models import unit_in_force_q
 
 
