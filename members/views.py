@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
@@ -119,6 +120,9 @@ class CommuneDetailView(StaffRequiredMixin, DetailView):
         context.update(
             overview=overview,
             lineage=self.lineage(),
+            # A commune that has ceased (a legacy one after 30/06/2025): its rosters are
+            # history, no founding form (the services refuse it anyway).
+            ended=unit_services.area_ended_before(self.object, timezone.localdate()),
             team_form=kwargs.get("team_form") or TeamCreateForm(),
             edition_label=Edition(self.object.edition).label,
         )

@@ -130,8 +130,13 @@ def test_staff_page_refuses_a_bloc_on_a_legacy_commune(both_maps, client):
     assert response.status_code == 200
     assert "chỉ tồn tại đến ngày 30/06/2025" in response.content.decode()
     assert not Unit.objects.filter(area=legacy).exists()
-    # The legacy commune's page still opens (history is readable).
-    assert client.get(reverse("members:commune_detail", args=[legacy.pk])).status_code == 200
+    # The legacy commune's page still opens (history is readable), says why nothing can
+    # be founded there and offers no founding form.
+    page = client.get(reverse("members:commune_detail", args=[legacy.pk])).content.decode()
+    assert 'data-testid="commune-ended"' in page
+    assert reverse("members:bloc_create", args=[legacy.pk]) not in page
+    page = client.get(reverse("members:commune_detail", args=[both_maps["new"].pk]))
+    assert 'data-testid="commune-ended"' not in page.content.decode()
 
 
 def test_admin_refuses_a_unit_on_a_legacy_commune(both_maps, client):
