@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from members.models import Membership, Person
 from members.services import membership_end, unit_dissolve
-from reports.stats import CHILD_LEVEL, Place, area_stats, area_stats_cached
+from reports.stats import Place, area_stats, area_stats_cached
 from tests.reports.conftest import demo_build
-from units.choices import TEAM_KINDS, Edition, Level
+from tests.reports.test_stats_maps import reference as maps_reference
+from units.choices import Edition, Level
 from units.models import Area, Unit
 
 pytestmark = pytest.mark.django_db
@@ -21,75 +22,12 @@ TODAY = datetime.date(2025, 5, 20)
 AFTER_REFORM = datetime.date(2026, 4, 1)
 
 
-def _unit_active(unit, day):
-    area = unit.area
-    return (
-        (unit.decision_date is None or unit.decision_date <= day)
-        and (unit.dissolved_on is None or unit.dissolved_on > day)
-        and (area.valid_from is None or area.valid_from <= day)
-        and (area.valid_until is None or area.valid_until >= day)
-    )
-
-
-def _membership_active(m, day):
-    return (m.start_date is None or m.start_date <= day) and (
-        m.end_date is None or m.end_date >= day
-    )
-
-
 def reference(place: Place, day) -> dict:
-    """The same figures, counted one object at a time."""
-    path = place.path
-    areas = [a for a in Area.objects.filter(edition=place.edition) if a.path.startswith(path)]
-    units = [
-        u
-        for u in Unit.objects.select_related("area")
-        if u.area_path.startswith(path) and _unit_active(u, day)
-    ]
-    unit_ids = {u.pk: u for u in units}
-    members = [
-        m
-        for m in Membership.objects.select_related("person")
-        if m.unit_id in unit_ids and _membership_active(m, day)
-    ]
-    people = {m.person_id: m.person for m in members}
-    blocs = [u for u in units if u.kind == "bloc"]
-    teams = [u for u in units if u.kind in TEAM_KINDS]
-    figures = {
-        "communes": sum(a.level == Level.COMMUNE for a in areas),
-        "communes_with_bloc": len({u.commune_id for u in blocs}),
-        "villages": sum(a.level == Level.VILLAGE for a in areas),
-        "villages_with_team": len({u.area_id for u in teams}),
-        "blocs": len(blocs),
-        "bloc_members": sum(unit_ids[m.unit_id].kind == "bloc" for m in members),
-        "teams": len(teams),
-        "team_members": sum(unit_ids[m.unit_id].kind in TEAM_KINDS for m in members),
-        "people": len(people),
-        "women": sum(p.gender == "female" for p in people.values()),
-        "party_members": sum(p.party_member for p in people.values()),
-        "ethnic_minority": sum(p.ethnicity not in ("", "Kinh") for p in people.values()),
-    }
-    child_level = CHILD_LEVEL.get((place.edition, place.level))
-    children = []
-    for child in sorted(
-        (a for a in areas if a.level == child_level and a != place.area),
-        key=lambda a: (a.code or "", a.name),
-    ):
-        inside = [u for u in units if u.area_path.startswith(child.path)]
-        inside_ids = {u.pk for u in inside}
-        seats = [m for m in members if m.unit_id in inside_ids]
-        children.append(
-            {
-                "code": child.code,
-                "name": child.name,
-                "level": child.level,
-                "blocs": sum(u.kind == "bloc" for u in inside),
-                "bloc_members": sum(unit_ids[m.unit_id].kind == "bloc" for m in seats),
-                "teams": sum(u.kind in TEAM_KINDS for u in inside),
-                "team_members": sum(unit_ids[m.unit_id].kind in TEAM_KINDS for m in seats),
-            }
-        )
-    figures["children"] = children
+    """The same figures, counted one object at a time (the straight count of
+    tests/reports/test_stats_maps.py, which places units on either map); the ratings
+    are checked against their own count in tests/reports/test_pages.py."""
+    figures = maps_reference(place, day)
+    figures.pop("ratings")
     return figures
 
 
