@@ -277,3 +277,6 @@ class Unit(models.Model):
 def unit_default_name(kind: str, area: Area) -> str:
     """ "Khối dân vận Xã Bằng Thành", "Tổ dân vận Thôn Nà Pục"."""
     return f"{UnitKind(kind).label} {area.name}"
+
+
+from units.models_lineage import AreaLineage, Reorganisation, UnitLineage  # noqa: E402,F401

@@ -1,0 +1,452 @@
+"""Reorganising villages: merge, rename, move, and the one way units continue.
+
+A reorganisation never edits history. On its first day (``effective_on``) the units
+concerned are dissolved (the dissolution date is the first day without the unit, as
+``reports.stats.units_active_on`` reads it), their open seats end the day before with a
+reason, new units start on ``effective_on`` with the union of the seats, and
+``units.UnitLineage`` records which unit continues which. Villages are never re-parented
+(a path is fixed for life, docs/DIVISIONS.md): a moved village is a new village under
+the other commune, the old one valid until the day before, linked by
+``units.AreaLineage``. Counts on any date before the change read the old units, on any
+date from it the new ones.
+
+``units_continue`` is the one code path for every continuation: the village services
+below and the 2025 carry-over (``members.carry_over``). It writes in bulk, with the
+audit trail (``portal.audit.bulk_create`` / ``bulk_update``), inside the caller's
+``audit_context`` (reason and batch id of the reorganisation).
+"""
+
+import dataclasses
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.choices import Role
+from members.health import roster_health_from_counts
+from members.models import Membership
+from portal import audit
+from portal.paths import province_path
+from portal.text import normalize
+from units.choices import TEAM_KINDS, Level, UnitKind, UnitStatus
+from units.models import Area, Unit, unit_default_name
+from units.models_lineage import AreaLineage, Reorganisation, ReorganisationKind, UnitLineage
+from units.services import (
+    ERROR_VILLAGE_NAME_EMPTY,
+    VillageAmbiguous,
+    village_find,
+    village_name_key,
+    village_type_word,
+)
+from units.signals import data_changed
+
+#: Reasons written on the seats that end and in the audit trail (stored, never translated).
+REASON_VILLAGE_MERGE = "Sáp nhập thôn, tổ dân phố"
+REASON_VILLAGE_RENAME = "Đổi tên thôn, tổ dân phố"
+REASON_VILLAGE_MOVE = "Chuyển thôn, tổ dân phố sang xã khác"
+
+ERROR_DATE_FUTURE = _("Ngày có hiệu lực không được sau hôm nay.")
+ERROR_NOT_VILLAGE = _("Chỉ sắp xếp được thôn, tổ dân phố.")
+ERROR_MERGE_TWO = _("Chọn ít nhất hai thôn, tổ dân phố để sáp nhập.")
+ERROR_MERGE_ONE_COMMUNE = _("Chỉ sáp nhập được các thôn, tổ dân phố của cùng một xã.")
+ERROR_VILLAGE_NOT_IN_FORCE = _(
+    "{village} không còn hiệu lực vào ngày {date}: chọn ngày có hiệu lực khác."
+)
+ERROR_NAME_TAKEN = _("{commune} đã có {village}: chọn tên khác, hoặc sáp nhập vào thôn đó.")
+ERROR_RENAME_SAME = _("Tên mới trùng với tên hiện tại.")
+ERROR_MOVE_NOT_COMMUNE = _("Chọn một xã, phường, đặc khu để chuyển thôn đến.")
+ERROR_MOVE_SAME_COMMUNE = _("Thôn đã thuộc xã này.")
+ERROR_MOVE_OTHER_PROVINCE = _("Chỉ chuyển được thôn sang một xã trong cùng tỉnh.")
+ERROR_COMMUNE_NOT_IN_FORCE = _("{commune} không còn hiệu lực vào ngày {date}.")
+ERROR_SEAT_STARTS_LATER = _(
+    "{person} tham gia {unit} từ ngày {start}, sau ngày {date}: chọn ngày có hiệu lực muộn hơn."
+)
+ERROR_UNIT_STARTS_LATER = _(
+    "{unit} thành lập ngày {start}, không trước ngày có hiệu lực: chọn ngày muộn hơn."
+)
+WARNING_HEADS_DISAGREE = _(
+    "{unit}: các đơn vị cũ có trưởng khác nhau ({names}); chưa ai được giao vai trò "
+    "trưởng, hãy chỉ định."
+)
+
+
+def _day(value: datetime.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+@dataclasses.dataclass
+class Continuation:
+    """``sources`` end the day before ``effective_on`` and continue as one new unit of
+    ``kind`` at ``area`` (named after the area when ``name`` is empty)."""
+
+    sources: list[Unit]
+    area: Area
+    kind: str
+    name: str = ""
+    unit: Unit | None = None  # the new unit, once written
+    seats: int = 0
+    warnings: list[str] = dataclasses.field(default_factory=list)
+
+
+_ROLE_RANK = {Role.HEAD: 0, Role.DEPUTY: 1, Role.MEMBER: 2}
+
+
+def merged_roles(memberships: Iterable[Membership]) -> tuple[dict[int, str], list[Membership]]:
+    """The seats of the units' union, one per person (their highest role), and the
+    heads when the sources disagree (two people or more held the head's role: then
+    nobody keeps it, they sit as members). Used by the carry-over preview too."""
+    roles: dict[int, str] = {}
+    heads: dict[int, Membership] = {}
+    for membership in memberships:
+        if membership.role == Role.HEAD:
+            heads.setdefault(membership.person_id, membership)
+        current = roles.get(membership.person_id)
+        if current is None or _ROLE_RANK[membership.role] < _ROLE_RANK[current]:
+            roles[membership.person_id] = membership.role
+    disagreeing = list(heads.values()) if len(heads) > 1 else []
+    for membership in disagreeing:
+        roles[membership.person_id] = Role.MEMBER
+    return roles, disagreeing
+
+
+def continuation_warnings(
+    *, name: str, kind: str, memberships: list[Membership]
+) -> tuple[dict[int, str], list[str]]:
+    """The merged seats of ``memberships`` (people loaded) and the roster-health
+    warnings of the unit they would make: its size (members/health.py) and the heads
+    that disagree."""
+    roles, disagreeing = merged_roles(memberships)
+    people = {m.person_id: m.person for m in memberships}
+    heads = [pid for pid, role in roles.items() if role == Role.HEAD]
+    warnings = []
+    if disagreeing:
+        names = ", ".join(sorted({m.person.full_name for m in disagreeing}))
+        warnings.append(str(WARNING_HEADS_DISAGREE).format(unit=name, names=names))
+    warnings += [
+        f"{name}: {w}"
+        for w in roster_health_from_counts(
+            kind=kind,
+            active_count=len(roles),
+            head_count=len(heads),
+            heads_not_party=sum(1 for pid in heads if not people[pid].party_member),
+        )
+    ]
+    return roles, warnings
+
+
+def units_continue(
+    continuations: list[Continuation], *, effective_on: datetime.date, reason: str
+) -> list[Continuation]:
+    """Dissolve every source unit on ``effective_on``, end its open seats the day
+    before with ``reason``, and found each continuation's unit on ``effective_on`` with
+    the union of its sources' seats (one per person). Writes in bulk with the audit
+    trail; the caller holds the transaction and the ``audit_context`` (batch id) and
+    records the reorganisation. Returns the continuations with ``unit``, ``seats`` and
+    ``warnings`` filled."""
+    day_before = effective_on - datetime.timedelta(days=1)
+    sources = [u for c in continuations for u in c.sources]
+    for unit in sources:
+        if unit.decision_date and unit.decision_date >= effective_on:
+            raise ValidationError(
+                ERROR_UNIT_STARTS_LATER.format(unit=unit, start=_day(unit.decision_date))
+            )
+    open_seats = list(
+        Membership.objects.filter(unit__in=[u.pk for u in sources], end_date__isnull=True)
+        .select_related("person")
+        .order_by("unit_id", "pk")
+    )
+    by_unit: dict[int, list[Membership]] = defaultdict(list)
+    names = {u.pk: u for u in sources}
+    for membership in open_seats:
+        if membership.start_date and membership.start_date > day_before:
+            raise ValidationError(
+                ERROR_SEAT_STARTS_LATER.format(
+                    person=membership.person,
+                    unit=names[membership.unit_id],
+                    start=_day(membership.start_date),
+                    date=_day(day_before),
+                )
+            )
+        by_unit[membership.unit_id].append(membership)
+
+    now = timezone.now()
+    for unit in sources:
+        unit.status, unit.dissolved_on, unit.updated_at = UnitStatus.DISSOLVED, effective_on, now
+    for membership in open_seats:
+        membership.end_date, membership.end_reason = day_before, reason
+        membership.updated_at = now
+    # Sources first: a new unit may sit on the area of one of them (one active unit per area).
+    audit.bulk_update(Unit, sources, ["status", "dissolved_on", "updated_at"], batch_size=2000)
+    audit.bulk_update(
+        Membership, open_seats, ["end_date", "end_reason", "updated_at"], batch_size=2000
+    )
+
+    new_units = []
+    for continuation in continuations:
+        unit = Unit(
+            kind=continuation.kind,
+            area=continuation.area,
+            name=continuation.name,
+            decision_date=effective_on,
+        )
+        unit.fill_derived_fields()
+        continuation.unit = unit
+        new_units.append(unit)
+    audit.bulk_create(Unit, new_units, batch_size=2000)
+
+    new_seats = []
+    for continuation in continuations:
+        memberships = [m for u in continuation.sources for m in by_unit[u.pk]]
+        roles, continuation.warnings = continuation_warnings(
+            name=continuation.unit.name, kind=continuation.kind, memberships=memberships
+        )
+        continuation.seats = len(roles)
+        for person_id, role in roles.items():
+            new_seats.append(
+                Membership(
+                    unit=continuation.unit,
+                    person_id=person_id,
+                    role=role,
+                    start_date=effective_on,
+                    area_path=continuation.unit.area_path,
+                )
+            )
+    audit.bulk_create(Membership, new_seats, batch_size=2000)
+    data_changed.send(
+        sender=Unit,
+        province_paths=sorted({province_path(u.area_path) for u in [*sources, *new_units]}),
+    )
+    return continuations
+
+
+def lineage_record(reorganisation: Reorganisation, continuations: list[Continuation]) -> None:
+    """One ``UnitLineage`` row per source of each continuation."""
+    UnitLineage.objects.bulk_create(
+        UnitLineage(reorganisation=reorganisation, predecessor=source, successor=c.unit)
+        for c in continuations
+        for source in c.sources
+    )
+
+
+# --- Villages ---------------------------------------------------------------------------
+
+
+def _check_date(effective_on: datetime.date) -> None:
+    if effective_on > timezone.localdate():
+        raise ValidationError({"effective_on": ERROR_DATE_FUTURE})
+
+
+def _check_in_force(area: Area, effective_on: datetime.date, message=ERROR_VILLAGE_NOT_IN_FORCE):
+    """``area`` must exist the day before ``effective_on`` and on it (it is changed
+    from that day)."""
+    day_before = effective_on - datetime.timedelta(days=1)
+    if (area.valid_from and area.valid_from > day_before) or (
+        area.valid_until and area.valid_until < effective_on
+    ):
+        key = "village" if area.level == Level.VILLAGE else "commune"
+        raise ValidationError(message.format(**{key: area.name}, date=_day(effective_on)))
+
+
+def _check_name_free(commune: Area, name: str, allowed: Iterable[Area] = ()) -> None:
+    """No village of ``commune`` other than ``allowed`` answers to ``name``."""
+    existing = village_find(commune=commune, name=name)
+    allowed_ids = {a.pk for a in allowed}
+    if isinstance(existing, VillageAmbiguous) or (
+        existing is not None and existing.pk not in allowed_ids
+    ):
+        village = existing.candidates[0] if isinstance(existing, VillageAmbiguous) else existing
+        raise ValidationError(
+            {"name": ERROR_NAME_TAKEN.format(commune=commune.name, village=village.name)}
+        )
+
+
+def _new_village(commune: Area, name: str, effective_on: datetime.date) -> Area:
+    village = Area(
+        edition=commune.edition,
+        level=Level.VILLAGE,
+        parent=commune,
+        name=name,
+        short_name=name,
+        type_word=village_type_word(name),
+        valid_from=effective_on,
+        valid_until=commune.valid_until,
+    )
+    village.full_clean()
+    village.save()
+    return village
+
+
+def _end_village(village: Area, effective_on: datetime.date) -> None:
+    village.valid_until = effective_on - datetime.timedelta(days=1)
+    village.full_clean()
+    village.save()
+
+
+def _active_teams(villages: Iterable[Area]) -> list[Unit]:
+    return list(
+        Unit.objects.active()
+        .filter(area__in=[v.pk for v in villages], kind__in=TEAM_KINDS)
+        .select_related("area")
+        .order_by("area__name", "pk")
+    )
+
+
+def _start(kind: str, area: Area, effective_on, acting_user, details: dict) -> Reorganisation:
+    reorganisation = Reorganisation(
+        kind=kind,
+        effective_on=effective_on,
+        area=area,
+        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        details=details,
+    )
+    reorganisation.save()
+    return reorganisation
+
+
+def _continue_teams(reorganisation, continuations, effective_on, reason) -> None:
+    if continuations:
+        units_continue(continuations, effective_on=effective_on, reason=reason)
+        lineage_record(reorganisation, continuations)
+        reorganisation.details["warnings"] = [w for c in continuations for w in c.warnings]
+        reorganisation.details["units"] = [c.unit.pk for c in continuations]
+        reorganisation.save(update_fields=["details"])
+
+
+@transaction.atomic
+def village_merge(
+    *, villages: Iterable[Area], name: str, effective_on: datetime.date, acting_user=None
+) -> Reorganisation:
+    """Merge two or more villages of one commune into one from ``effective_on``.
+
+    The merged village keeps the name of the source that bears ``name`` (it continues,
+    the others end the day before), or is a new village of that name. Their active
+    teams end the day before and one team of the merged village starts on
+    ``effective_on`` seating the union of their members (``units_continue``).
+    """
+    villages = sorted({v.pk: v for v in villages}.values(), key=lambda v: v.pk)
+    if any(v.level != Level.VILLAGE for v in villages):
+        raise ValidationError(ERROR_NOT_VILLAGE)
+    if len(villages) < 2:
+        raise ValidationError({"villages": ERROR_MERGE_TWO})
+    if len({v.parent_id for v in villages}) > 1:
+        raise ValidationError({"villages": ERROR_MERGE_ONE_COMMUNE})
+    _check_date(effective_on)
+    for village in villages:
+        _check_in_force(village, effective_on)
+    name = normalize(name)
+    if not name:
+        raise ValidationError({"name": ERROR_VILLAGE_NAME_EMPTY})
+    commune = villages[0].parent
+    _check_name_free(commune, name, allowed=villages)
+    key = village_name_key(name)
+    survivor = next((v for v in villages if village_name_key(v.name) == key), None)
+    with audit.audit_context(reason=REASON_VILLAGE_MERGE):
+        details = {"villages": [v.name for v in villages], "name": name}
+        reorganisation = _start(
+            ReorganisationKind.VILLAGE_MERGE, commune, effective_on, acting_user, details
+        )
+        with audit.audit_context(batch_id=reorganisation.batch_id):
+            target = survivor or _new_village(commune, name, effective_on)
+            for village in villages:
+                if village.pk != target.pk:
+                    _end_village(village, effective_on)
+            AreaLineage.objects.bulk_create(
+                AreaLineage(reorganisation=reorganisation, predecessor=v, successor=target)
+                for v in villages
+                if v.pk != target.pk
+            )
+            teams = _active_teams(villages)
+            continuations = []
+            if teams:
+                community = all(t.kind == UnitKind.COMMUNITY_TEAM for t in teams)
+                kind = UnitKind.COMMUNITY_TEAM if community else UnitKind.TEAM
+                continuations = [Continuation(sources=teams, area=target, kind=kind)]
+            _continue_teams(reorganisation, continuations, effective_on, REASON_VILLAGE_MERGE)
+    return reorganisation
+
+
+@transaction.atomic
+def village_rename(
+    *, village: Area, name: str, effective_on: datetime.date, acting_user=None
+) -> Reorganisation:
+    """Rename a village from ``effective_on``. The village, its team and their history
+    stay one and the same (a name does not change any count); the reorganisation keeps
+    the old name and the date, the audit trail the values before. A team named after
+    the village takes the new name too."""
+    if village.level != Level.VILLAGE:
+        raise ValidationError(ERROR_NOT_VILLAGE)
+    _check_date(effective_on)
+    _check_in_force(village, effective_on)
+    name = normalize(name)
+    if not name:
+        raise ValidationError({"name": ERROR_VILLAGE_NAME_EMPTY})
+    if name == village.name:
+        raise ValidationError({"name": ERROR_RENAME_SAME})
+    commune = village.parent
+    _check_name_free(commune, name, allowed=[village])
+    old_name = village.name
+    with audit.audit_context(reason=REASON_VILLAGE_RENAME):
+        details = {"old_name": old_name, "name": name}
+        reorganisation = _start(
+            ReorganisationKind.VILLAGE_RENAME, commune, effective_on, acting_user, details
+        )
+        with audit.audit_context(batch_id=reorganisation.batch_id):
+            old_defaults = {kind: unit_default_name(kind, village) for kind in TEAM_KINDS}
+            village.name, village.short_name = name, name
+            village.type_word = village_type_word(name)
+            village.full_clean()
+            village.save()
+            for unit in _active_teams([village]):
+                if unit.name == old_defaults.get(unit.kind):
+                    unit.name = unit_default_name(unit.kind, village)
+                    unit.area = village
+                    unit.full_clean()
+                    unit.save()
+    return reorganisation
+
+
+@transaction.atomic
+def village_move(
+    *, village: Area, commune: Area, effective_on: datetime.date, acting_user=None
+) -> Reorganisation:
+    """Move a village to another commune of the same province from ``effective_on``: a
+    village of the same name starts under ``commune`` (paths never change), the old one
+    ends the day before, and its active team continues there with the same members."""
+    if village.level != Level.VILLAGE:
+        raise ValidationError(ERROR_NOT_VILLAGE)
+    if commune.level != Level.COMMUNE or commune.edition != village.edition:
+        raise ValidationError({"commune": ERROR_MOVE_NOT_COMMUNE})
+    if commune.pk == village.parent_id:
+        raise ValidationError({"commune": ERROR_MOVE_SAME_COMMUNE})
+    if province_path(commune.path) != province_path(village.path):
+        raise ValidationError({"commune": ERROR_MOVE_OTHER_PROVINCE})
+    _check_date(effective_on)
+    _check_in_force(village, effective_on)
+    _check_in_force(commune, effective_on, ERROR_COMMUNE_NOT_IN_FORCE)
+    _check_name_free(commune, village.name)
+    with audit.audit_context(reason=REASON_VILLAGE_MOVE):
+        details = {"name": village.name, "from": village.parent.name, "to": commune.name}
+        reorganisation = _start(
+            ReorganisationKind.VILLAGE_MOVE, village.parent, effective_on, acting_user, details
+        )
+        with audit.audit_context(batch_id=reorganisation.batch_id):
+            target = _new_village(commune, village.name, effective_on)
+            _end_village(village, effective_on)
+            AreaLineage.objects.create(
+                reorganisation=reorganisation, predecessor=village, successor=target
+            )
+            continuations = [
+                Continuation(
+                    sources=[team],
+                    area=target,
+                    kind=team.kind,
+                    name="" if team.name == unit_default_name(team.kind, village) else team.name,
+                )
+                for team in _active_teams([village])
+            ]
+            _continue_teams(reorganisation, continuations, effective_on, REASON_VILLAGE_MOVE)
+    return reorganisation
