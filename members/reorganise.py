@@ -7,7 +7,7 @@ reason, new units start on ``effective_on`` with the union of the seats, and
 ``units.UnitLineage`` records which unit continues which. Villages are never re-parented
 (a path is fixed for life, docs/DIVISIONS.md): a moved village is a new village under
 the other commune, the old one valid until the day before, linked by
-``units.AreaLineage``. Counts on any date before the change read the old units, on any
+``units.Succession`` (level "village", the reorganisation's batch id). Counts on any date before the change read the old units, on any
 date from it the new ones.
 
 ``units_continue`` is the one code path for every continuation: the village services
@@ -33,8 +33,8 @@ from portal import audit
 from portal.paths import province_path
 from portal.text import normalize
 from units.choices import TEAM_KINDS, Level, UnitKind, UnitStatus
-from units.models import Area, Unit, unit_default_name
-from units.models_lineage import AreaLineage, Reorganisation, ReorganisationKind, UnitLineage
+from units.models import Area, Succession, Unit, unit_default_name
+from units.models_lineage import Reorganisation, ReorganisationKind, UnitLineage
 from units.services import (
     ERROR_VILLAGE_NAME_EMPTY,
     VillageAmbiguous,
@@ -232,6 +232,24 @@ def lineage_record(reorganisation: Reorganisation, continuations: list[Continuat
     )
 
 
+def areas_link(reorganisation: Reorganisation, pairs: list[tuple[Area, Area]]) -> None:
+    """Record that each (predecessor, successor) village continues from the
+    reorganisation's day: ``units.Succession`` rows of level "village", whole, with the
+    reorganisation's batch id (the loader of the national mapping never touches them)."""
+    Succession.objects.bulk_create(
+        Succession(
+            level=Level.VILLAGE,
+            predecessor=predecessor,
+            successor=successor,
+            whole=True,
+            is_default=True,
+            effective_on=reorganisation.effective_on,
+            batch_id=reorganisation.batch_id,
+        )
+        for predecessor, successor in pairs
+    )
+
+
 # --- Villages ---------------------------------------------------------------------------
 
 
@@ -354,11 +372,7 @@ def village_merge(
             for village in villages:
                 if village.pk != target.pk:
                     _end_village(village, effective_on)
-            AreaLineage.objects.bulk_create(
-                AreaLineage(reorganisation=reorganisation, predecessor=v, successor=target)
-                for v in villages
-                if v.pk != target.pk
-            )
+            areas_link(reorganisation, [(v, target) for v in villages if v.pk != target.pk])
             teams = _active_teams(villages)
             continuations = []
             if teams:
@@ -436,9 +450,7 @@ def village_move(
         with audit.audit_context(batch_id=reorganisation.batch_id):
             target = _new_village(commune, village.name, effective_on)
             _end_village(village, effective_on)
-            AreaLineage.objects.create(
-                reorganisation=reorganisation, predecessor=village, successor=target
-            )
+            areas_link(reorganisation, [(village, target)])
             continuations = [
                 Continuation(
                     sources=[team],

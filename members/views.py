@@ -28,6 +28,7 @@ from members.forms import (
     UnitUpdateForm,
 )
 from members.health import roster_size
+from units import selectors as unit_selectors
 from units import services as unit_services
 from units.choices import Edition, UnitKind, UnitStatus
 
@@ -117,10 +118,28 @@ class CommuneDetailView(StaffRequiredMixin, DetailView):
         overview = selectors.commune_overview(user=self.request.user, commune=self.object)
         context.update(
             overview=overview,
+            lineage=self.lineage(),
             team_form=kwargs.get("team_form") or TeamCreateForm(),
             edition_label=Edition(self.object.edition).label,
         )
         return context
+
+    def lineage(self) -> list:
+        """The 2025 commune's predecessors, or the legacy commune's successors
+        (units.models.Succession); those the user may open carry ``visible``."""
+        commune = self.object
+        if commune.edition == Edition.V2025:
+            areas = unit_selectors.predecessor_communes(commune)
+        else:
+            areas = unit_selectors.successor_communes(commune)
+        visible = set(
+            communes_visible_to(self.request.user)
+            .filter(pk__in=[a.pk for a in areas])
+            .values_list("pk", flat=True)
+        )
+        for area in areas:
+            area.visible = area.pk in visible
+        return areas
 
 
 class CommuneFormView(ServiceFormView):

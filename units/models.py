@@ -279,4 +279,75 @@ def unit_default_name(kind: str, area: Area) -> str:
     return f"{UnitKind(kind).label} {area.name}"
 
 
-from units.models_lineage import AreaLineage, Reorganisation, UnitLineage  # noqa: E402,F401
+class SuccessionQuerySet(models.QuerySet):
+    def official(self) -> "SuccessionQuerySet":
+        """The national mapping of 01/07/2025 (provinces and communes), without the
+        links that a carry-over or a village reorganisation recorded."""
+        return self.filter(batch_id__isnull=True)
+
+
+class Succession(models.Model):
+    """One link of the lineage of areas: ``predecessor`` was taken over by ``successor``
+    on ``effective_on`` (docs/REORGANISATION.md).
+
+    The official mapping of the 2025 reorganisation (``load_divisions``, from the
+    ``vietnamadminunits`` package) links each legacy province to the 2025 province that
+    absorbed it and each legacy commune to the 2025 commune(s) it went to: ``whole`` when
+    it went entirely to one commune; a commune split between several has one row per
+    piece, ``is_default`` on the piece the package names as the default (the commune a
+    record without a street address goes to). A commune moved whole has one row, whole
+    and default. Villages have no national mapping: a carry-over or a village
+    reorganisation records its own village links, with its audit ``batch_id``.
+    """
+
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    predecessor = models.ForeignKey(
+        Area,
+        verbose_name=_("địa bàn trước"),
+        on_delete=models.CASCADE,
+        related_name="successions_out",
+    )
+    successor = models.ForeignKey(
+        Area,
+        verbose_name=_("địa bàn kế thừa"),
+        on_delete=models.CASCADE,
+        related_name="successions_in",
+    )
+    whole = models.BooleanField(_("nhập nguyên vẹn"), default=True)
+    is_default = models.BooleanField(_("phần mặc định"), default=True)
+    effective_on = models.DateField(_("có hiệu lực từ"))
+    batch_id = models.UUIDField(_("lô thay đổi"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    objects = SuccessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kế thừa địa bàn")
+        verbose_name_plural = _("kế thừa địa bàn")
+        ordering = ["level", "predecessor_id", "-is_default", "successor_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"],
+                name="%(app_label)s_%(class)s_unique_pair",
+            ),
+            models.UniqueConstraint(
+                fields=["predecessor"],
+                condition=Q(is_default=True),
+                name="%(app_label)s_%(class)s_one_default",
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")),
+                name="%(app_label)s_%(class)s_not_itself",
+            ),
+            models.CheckConstraint(
+                condition=Q(whole=False) | Q(is_default=True),
+                name="%(app_label)s_%(class)s_whole_is_default",
+            ),
+        ]
+        indexes = [models.Index(fields=["successor", "level"], name="units_succ_successor")]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor}"
+
+
+from units.models_lineage import Reorganisation, UnitLineage  # noqa: E402,F401

@@ -2,7 +2,9 @@
 
 A reorganisation (merging villages, renaming or moving one, carrying a legacy province's
 rosters onto the 2025 map) never edits history: the old units end, new ones start, and
-these tables record which came from which, on which day, in which batch. Every row the
+these tables record which came from which, on which day, in which batch (the villages'
+own lineage is ``units.Succession``, level "village", with the reorganisation's batch
+id). Every row the
 reorganisation writes in the audit trail carries its ``batch_id``, so the batch can be
 listed, and undone while nothing has been written on top of it.
 """
@@ -11,7 +13,6 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import AuditedHistory
@@ -65,45 +66,6 @@ class Reorganisation(models.Model):
     def save(self, *args, **kwargs):
         self.area_path = self.area.path
         super().save(*args, **kwargs)
-
-
-class AreaLineage(models.Model):
-    """A village (or commune) that continues, from ``reorganisation.effective_on``, as
-    ``successor``: the merged villages into the merged one, a moved village into its new
-    copy under the other commune, a legacy village into its 2025 copy."""
-
-    reorganisation = models.ForeignKey(
-        Reorganisation, on_delete=models.CASCADE, related_name="area_links"
-    )
-    predecessor = models.ForeignKey(
-        "units.Area",
-        verbose_name=_("địa bàn trước"),
-        on_delete=models.PROTECT,
-        related_name="successor_links",
-    )
-    successor = models.ForeignKey(
-        "units.Area",
-        verbose_name=_("địa bàn sau"),
-        on_delete=models.PROTECT,
-        related_name="predecessor_links",
-    )
-
-    class Meta:
-        verbose_name = _("kế thừa địa bàn")
-        verbose_name_plural = _("kế thừa địa bàn")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["reorganisation", "predecessor", "successor"],
-                name="%(app_label)s_%(class)s_unique_link",
-            ),
-            models.CheckConstraint(
-                condition=~Q(predecessor=models.F("successor")),
-                name="%(app_label)s_%(class)s_not_self",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.predecessor} → {self.successor}"
 
 
 class UnitLineage(models.Model):

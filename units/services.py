@@ -23,6 +23,7 @@ from units.choices import (
 )
 from units.models import Area, Unit
 from units.signals import data_changed
+from units.successions import SuccessionLoadResult, successions_load
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,8 @@ class LoadResult:
     created: dict[str, int] = dataclasses.field(default_factory=dict)
     updated: dict[str, int] = dataclasses.field(default_factory=dict)
     unchanged: dict[str, int] = dataclasses.field(default_factory=dict)
+    #: The official links between the two editions, refreshed after every load.
+    successions: SuccessionLoadResult | None = None
 
     def summary(self) -> str:
         parts = []
@@ -83,6 +86,8 @@ class LoadResult:
                     f"updated={self.updated.get(level, 0)} "
                     f"unchanged={self.unchanged.get(level, 0)}"
                 )
+        if self.successions is not None:
+            parts.append(self.successions.summary())
         return "; ".join(parts)
 
 
@@ -235,6 +240,9 @@ def divisions_load(
             data_changed.send(sender=Area, province_paths=None)
         result.created[level] = len(to_create)
         result.updated[level] = len(to_update)
+    # The lineage needs both editions: it appears with the second one loaded, whichever
+    # comes first, and grows with every --province load (units.successions).
+    result.successions = successions_load()
     logger.info("divisions_load edition=%s %s", edition, result.summary())
     return result
 

@@ -26,7 +26,7 @@ from members.reorganise import (
 from members.services import membership_add
 from reports.stats import Place, area_stats
 from units.choices import Level, UnitStatus
-from units.models import Area, AreaLineage, Reorganisation, Unit, UnitLineage
+from units.models import Area, Reorganisation, Succession, Unit, UnitLineage
 from units.services import team_create_for_village, village_get_or_create
 
 DAY = datetime.date(2026, 3, 1)
@@ -120,7 +120,12 @@ def test_merge_two_villages_into_a_new_one(teams):
         one.pk,
         two.pk,
     }
-    assert AreaLineage.objects.filter(reorganisation=reorg, successor=merged).count() == 2
+    assert (
+        Succession.objects.filter(
+            batch_id=reorg.batch_id, successor=merged, level=Level.VILLAGE
+        ).count()
+        == 2
+    )
     warning = str(WARNING_HEADS_DISAGREE).format(
         unit=new.name, names="Nguyễn Văn An, Trần Văn Bình"
     )
@@ -259,7 +264,7 @@ def test_move_village_to_another_commune(teams, area_tree):
     assert set(Membership.objects.filter(unit=one).values_list("end_date", "end_reason")) == {
         (BEFORE, REASON_VILLAGE_MOVE)
     }
-    assert AreaLineage.objects.get(reorganisation=reorg).successor == moved
+    assert Succession.objects.get(batch_id=reorg.batch_id).successor == moved
     for area in (source, target, area_tree["district"]):
         for day in (BEFORE, DAY):
             assert _stats(area, day) == _straight(area, day), (area, day)
