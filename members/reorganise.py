@@ -7,8 +7,8 @@ reason, new units start on ``effective_on`` with the union of the seats, and
 ``units.UnitLineage`` records which unit continues which. Villages are never re-parented
 (a path is fixed for life, docs/DIVISIONS.md): a moved village is a new village under
 the other commune, the old one valid until the day before, linked by
-``units.Succession`` (level "village", the reorganisation's batch id). Counts on any date before the change read the old units, on any
-date from it the new ones.
+``units.Succession`` (level "village", the reorganisation's batch id). Counts on any
+date before the change read the old units, on any date from it the new ones.
 
 ``units_continue`` is the one code path for every continuation: the village services
 below and the 2025 carry-over (``members.carry_over``). It writes in bulk, with the
