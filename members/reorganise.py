@@ -23,6 +23,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -90,38 +91,65 @@ class Continuation:
     unit: Unit | None = None  # the new unit, once written
     seats: int = 0
     warnings: list[str] = dataclasses.field(default_factory=list)
+    later_ends: dict = dataclasses.field(default_factory=dict)
 
 
 _ROLE_RANK = {Role.HEAD: 0, Role.DEPUTY: 1, Role.MEMBER: 2}
 
 
-def merged_roles(memberships: Iterable[Membership]) -> tuple[dict[int, str], list[Membership]]:
-    """The seats of the units' union, one per person (their highest role), and the
-    heads when the sources disagree (two people or more held the head's role: then
-    nobody keeps it, they sit as members). Used by the carry-over preview too."""
-    roles: dict[int, str] = {}
+@dataclasses.dataclass
+class Seat:
+    """One person's seat in a continued unit: their highest role among the sources and
+    the latest end (None: still seated) with its reason."""
+
+    role: str
+    end_date: datetime.date | None = None
+    end_reason: str = ""
+
+
+def seats_carried(memberships: Iterable[Membership], effective_on: datetime.date):
+    """The seats of ``memberships`` still held on the day before ``effective_on`` and
+    after it (open, or ending later): those a continuation carries."""
+    return [m for m in memberships if m.end_date is None or m.end_date >= effective_on]
+
+
+def merged_seats(memberships: Iterable[Membership]) -> tuple[dict[int, Seat], list[Membership]]:
+    """The seats of the units' union, one per person (their highest role, their latest
+    end), and the heads when the sources disagree (two people or more held the head's
+    role: then nobody keeps it, they sit as members). The carry-over preview reads it
+    too."""
+    seats: dict[int, Seat] = {}
     heads: dict[int, Membership] = {}
     for membership in memberships:
         if membership.role == Role.HEAD:
             heads.setdefault(membership.person_id, membership)
-        current = roles.get(membership.person_id)
-        if current is None or _ROLE_RANK[membership.role] < _ROLE_RANK[current]:
-            roles[membership.person_id] = membership.role
+        seat = seats.get(membership.person_id)
+        if seat is None:
+            seats[membership.person_id] = Seat(
+                membership.role, membership.end_date, membership.end_reason
+            )
+            continue
+        if _ROLE_RANK[membership.role] < _ROLE_RANK[seat.role]:
+            seat.role = membership.role
+        if seat.end_date is not None and (
+            membership.end_date is None or membership.end_date > seat.end_date
+        ):
+            seat.end_date, seat.end_reason = membership.end_date, membership.end_reason
     disagreeing = list(heads.values()) if len(heads) > 1 else []
     for membership in disagreeing:
-        roles[membership.person_id] = Role.MEMBER
-    return roles, disagreeing
+        seats[membership.person_id].role = Role.MEMBER
+    return seats, disagreeing
 
 
 def continuation_warnings(
     *, name: str, kind: str, memberships: list[Membership]
-) -> tuple[dict[int, str], list[str]]:
+) -> tuple[dict[int, Seat], list[str]]:
     """The merged seats of ``memberships`` (people loaded) and the roster-health
     warnings of the unit they would make: its size (members/health.py) and the heads
     that disagree."""
-    roles, disagreeing = merged_roles(memberships)
+    seats, disagreeing = merged_seats(memberships)
     people = {m.person_id: m.person for m in memberships}
-    heads = [pid for pid, role in roles.items() if role == Role.HEAD]
+    heads = [pid for pid, seat in seats.items() if seat.role == Role.HEAD]
     warnings = []
     if disagreeing:
         names = ", ".join(sorted({m.person.full_name for m in disagreeing}))
@@ -130,38 +158,25 @@ def continuation_warnings(
         f"{name}: {w}"
         for w in roster_health_from_counts(
             kind=kind,
-            active_count=len(roles),
+            active_count=len(seats),
             head_count=len(heads),
             heads_not_party=sum(1 for pid in heads if not people[pid].party_member),
         )
     ]
-    return roles, warnings
+    return seats, warnings
 
 
-def units_continue(
-    continuations: list[Continuation], *, effective_on: datetime.date, reason: str
-) -> list[Continuation]:
-    """Dissolve every source unit on ``effective_on``, end its open seats the day
-    before with ``reason``, and found each continuation's unit on ``effective_on`` with
-    the union of its sources' seats (one per person). Writes in bulk with the audit
-    trail; the caller holds the transaction and the ``audit_context`` (batch id) and
-    records the reorganisation. Returns the continuations with ``unit``, ``seats`` and
-    ``warnings`` filled."""
+def seats_check(units: list[Unit], seats: list[Membership], effective_on: datetime.date):
+    """Refuse a continuation that would cut a unit or a seat before it starts: a unit
+    founded, or a seat taken, on or after ``effective_on``."""
     day_before = effective_on - datetime.timedelta(days=1)
-    sources = [u for c in continuations for u in c.sources]
-    for unit in sources:
+    for unit in units:
         if unit.decision_date and unit.decision_date >= effective_on:
             raise ValidationError(
                 ERROR_UNIT_STARTS_LATER.format(unit=unit, start=_day(unit.decision_date))
             )
-    open_seats = list(
-        Membership.objects.filter(unit__in=[u.pk for u in sources], end_date__isnull=True)
-        .select_related("person")
-        .order_by("unit_id", "pk")
-    )
-    by_unit: dict[int, list[Membership]] = defaultdict(list)
-    names = {u.pk: u for u in sources}
-    for membership in open_seats:
+    names = {u.pk: u for u in units}
+    for membership in seats:
         if membership.start_date and membership.start_date > day_before:
             raise ValidationError(
                 ERROR_SEAT_STARTS_LATER.format(
@@ -171,19 +186,48 @@ def units_continue(
                     date=_day(day_before),
                 )
             )
+
+
+def units_continue(
+    continuations: list[Continuation], *, effective_on: datetime.date, reason: str
+) -> list[Continuation]:
+    """Dissolve every source unit on ``effective_on``, end its seats the day before with
+    ``reason``, and found each continuation's unit on ``effective_on`` with the union of
+    its sources' seats (one per person; a seat that was to end later keeps that end).
+    Writes in bulk with the audit trail; the caller holds the transaction and the
+    ``audit_context`` (batch id) and records the reorganisation. Returns the
+    continuations with ``unit``, ``seats``, ``warnings`` and ``later_ends`` (the seats
+    whose end was moved earlier: {membership id: [end date, reason]}, for an undo)
+    filled."""
+    day_before = effective_on - datetime.timedelta(days=1)
+    sources = [u for c in continuations for u in c.sources]
+    carried = seats_carried(
+        Membership.objects.filter(unit__in=[u.pk for u in sources])
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=effective_on))
+        .select_related("person")
+        .order_by("unit_id", "pk"),
+        effective_on,
+    )
+    seats_check(sources, carried, effective_on)
+    by_unit: dict[int, list[Membership]] = defaultdict(list)
+    for membership in carried:
         by_unit[membership.unit_id].append(membership)
 
-    now = timezone.now()
-    for unit in sources:
-        unit.status, unit.dissolved_on, unit.updated_at = UnitStatus.DISSOLVED, effective_on, now
-    for membership in open_seats:
-        membership.end_date, membership.end_reason = day_before, reason
-        membership.updated_at = now
+    later_ends = {
+        m.pk: [m.end_date.isoformat(), m.end_reason] for m in carried if m.end_date is not None
+    }
+    new_seats_of = {}
+    for continuation in continuations:
+        memberships = [m for u in continuation.sources for m in by_unit[u.pk]]
+        new_seats_of[id(continuation)] = continuation_warnings(
+            name=continuation.name or unit_default_name(continuation.kind, continuation.area),
+            kind=continuation.kind,
+            memberships=memberships,
+        )
+
     # Sources first: a new unit may sit on the area of one of them (one active unit per area).
-    audit.bulk_update(Unit, sources, ["status", "dissolved_on", "updated_at"], batch_size=2000)
-    audit.bulk_update(
-        Membership, open_seats, ["end_date", "end_reason", "updated_at"], batch_size=2000
-    )
+    audit.bulk_set(Unit, sources, status=UnitStatus.DISSOLVED, dissolved_on=effective_on)
+    audit.bulk_set(Membership, carried, end_date=day_before, end_reason=reason)
 
     new_units = []
     for continuation in continuations:
@@ -200,18 +244,18 @@ def units_continue(
 
     new_seats = []
     for continuation in continuations:
-        memberships = [m for u in continuation.sources for m in by_unit[u.pk]]
-        roles, continuation.warnings = continuation_warnings(
-            name=continuation.unit.name, kind=continuation.kind, memberships=memberships
-        )
-        continuation.seats = len(roles)
-        for person_id, role in roles.items():
+        seats, continuation.warnings = new_seats_of[id(continuation)]
+        continuation.seats = len(seats)
+        continuation.later_ends = later_ends
+        for person_id, seat in seats.items():
             new_seats.append(
                 Membership(
                     unit=continuation.unit,
                     person_id=person_id,
-                    role=role,
+                    role=seat.role,
                     start_date=effective_on,
+                    end_date=seat.end_date,
+                    end_reason=seat.end_reason,
                     area_path=continuation.unit.area_path,
                 )
             )

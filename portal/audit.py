@@ -406,3 +406,24 @@ def bulk_update(model, objs: list, fields: list[str], *, batch_size: int | None 
     return bulk_update_with_history(
         objs, model, fields, batch_size=batch_size, **_bulk_history_arguments()
     )
+
+
+def bulk_set(model, objs: list, *, batch_size: int = 2000, **values) -> int:
+    """Give every object of ``objs`` the same ``values`` (and a new ``updated_at`` when
+    the model has one): one ``UPDATE ... WHERE id IN (...)`` per batch, much cheaper than
+    ``bulk_update``'s CASE per row, plus one history row per object ("changed"), with
+    the audit context's user, door, reason and batch, as ``bulk_update`` writes them."""
+    if not objs:
+        return 0
+    if any(f.name == "updated_at" for f in model._meta.fields):
+        values["updated_at"] = timezone.now()
+    for obj in objs:
+        for field, value in values.items():
+            setattr(obj, field, value)
+    for start in range(0, len(objs), batch_size):
+        chunk = objs[start : start + batch_size]
+        model._default_manager.filter(pk__in=[o.pk for o in chunk]).update(**values)
+    model.history.bulk_history_create(
+        objs, batch_size=batch_size, update=True, **_bulk_history_arguments()
+    )
+    return len(objs)
