@@ -189,7 +189,11 @@ def seats_check(units: list[Unit], seats: list[Membership], effective_on: dateti
 
 
 def units_continue(
-    continuations: list[Continuation], *, effective_on: datetime.date, reason: str
+    continuations: list[Continuation],
+    *,
+    effective_on: datetime.date,
+    reason: str,
+    carried: list[Membership] | None = None,
 ) -> list[Continuation]:
     """Dissolve every source unit on ``effective_on``, end its seats the day before with
     ``reason``, and found each continuation's unit on ``effective_on`` with the union of
@@ -198,16 +202,18 @@ def units_continue(
     ``audit_context`` (batch id) and records the reorganisation. Returns the
     continuations with ``unit``, ``seats``, ``warnings`` and ``later_ends`` (the seats
     whose end was moved earlier: {membership id: [end date, reason]}, for an undo)
-    filled."""
+    filled. ``carried``: the sources' seats as ``seats_carried`` selects them, when the
+    caller has loaded them already (people loaded)."""
     day_before = effective_on - datetime.timedelta(days=1)
     sources = [u for c in continuations for u in c.sources]
-    carried = seats_carried(
-        Membership.objects.filter(unit__in=[u.pk for u in sources])
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=effective_on))
-        .select_related("person")
-        .order_by("unit_id", "pk"),
-        effective_on,
-    )
+    if carried is None:
+        carried = seats_carried(
+            Membership.objects.filter(unit__in=[u.pk for u in sources])
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=effective_on))
+            .select_related("person")
+            .order_by("unit_id", "pk"),
+            effective_on,
+        )
     seats_check(sources, carried, effective_on)
     by_unit: dict[int, list[Membership]] = defaultdict(list)
     for membership in carried:

@@ -427,3 +427,23 @@ def bulk_set(model, objs: list, *, batch_size: int = 2000, **values) -> int:
         objs, batch_size=batch_size, update=True, **_bulk_history_arguments()
     )
     return len(objs)
+
+
+def bulk_delete(model, objs: list, *, batch_size: int = 2000) -> int:
+    """Delete ``objs`` in bulk, with one history row per object ("deleted") holding its
+    last values, with the audit context's user, door, reason and batch.
+
+    ``QuerySet.delete()`` would send a signal per object (one history insert each); the
+    rows are deleted here without signals or cascades (``_raw_delete``), so the caller
+    must know that nothing points at them (an undo checks it first)."""
+    if not objs:
+        return 0
+    rows = model.history.bulk_history_create(
+        objs, batch_size=batch_size, update=True, **_bulk_history_arguments()
+    )
+    model.history.model.objects.filter(pk__in=[r.pk for r in rows]).update(history_type="-")
+    for start in range(0, len(objs), batch_size):
+        chunk = [o.pk for o in objs[start : start + batch_size]]
+        queryset = model._default_manager.filter(pk__in=chunk)
+        queryset._raw_delete(queryset.db)
+    return len(objs)
