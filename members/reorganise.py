@@ -12,7 +12,7 @@ date before the change read the old units, on any date from it the new ones.
 
 ``units_continue`` is the one code path for every continuation: the village services
 below and the 2025 carry-over (``members.carry_over``). It writes in bulk, with the
-audit trail (``portal.audit.bulk_create`` / ``bulk_update``), inside the caller's
+audit trail (``portal.audit.bulk_insert`` / ``bulk_set``), inside the caller's
 ``audit_context`` (reason and batch id of the reorganisation).
 """
 
@@ -246,7 +246,7 @@ def units_continue(
         unit.fill_derived_fields()
         continuation.unit = unit
         new_units.append(unit)
-    audit.bulk_create(Unit, new_units, batch_size=2000)
+    audit.bulk_insert(Unit, new_units, batch_size=2000)
 
     new_seats = []
     for continuation in continuations:
@@ -265,7 +265,7 @@ def units_continue(
                     area_path=continuation.unit.area_path,
                 )
             )
-    audit.bulk_create(Membership, new_seats, batch_size=2000)
+    audit.bulk_insert(Membership, new_seats, batch_size=2000)
     data_changed.send(
         sender=Unit,
         province_paths=sorted({province_path(u.area_path) for u in [*sources, *new_units]}),

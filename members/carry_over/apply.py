@@ -73,7 +73,7 @@ def carry_over_apply(
     plan = carry_over_plan(legacy_province=legacy_province, assignments=assignments)
     if plan.errors:
         return CarryResult(plan, _zero(), plan.errors)
-    people = list(Person.objects.filter(province=legacy_province).order_by("pk"))
+    people = list(Person.objects.filter(province=legacy_province).only("pk").order_by("pk"))
     counts = plan.counts()
     if dry_run:
         return CarryResult(plan, counts, [], people=len(people))
@@ -109,7 +109,7 @@ def _write(plan: CarryPlan, reorganisation: Reorganisation, people: list[Person]
         )
         village.fill_derived_fields()
         villages.append(village)
-    audit.bulk_create(Area, villages, batch_size=2000)
+    audit.bulk_insert(Area, villages, batch_size=2000)
 
     continuations = [
         Continuation(sources=p.blocs, area=p.commune, kind=UnitKind.BLOC)

@@ -36,6 +36,13 @@ ERROR_SEAT_LATE = _(
 ERROR_ASSIGNMENT = _("{village}: {commune} không phải một xã kế thừa của {legacy}.")
 
 
+#: What the preview and the apply read of each seat (a province has tens of thousands).
+SEAT_FIELDS = (
+    "unit", "person", "role", "start_date", "end_date", "end_reason", "area_path",
+    "person__full_name", "person__birth_year", "person__party_member",
+)  # fmt: skip
+
+
 @dataclasses.dataclass
 class TeamMove:
     """A legacy team and the 2025 commune its village goes to."""
@@ -167,6 +174,7 @@ def carry_over_plan(*, legacy_province: Area, assignments: dict[int, int] | None
         Membership.objects.filter(unit__in=[u.pk for u in units])
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=V2025_VALID_FROM))
         .select_related("person")
+        .only(*SEAT_FIELDS)
         .order_by("unit_id", "pk"),
         V2025_VALID_FROM,
     )
