@@ -292,6 +292,10 @@ DECLARED: dict[str, Access] = {
     "members:bloc_create": page(IN_A, IN_A, kwargs=lambda w: {"pk": w.commune_a.pk}),
     "members:team_create": page(IN_A, IN_A, kwargs=lambda w: {"pk": w.commune_a.pk}),
     "members:unit_detail": page(IN_A, kwargs=_pk("bloc_a")),
+    # Village reorganisation: an empty POST is refused by the form (200, errors).
+    "members:village_reorganise": page(IN_A, IN_A, kwargs=lambda w: {"pk": w.commune_a.pk}),
+    "members:village_rename": page(IN_A, IN_A, kwargs=_pk("village_a")),
+    "members:village_move": page(IN_A, IN_A, kwargs=_pk("village_a")),
     # Every field of a bloc's form is optional: an empty POST saves (and is rolled back).
     "members:unit_update": page(
         IN_A, expect(REDIRECT, anonymous=LOGIN, news_editor=403, outside=404), kwargs=_pk("bloc_a")

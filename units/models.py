@@ -430,3 +430,6 @@ class Succession(models.Model):
 
     def __str__(self):
         return f"{self.predecessor} → {self.successor}"
+
+
+from units.models_lineage import Reorganisation, UnitLineage  # noqa: E402,F401
