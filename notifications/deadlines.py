@@ -15,6 +15,7 @@ deadlines yet; issue 14's deadlines plug in there).
 
 import dataclasses
 import datetime
+import itertools
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.stages import STEP_PERMISSION
 from notifications.choices import Kind
 from notifications.events import rating_key, rating_link, rating_subject
+from notifications.models import Notification
 from notifications.recipients import Directory
 from notifications.services import notify
 from portal.formats import day as day_text
@@ -35,6 +37,8 @@ from work.models import Opinion
 DUE_SOON_DAYS = 3
 #: Days after a due date during which a late thing is still looked for.
 LATE_WINDOW_DAYS = 7
+#: Deadlines whose keys are looked up together.
+BATCH = 500
 
 TEXT_RATING_DUE = _("Bước “{stage}” của đánh giá “{subject}” năm {year} đến hạn ngày {due}.")
 TEXT_RATING_LATE = _("Bước “{stage}” của đánh giá “{subject}” năm {year} đã quá hạn từ ngày {due}.")
@@ -68,8 +72,25 @@ def window(day: datetime.date) -> tuple[datetime.date, datetime.date, datetime.d
 
 def deadlines_notify(deadlines: Iterable[Deadline], *, day: datetime.date) -> int:
     """Tell the people of each deadline due in ``DUE_SOON_DAYS`` days or passed on
-    ``day``; returns the notifications made."""
+    ``day``; returns the notifications made. Events already told to everybody concerned
+    (a second run) are found in one query per batch, not one per deadline."""
     made = 0
+    events = _events(deadlines, day)
+    while batch := list(itertools.islice(events, BATCH)):
+        told = set(
+            Notification.objects.filter(key__in=[key for _d, key, _k, _t in batch]).values_list(
+                "recipient_id", "key"
+            )
+        )
+        for d, key, kind, text in batch:
+            if all((user.pk, key) in told for user in d.recipients):
+                continue
+            made += len(notify(d.recipients, kind, text, d.link, key=key))
+    return made
+
+
+def _events(deadlines: Iterable[Deadline], day: datetime.date):
+    """(deadline, key, kind, text) of each deadline due soon or late on ``day``."""
     for d in deadlines:
         if (d.due_on - day).days == DUE_SOON_DAYS:
             kind, text, event = d.due_kind, d.due_text, "due"
@@ -77,9 +98,7 @@ def deadlines_notify(deadlines: Iterable[Deadline], *, day: datetime.date) -> in
             kind, text, event = d.late_kind, d.late_text, "late"
         else:
             continue
-        key = f"{d.subject}:{d.due_on.isoformat()}:{event}"
-        made += len(notify(d.recipients, kind, text, d.link, key=key))
-    return made
+        yield d, f"{d.subject}:{d.due_on.isoformat()}:{event}", kind, text
 
 
 def opinion_deadlines(day: datetime.date, directory: Directory) -> Iterator[Deadline]:

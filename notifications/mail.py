@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.names import display_name
 from notifications.models import EmailPreference, Notification
 from portal.formats import day as day_text
 from portal.mail import email_configured
@@ -30,7 +31,7 @@ DIGEST_MAX_ITEMS = 30
 
 def written_name(user) -> str:
     """The account's name in written order ("Nguyễn Văn An"), else its user name."""
-    return " ".join(p for p in (user.last_name, user.first_name) if p) or user.get_username()
+    return display_name(user)
 
 
 def absolute(link: str) -> str:

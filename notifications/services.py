@@ -3,10 +3,12 @@ marking read, the e-mail preference."""
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from notifications.models import EmailPreference, Notification
+from notifications.tasks import send_immediate
 
 TEXT_MAX = Notification._meta.get_field("text").max_length
 KEY_MAX = Notification._meta.get_field("key").max_length
@@ -60,8 +62,6 @@ def notify(
             if created:
                 made.append(obj)
     if immediate and made:
-        from notifications.tasks import send_immediate
-
         ids = [n.pk for n in made]
         transaction.on_commit(lambda: send_immediate.enqueue(ids))
     return made
@@ -70,7 +70,7 @@ def notify(
 def notification_open(*, user, notification: Notification) -> Notification:
     """Mark ``user``'s own ``notification`` read (opening it)."""
     if notification.recipient_id != user.pk:
-        raise PermissionError("not the recipient")
+        raise PermissionDenied
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])

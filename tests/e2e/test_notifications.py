@@ -1,6 +1,7 @@
 """Notifications in a real Chromium on a 375 px phone: the officer whose rating was
-returned sees the count in the header, opens the list, follows the notification to the
-rating; the e-mail of the return reached the (real, in-process) SMTP server."""
+returned sees the count in the header, opens the list (no serious axe violation),
+follows the notification to the rating; the e-mail of the return reached the (real,
+in-process) SMTP server."""
 
 import pytest
 from playwright.sync_api import expect
@@ -13,6 +14,7 @@ from evaluations.services.ratings import (
     evaluation_start,
 )
 from evaluations.services.steps import rating_return
+from tests.e2e.test_accessibility import _check, axe_source  # noqa: F401 (a fixture)
 from tests.e2e.test_ratings import _log_in, _no_sideways_scroll
 from tests.evaluations.conftest import FULL, GATES, GROUPS
 from tests.factories import AreaFactory, make_staff
@@ -25,7 +27,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 COMMENT = "Tiêu chí 2.1 chưa có biên bản họp dân, đề nghị bổ sung."
 
 
-def test_a_returned_rating_reaches_the_officer(phone_page, live_server, client, smtp):  # noqa: F811
+def test_a_returned_rating_reaches_the_officer(
+    phone_page,
+    live_server,
+    client,
+    smtp,  # noqa: F811 (the fixture imported above)
+    axe_source,  # noqa: F811
+):
     province = AreaFactory(level=Level.PROVINCE, code="06", name="Tỉnh Bắc Kạn")
     district = AreaFactory(level=Level.DISTRICT, code="061", name="Huyện Pác Nặm", parent=province)
     commune = AreaFactory(level=Level.COMMUNE, code="01849", name="Xã Bằng Thành", parent=district)
@@ -67,6 +75,9 @@ def test_a_returned_rating_reaches_the_officer(phone_page, live_server, client, 
     expect(item).to_contain_text("Đánh giá bị trả lại")
     expect(item).to_contain_text(COMMENT)
     _no_sideways_scroll(page)
+    # No serious or critical axe violation on the list (it reloads the same page).
+    _check(page, page.url, axe_source, "375 px, thông báo:")
+    item = page.get_by_test_id("notification-list").get_by_role("link")
     item.click()
     expect(page).to_have_url(f"{live_server.url}/can-bo/danh-gia/{rating.pk}/de-xuat/")
     expect(page.get_by_text(COMMENT).first).to_be_visible()
