@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "documents",
     # The teams' daily work: activities, citizens' opinions, hot spots (docs/WORK.md).
     "work",
+    # "Dân vận khéo" models: registry, cycle, public gallery /mo-hinh/ (docs/WORK.md).
+    "exemplars",
     "danvan",
 ]
 
