@@ -31,11 +31,20 @@ def _under(paths: str | Iterable[str]) -> Q:
     return condition
 
 
+def registered_by(day: datetime.date) -> Q:
+    return Q(registered_on__lte=day)
+
+
+def recognised_by(day: datetime.date) -> Q:
+    return Q(status__in=PUBLIC_STATUSES, decision_date__lte=day)
+
+
+#: Each figure's condition on a day (``reports.daily_work`` counts them in its union).
+CONDITIONS = {"registered": registered_by, "recognised": recognised_by}
+
+
 def _aggregates(day: datetime.date) -> dict:
-    return {
-        "registered": Count("pk", filter=Q(registered_on__lte=day)),
-        "recognised": Count("pk", filter=Q(status__in=PUBLIC_STATUSES, decision_date__lte=day)),
-    }
+    return {name: Count("pk", filter=condition(day)) for name, condition in CONDITIONS.items()}
 
 
 def exemplar_figures(*, path: str, day: datetime.date) -> dict:
