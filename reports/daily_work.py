@@ -26,7 +26,7 @@ from django.db.models.functions import Cast, Concat, ExtractYear, Substr
 
 from exemplars.figures import CONDITIONS as MODEL_CONDITIONS
 from exemplars.models import Exemplar
-from work.figures import OPINION_FIELDS, answered_by, overdue_on, received_by
+from work.figures import OPINION_FIELDS, add_figures, answered_by, overdue_on, received_by
 from work.models import Activity, Opinion
 
 OPINION_CONDITIONS = {"received": received_by, "answered": answered_by, "overdue": overdue_on}
@@ -106,12 +106,11 @@ def split_rows(rows) -> tuple[list[dict], dict[str, dict]]:
 
 
 def add(total: dict, more: dict) -> dict:
-    """Two sets of these figures added field by field (the country from its provinces)."""
-    years = dict(total["activities"])
-    for year, n in more["activities"].items():
-        years[year] = years.get(year, 0) + n
+    """Two sets of these figures added field by field (the country from its provinces):
+    activities and opinions as ``work.figures.add_figures`` adds them."""
+    work = add_figures({**total, "hot_spots": 0}, {**more, "hot_spots": 0})
     return {
-        "activities": dict(sorted(years.items())),
-        "opinions": {k: total["opinions"][k] + more["opinions"][k] for k in OPINION_FIELDS},
+        "activities": work["activities"],
+        "opinions": work["opinions"],
         "models": {k: total["models"][k] + more["models"][k] for k in MODEL_FIELDS},
     }

@@ -94,3 +94,40 @@ def test_a_new_record_shows_at_once_and_the_budget_holds(
     after = client.get(url, {"edition": "legacy", "date": TODAY.isoformat()}).json()
     assert after["models"]["registered"] == before["models"]["registered"] + 1
     assert exemplar.area_path.startswith(place.path)
+
+
+def test_the_public_page_shows_the_daily_work_table(client, demo):
+    """/thong-ke/<code>/ prints the same figures in a table of its own (Vietnamese
+    number format), and offers it as a download."""
+    place = _places(Edition.LEGACY)[1]
+    url = reverse("reports:stats_page_area", args=[place.area.code])
+    html = client.get(url, {"edition": "legacy", "date": TODAY.isoformat()}).content.decode()
+    stats = area_stats_cached(place, TODAY)
+    assert 'id="hoat-dong"' in html
+    assert "Ý kiến quá hạn chưa trả lời" in html
+    assert f"{stats['opinions']['received']:,}".replace(",", ".") in html
+    csv = client.get(url, {"edition": "legacy", "format": "csv", "table": "hoat-dong"})
+    assert csv.status_code == 200
+    assert "Mô hình “Dân vận khéo” được công nhận" in csv.content.decode("utf-8-sig")
+
+
+def test_the_staff_dashboard_shows_the_queues_linked_to_their_lists(client, demo):
+    """Provincial staff see the opinion queues of their province on the dashboard:
+    overdue and hot spots counted as on the queue pages, each linked to its list."""
+    from accounts.choices import StaffRole
+    from tests.factories import make_staff
+    from work.selectors import queue_counts
+
+    province = _places(Edition.LEGACY)[1].area
+    user = make_staff(StaffRole.PROVINCE_STAFF, [province], username="tinh-bang")
+    client.force_login(user)
+    response = client.get(reverse("reports:dashboard"))
+    panel = response.context["panel"]
+    counts = queue_counts(user=user, today=panel["today"])
+    by_slug = {q["slug"]: q for q in panel["queues"]}
+    assert by_slug["qua-han"]["count"] == counts["qua-han"]
+    assert by_slug["diem-nong"]["count"] == counts["diem-nong"]
+    html = response.content.decode()
+    assert 'data-testid="work-panel"' in html
+    assert reverse("work:opinion_queue", args=["qua-han"]) in html
+    assert reverse("work:opinion_queue", args=["diem-nong"]) in html
