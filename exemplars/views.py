@@ -189,7 +189,8 @@ class ExemplarStepView(ExemplarObjectView):
     def get_initial(self):
         form = STEP_FORMS[self.step]
         today = timezone.localdate()
-        return {name: today for name, field in form.base_fields.items() if name.endswith("_on")}
+        days = [name for name in form.base_fields if name.endswith(("_on", "_date"))]
+        return dict.fromkeys(days, today)
 
     def get_context_data(self, **kwargs):
         allowed = self.object.status in STEP_FROM[self.step]
