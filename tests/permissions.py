@@ -232,6 +232,19 @@ DECLARED: dict[str, Access] = {
         kwargs=lambda w: {"kind": "don-vi"},
         queries=({}, {"format": "csv"}, {"format": "xlsx"}),
     ),
+    # Periodic reports (reports/periodic/): roster roles; a report's pages exist for the
+    # 2025 map only, and A is a legacy commune: 404 for everyone who gets in
+    # (tests/reports/test_periodic_pages.py opens 2025 ones).
+    "reports:periodic_list": page(STAFF_PAGE, queries=({}, {"period": "2025-Q4"})),
+    "reports:periodic_edit": page(
+        expect(404, anonymous=LOGIN, news_editor=403),
+        expect(404, anonymous=LOGIN, news_editor=403),
+        kwargs=lambda w: {"code": w.commune_a.code, "period": "2025-Q4"},
+    ),
+    "reports:periodic_download": page(
+        expect(404, anonymous=LOGIN, news_editor=403),
+        kwargs=lambda w: {"code": w.commune_a.code, "period": "2025-Q4", "fmt": "docx"},
+    ),
     # --- The news (news/urls.py): public pages and feeds; the desk for news editors.
     "news:list": page(PUBLIC, expect(405), queries=({}, {"q": "lam duong"})),
     "news:category": page(PUBLIC, expect(405), kwargs=lambda w: {"slug": w.news_category.slug}),
