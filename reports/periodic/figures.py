@@ -1,6 +1,6 @@
 """The figures of a periodic report, counted straight from the records of the area
 (everything under its path) over the period, in a constant number of queries whatever
-the size of the area (five, six for a yearly report with its ratings):
+the size of the area (four, five for a yearly report with its ratings):
 
 - activities by kind (count, participants, people reached, work-days) and citizens'
   opinions received, answered (in time), overdue and waiting at the end, hot spots

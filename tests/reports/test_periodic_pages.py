@@ -95,3 +95,23 @@ def test_outside_the_area_or_a_bad_period_is_404(client, people):
     assert client.get(_edit("19")).status_code == 200
     assert client.get(reverse("reports:periodic_edit", args=["19", "2025-13"])).status_code == 404
     assert not PeriodicReport.objects.exists()
+
+
+def test_the_command_writes_the_saved_sections(people, tmp_path):
+    """``periodic_report`` puts what staff saved in the document."""
+    from django.core.management import call_command
+
+    from reports.periodic.periods import parse_period
+    from reports.periodic.services import periodic_report_save
+
+    periodic_report_save(
+        area=people["province"],
+        period=parse_period(PERIOD),
+        acting_user=people["province_staff"],
+        proposals="Đề nghị bổ sung kinh phí hoạt động cho Tổ dân vận.",
+    )
+    output = tmp_path / "tinh.docx"
+    call_command("periodic_report", "--area", "19", "--period", PERIOD, "--output", str(output))
+    texts = [p.text for p in Document(str(output)).paragraphs]
+    assert "Đề nghị bổ sung kinh phí hoạt động cho Tổ dân vận." in texts
+    assert texts.count("(Nội dung do cán bộ hoàn thiện.)") == 3

@@ -1,7 +1,7 @@
 """``manage.py periodic_report --area CODE --period PERIOD --output FILE.docx``
 (CONTRACTS section 2): the periodic report of a province (2 digits) or a commune (5
 digits) of the 2025 map, as a Word document in the Party's layout, with the figures
-from the records and the written sections left for staff to complete. Exits 1 with a
+from the records and the written sections staff saved (placeholders where none). Exits 1 with a
 Vietnamese message for an unknown area or period."""
 
 import sys
@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from reports.periodic.document import report_document
 from reports.periodic.figures import periodic_figures
+from reports.periodic.models import PeriodicReport
 from reports.periodic.periods import parse_period
+from reports.periodic.services import SECTION_FIELDS
 from units.choices import Edition, Level
 from units.models import Area
 
@@ -48,8 +50,11 @@ class Command(BaseCommand):
             self.stderr.write(str(exc))
             sys.exit(1)
         figures = periodic_figures(path=found.path, period=asked)
+        # The written sections staff saved on the report's page, if any.
+        written = PeriodicReport.objects.filter(area=found, period=asked.code).first()
+        sections = {f: getattr(written, f) for f in SECTION_FIELDS} if written else {}
         content = report_document(
-            area=found, period=asked, figures=figures, day=timezone.localdate()
+            area=found, period=asked, figures=figures, day=timezone.localdate(), sections=sections
         )
         path = Path(output)
         path.write_bytes(content)
