@@ -32,13 +32,13 @@ from reports.models import data_versions
 from reports.openapi import openapi_schema
 from reports.reports.base import HTMLFormatter, Report, XLSXFormatter
 from reports.reports.coverage import CoverageGapReport
-from reports.reports.daily_work import DailyWorkReport
 from reports.reports.dashboard import staff_list_report
 from reports.reports.memberships import MembershipTrendReport
 from reports.reports.public import (
     AreaBreakdownReport,
     CompositionReport,
     CoverageReport,
+    DailyWorkReport,
     MembershipReport,
     RatingReport,
 )
