@@ -13,6 +13,10 @@ from playwright.sync_api import expect
 
 from accounts.choices import StaffRole
 from exemplars.models import Exemplar
+from tests.e2e.test_accessibility import (  # axe_source: a fixture
+    _check_current,
+    axe_source,  # noqa: F401
+)
 from tests.e2e.test_ratings import _log_in, _no_sideways_scroll
 from tests.factories import AreaFactory, make_staff
 from units.choices import Level
@@ -45,7 +49,12 @@ def _photo(tmp_path) -> str:
 
 
 def test_a_model_goes_from_registered_to_recognised_and_appears_in_the_gallery(
-    live_server, phone_page, client, commune, tmp_path
+    live_server,
+    phone_page,
+    client,
+    commune,
+    tmp_path,
+    axe_source,  # noqa: F811
 ):
     page = phone_page
     officer = make_staff(StaffRole.COMMUNE_OFFICER, [commune], username="canbo-mh")
@@ -71,6 +80,7 @@ def test_a_model_goes_from_registered_to_recognised_and_appears_in_the_gallery(
     expect(page.get_by_test_id("exemplar-status")).to_have_text("Đăng ký")
     expect(page.get_by_test_id("exemplar-photos").locator("img")).to_have_count(1)
     _no_sideways_scroll(page)
+    _check_current(page, axe_source, "375 px, mô hình (cán bộ):")
 
     for step in ("Bắt đầu thực hiện", "Ghi kết quả thẩm định"):
         page.get_by_role("link", name=step).click()
@@ -99,6 +109,7 @@ def test_a_model_goes_from_registered_to_recognised_and_appears_in_the_gallery(
     expect(gallery).to_contain_text("Chi hội Nông dân thôn Nà Pục")
     expect(gallery.locator("img")).to_have_count(1)
     _no_sideways_scroll(page)
+    _check_current(page, axe_source, "375 px, /mo-hinh/:")
     page.get_by_label("Tỉnh, thành phố").select_option(label="Tỉnh Điện Biên")
     page.get_by_role("button", name="Lọc").click()
     expect(page.get_by_test_id("exemplar-gallery")).to_have_count(0)
@@ -107,3 +118,4 @@ def test_a_model_goes_from_registered_to_recognised_and_appears_in_the_gallery(
     page.get_by_role("link", name="Nuôi ong lấy mật giúp hộ nghèo").click()
     expect(page.get_by_test_id("exemplar-facts")).to_contain_text("125-QĐ/ĐU")
     _no_sideways_scroll(page)
+    _check_current(page, axe_source, "375 px, một mô hình:")
