@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     # What each account is told (ratings returned and decided, deadlines), in the
     # portal and by e-mail (docs/NOTIFICATIONS.md).
     "notifications",
+    # "Dân vận khéo" models: registry, cycle, public gallery /mo-hinh/ (docs/WORK.md).
+    "exemplars",
     "danvan",
 ]
 

@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("news.urls")),
     # Documents: /van-ban/... and /can-bo/van-ban/... (full paths in documents/urls.py).
     path("", include("documents.urls")),
+    # "Dân vận khéo" models: /mo-hinh/... and /can-bo/mo-hinh/... (exemplars/urls.py).
+    path("", include("exemplars.urls")),
     path(
         "sitemap.xml",
         sitemap_views.sitemap,

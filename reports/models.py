@@ -105,3 +105,7 @@ def bump_versions(paths=None) -> None:
         return
     for path in sorted({province_path(p) for p in paths}):
         bump_version(path)
+
+
+# The written part of the periodic reports (reports/periodic/).
+from reports.periodic.models import PeriodicReport  # noqa: E402, F401

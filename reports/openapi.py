@@ -90,10 +90,44 @@ FIGURES = {
     "ethnic_minority": _count(_("Trong đó người dân tộc thiểu số, không phải Kinh (số người).")),
 }
 
+#: The daily work's fields (additive, same version; reports/daily_work.py).
+WORK = {
+    "activities": {
+        "type": "object",
+        "description": _(
+            "Hoạt động đã ghi, ngày đến ngày hỏi, theo năm (khóa: năm 4 chữ số; năm không có "
+            "hoạt động nào thì không có khóa)."
+        ),
+        "propertyNames": {"pattern": "^[0-9]{4}$"},
+        "additionalProperties": COUNT,
+    },
+    "opinions": {
+        "type": "object",
+        "description": _("Ý kiến, kiến nghị của nhân dân tính đến ngày hỏi."),
+        "required": ["received", "answered", "overdue"],
+        "additionalProperties": False,
+        "properties": {
+            "received": _count(_("Đã tiếp nhận đến ngày hỏi.")),
+            "answered": _count(_("Đã trả lời đến ngày hỏi.")),
+            "overdue": _count(_("Quá hạn chưa trả lời vào ngày hỏi.")),
+        },
+    },
+    "models": {
+        "type": "object",
+        "description": _("Mô hình “Dân vận khéo”."),
+        "required": ["registered", "recognised"],
+        "additionalProperties": False,
+        "properties": {
+            "registered": _count(_("Đã đăng ký đến ngày hỏi.")),
+            "recognised": _count(_("Được công nhận theo quyết định đến ngày hỏi.")),
+        },
+    },
+}
+
 STATS = {
     "type": "object",
     "description": _("Số liệu tổng hợp, không bao giờ có dữ liệu cá nhân."),
-    "required": ["area", "date", *FIGURES, "ratings", "children"],
+    "required": ["area", "date", *FIGURES, *WORK, "ratings", "children"],
     "additionalProperties": False,
     "properties": {
         "area": {"$ref": "#/components/schemas/Area"},
@@ -104,6 +138,7 @@ STATS = {
             "examples": ["2026-11-21"],
         },
         **FIGURES,
+        **WORK,
         "ratings": {
             "type": "object",
             "description": _("Theo năm (khóa: năm 4 chữ số)."),
@@ -143,6 +178,9 @@ EXAMPLE = {
     "women": 0,
     "party_members": 0,
     "ethnic_minority": 0,
+    "activities": {"2025": 1320, "2026": 1486},
+    "opinions": {"received": 512, "answered": 470, "overdue": 9},
+    "models": {"registered": 64, "recognised": 41},
     "ratings": {"2024": {"1": 0, "2": 0, "3": 0, "4": 0, "unrated": 0}},
     "children": [
         {

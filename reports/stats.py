@@ -23,6 +23,7 @@ from evaluations.models import CriteriaSet, Evaluation
 from members.choices import KINH
 from members.models import Membership
 from portal.paths import PATH_SEPARATOR, province_path
+from reports import daily_work
 from reports.maps import UNIT_PATH, V2025_COMMUNE_KEY, map_path_field, map_version
 from reports.models import Versions, data_versions
 from units.choices import TEAM_KINDS, Edition, Level, UnitKind
@@ -263,17 +264,22 @@ def area_stats(place: Place, day: datetime.date) -> dict:
     from the tables in seven queries whatever the size (areas, units, memberships,
     rating years with the approved ratings, and three for the next level down), so
     that a request that computes them stays within ten with its own lookups."""
-    areas = {
-        row["level"]: row["n"]
-        for row in Area.objects.filter(
-            edition=place.edition,
-            level__in=[Level.COMMUNE, Level.VILLAGE],
-            path__descendant_of=place.path,
+    # The daily work's figures ride in the same query (reports.daily_work).
+    area_rows, work = daily_work.split_rows(
+        daily_work.with_daily_work(
+            Area.objects.filter(
+                edition=place.edition,
+                level__in=[Level.COMMUNE, Level.VILLAGE],
+                path__descendant_of=place.path,
+            )
+            .values("level")
+            .annotate(n=Count("pk"))
+            .order_by(),
+            where=Q(area_path__descendant_of=place.path),
+            day=day,
         )
-        .values("level")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
+    )
+    areas = {row["level"]: row["n"] for row in area_rows}
     rating_rows = _rating_rows(place)
     years = sorted({row["year"] for row in rating_rows})
     units = _unit_counts(place, day, years)
@@ -289,12 +295,14 @@ def area_stats(place: Place, day: datetime.date) -> dict:
         members=members,
         ratings=_ratings(rating_rows, years, units),
         children=_children(place, day),
+        work=work.get("", daily_work.empty()),
     )
 
 
-def _figures(place: Place, day: datetime.date, *, areas, units, members, ratings, children):
+def _figures(place: Place, day: datetime.date, *, areas, units, members, ratings, children, work):
     """The answer of CONTRACTS section 3 from its counts: ``areas`` by level, ``units``
-    (``_unit_aggregates``) and ``members`` (``_member_aggregates``)."""
+    (``_unit_aggregates``), ``members`` (``_member_aggregates``) and ``work``
+    (``reports.daily_work``: activities, opinions, models)."""
     return {
         "area": _area_json(place),
         "date": day.isoformat(),
@@ -310,6 +318,7 @@ def _figures(place: Place, day: datetime.date, *, areas, units, members, ratings
         "women": members["women"],
         "party_members": members["party_members"],
         "ethnic_minority": members["ethnic_minority"],
+        **work,
         "ratings": ratings,
         "children": children,
     }
@@ -346,7 +355,8 @@ ADDITIVE_FIELDS = (
     "ethnic_minority",
 )
 
-KEY_PREFIX = "stats:v2"
+#: v3: the answers gained the daily work's fields (entries cached before lack them).
+KEY_PREFIX = "stats:v3"
 
 
 def _province_key_length(edition: str) -> int:
@@ -378,17 +388,23 @@ def provinces_stats(
     length = _province_key_length(edition)
     entries = {}
     areas: dict[str, dict] = defaultdict(dict)
-    for row in (
-        Area.objects.filter(
-            _under("path", edition, paths, whole),
-            edition=edition,
-            level__in=[Level.COMMUNE, Level.VILLAGE],
+    area_rows, work = daily_work.split_rows(
+        daily_work.with_daily_work(
+            Area.objects.filter(
+                _under("path", edition, paths, whole),
+                edition=edition,
+                level__in=[Level.COMMUNE, Level.VILLAGE],
+            )
+            .annotate(key=Substr("path", 1, length))
+            .values("key", "level")
+            .annotate(n=Count("pk"))
+            .order_by(),
+            where=_under("area_path", edition, paths, whole),
+            day=day,
+            key_length=length,
         )
-        .annotate(key=Substr("path", 1, length))
-        .values("key", "level")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
+    )
+    for row in area_rows:
         areas[row["key"]][row["level"]] = row["n"]
     seat_path, unit_path = map_path_field(edition, "unit__"), map_path_field(edition)
     ratings = (
@@ -454,6 +470,7 @@ def provinces_stats(
             members=member_row,
             ratings=_ratings(rating_rows.get(key, []), province_years, counted),
             children=children.get(key, []),
+            work=work.get(key, daily_work.empty()),
         )
         in_force = {str(year): unit_row.get(f"active_{year}", 0) for year in window}
         entries[province.path] = {"stats": stats, "in_force": in_force}
@@ -563,10 +580,14 @@ def country_stats(edition: str, day: datetime.date, versions: Versions) -> dict:
                 ratings[str(year)]["unrated"] += in_force[str(year)]
             else:
                 ratings[str(year)]["unrated"] += older_counts.get((province.path[:length], year), 0)
+    work = daily_work.empty()
+    for stats in figures:
+        work = daily_work.add(work, stats)
     return {
         "area": _area_json(Place(edition=edition)),
         "date": day.isoformat(),
         **{field: sum(stats[field] for stats in figures) for field in ADDITIVE_FIELDS},
+        **work,
         "ratings": ratings,
         "children": [
             {

@@ -5,6 +5,7 @@ the staff dashboard under the staff prefix /can-bo/."""
 from django.urls import path
 
 from reports import views
+from reports.periodic import views as periodic
 
 app_name = "reports"
 
@@ -19,5 +20,17 @@ urlpatterns = [
         "can-bo/thong-ke/danh-sach/<slug:kind>/",
         views.DashboardListView.as_view(),
         name="dashboard_list",
+    ),
+    # Periodic reports (reports/periodic/): staff, 2025 provinces and communes.
+    path("can-bo/bao-cao-dinh-ky/", periodic.PeriodicListView.as_view(), name="periodic_list"),
+    path(
+        "can-bo/bao-cao-dinh-ky/<str:code>/<str:period>/",
+        periodic.PeriodicEditView.as_view(),
+        name="periodic_edit",
+    ),
+    path(
+        "can-bo/bao-cao-dinh-ky/<str:code>/<str:period>/tai-ve.<str:fmt>",
+        periodic.PeriodicDownloadView.as_view(),
+        name="periodic_download",
     ),
 ]

@@ -38,6 +38,7 @@ from reports.reports.public import (
     AreaBreakdownReport,
     CompositionReport,
     CoverageReport,
+    DailyWorkReport,
     MembershipReport,
     RatingReport,
 )
@@ -48,6 +49,7 @@ from reports.stats import CACHE_SECONDS, Place, area_stats_cached
 from units.choices import CODE_LENGTH, Edition
 from units.models import Area
 from units.selectors import edition_default, editions_loaded
+from work.dashboard import work_panel
 
 ERROR_UNKNOWN_AREA = _("Không có địa bàn mã {code} trong danh mục {edition}.")
 ERROR_BAD_EDITION = _("Danh mục phải là 2025 hoặc legacy.")
@@ -237,6 +239,7 @@ class StatsPageView(View):
             MembershipReport(stats),
             CompositionReport(stats),
             RatingReport(stats),
+            DailyWorkReport(stats),
             AreaBreakdownReport(stats, link=page_url),
         ]
         fmt = request.GET.get("format", "")
@@ -433,6 +436,8 @@ class DashboardView(StaffRequiredMixin, View):
                 for report in reports
             ],
             "workbook_url": "?" + urlencode({**keep, "format": "xlsx"}),
+            # The opinion queues, overdue counts and hot spots, each linked to its list.
+            "panel": work_panel(user, today=today),
         }
         return render(request, self.template_name, context)
 

@@ -79,9 +79,12 @@ SECRET_EVIDENCE = "bien-ban-an-danh.jpg"
 #: The citizen who gave commune A's bloc an opinion (work app): staff of A only.
 SECRET_CITIZEN = "Đinh Thị Kín Tiếng"
 SECRET_CITIZEN_PHONE = "0988777666"
+#: The person behind a "Dân vận khéo" model of commune A not (yet) recognised: named
+#: publicly only once a decision recognises the model (exemplars app).
+SECRET_EXEMPLAR_OWNER = "Ông Hoàng Văn Chưa Công Nhận"
 SECRETS = (
     SECRET_NAME, SECRET_PHONE, SECRET_UNIT, SECRET_FILE, SECRET_COMMENT, SECRET_EVIDENCE,
-    SECRET_CITIZEN, SECRET_CITIZEN_PHONE,
+    SECRET_CITIZEN, SECRET_CITIZEN_PHONE, SECRET_EXEMPLAR_OWNER,
 )  # fmt: skip
 
 
@@ -228,6 +231,19 @@ DECLARED: dict[str, Access] = {
         STAFF_PAGE,
         kwargs=lambda w: {"kind": "don-vi"},
         queries=({}, {"format": "csv"}, {"format": "xlsx"}),
+    ),
+    # Periodic reports (reports/periodic/): roster roles; a report's pages exist for the
+    # 2025 map only, and A is a legacy commune: 404 for everyone who gets in
+    # (tests/reports/test_periodic_pages.py opens 2025 ones).
+    "reports:periodic_list": page(STAFF_PAGE, queries=({}, {"period": "2025-Q4"})),
+    "reports:periodic_edit": page(
+        expect(404, anonymous=LOGIN, news_editor=403),
+        expect(404, anonymous=LOGIN, news_editor=403),
+        kwargs=lambda w: {"code": w.commune_a.code, "period": "2025-Q4"},
+    ),
+    "reports:periodic_download": page(
+        expect(404, anonymous=LOGIN, news_editor=403),
+        kwargs=lambda w: {"code": w.commune_a.code, "period": "2025-Q4", "fmt": "docx"},
     ),
     # --- The news (news/urls.py): public pages and feeds; the desk for news editors.
     "news:list": page(PUBLIC, expect(405), queries=({}, {"q": "lam duong"})),
@@ -381,6 +397,23 @@ DECLARED: dict[str, Access] = {
     # yet), and an empty POST refused with errors (200).
     **{f"work:{step}": page(IN_A, IN_A, kwargs=_pk("opinion_a")) for step in OPINION_STEPS},
     "work:settings": page(STAFF_PAGE),
+    # --- "Dân vận khéo" models (exemplars/urls.py): the public gallery and the pages of
+    # recognised models; the registry's staff pages for roster roles within their area.
+    # A's registered model (with a photo, not public yet) and a recognised one.
+    "exemplars:gallery": page(PUBLIC, expect(405), queries=({}, {"field": "economy"})),
+    "exemplars:public_detail": page(PUBLIC, expect(405), kwargs=_pk("exemplar_public")),
+    # A photo of a model not recognised yet: staff of A only; the public's 404 is a
+    # missing photo's (a plain View: a POST is 405 for everyone).
+    "exemplars:photo": page(expect(404, covering=200), expect(405), kwargs=_pk("exemplar_photo_a")),
+    "exemplars:list": page(STAFF_PAGE, queries=({}, {"status": "registered", "year": "2026"})),
+    # Empty forms are refused (200, errors).
+    "exemplars:create": page(STAFF_PAGE, STAFF_PAGE),
+    "exemplars:detail": page(IN_A, kwargs=_pk("exemplar_a")),
+    "exemplars:update": page(IN_A, IN_A, kwargs=_pk("exemplar_a")),
+    "exemplars:step": page(
+        IN_A, IN_A, kwargs=lambda w: {"pk": w.exemplar_a.pk, "step": "trien-khai"}
+    ),
+    "exemplars:photo_delete": page(get_only(IN_A), IN_A_WRITE, kwargs=_pk("exemplar_photo_a")),
     # The rule is set per 2025 province by its provincial staff and administrators
     # ("work.manage_settings", else 403); A's province is a legacy one: 404 for them
     # (tests/work/test_views.py sets a 2025 province's).
@@ -741,6 +774,7 @@ ADMIN_MODELS: dict[str, AdminAccess] = {
         for label, obj in (
             ("work.activity", lambda w: w.activity_a),
             ("work.opinion", lambda w: w.opinion_a),
+            ("exemplars.exemplar", lambda w: w.exemplar_a),
         )
     },
     # The provinces' days to answer: read by roster roles, set (through the service) by
@@ -1072,6 +1106,10 @@ class World:
     opinion_a: object = None
     # A notification of A's officer about the returned rating (its comment in the text).
     notification_a: object = None
+    # "Dân vận khéo" models of commune A: a registered one with a photo, a recognised one.
+    exemplar_a: object = None
+    exemplar_photo_a: object = None
+    exemplar_public: object = None
     media_root: str = ""
     #: The temporary folder made when no ``media_root`` was given (removed with the world).
     media_dir: object = None
@@ -1190,6 +1228,7 @@ def build_world(area_tree, media_root=None) -> World:
         add_documents(world)
         add_work(world)
         add_notifications(world)
+        add_exemplars(world)
     return world
 
 
@@ -1406,6 +1445,53 @@ def add_notifications(world: World) -> None:
     )
 
 
+def add_exemplars(world: World) -> None:
+    """Two models of commune A, through the services by A's officer: one registered by
+    ``SECRET_EXEMPLAR_OWNER`` with a photo, one recognised by a commune decision."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+    from PIL import Image as PILImage
+
+    from exemplars import services
+
+    officer, today = world.users["officer_a"], timezone.localdate()
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (480, 320), (160, 90, 20)).save(buffer, format="JPEG")
+    world.exemplar_a = services.exemplar_register(
+        area=world.commune_a,
+        acting_user=officer,
+        title="Nuôi ong lấy mật giúp hộ nghèo",
+        field="economy",
+        owner_kind="person",
+        owner_name=SECRET_EXEMPLAR_OWNER,
+        registered_on=today,
+        description="Hướng dẫn hộ nghèo nuôi ong",
+        photos=[SimpleUploadedFile("mo-hinh.jpg", buffer.getvalue(), "image/jpeg")],
+    )
+    world.exemplar_photo_a = world.exemplar_a.photos.get()
+    public = services.exemplar_register(
+        area=world.commune_a,
+        acting_user=officer,
+        title="Camera an ninh thôn xóm",
+        field="defence",
+        owner_name="Chi hội Cựu chiến binh xã",
+        registered_on=today - datetime.timedelta(days=3),
+        description="Lắp camera ở các ngã ba",
+    )
+    day = today - datetime.timedelta(days=2)
+    services.exemplar_start(exemplar=public, started_on=day, acting_user=officer)
+    services.exemplar_review(exemplar=public, reviewed_on=day, acting_user=officer)
+    world.exemplar_public = services.exemplar_recognise(
+        exemplar=public,
+        decision_number="12-QĐ/ĐU",
+        decision_date=today,
+        decision_level="commune",
+        acting_user=officer,
+    )
+
+
 def db_fingerprint() -> dict:
     """What the roster and rating tables hold, to assert that a refused request changed
     nothing."""
@@ -1418,6 +1504,7 @@ def db_fingerprint() -> dict:
         EvidenceFile,
         MemberRating,
     )
+    from exemplars.models import Exemplar, ExemplarPhoto
     from members.models import Membership, Person
     from members.models_imports import ImportJob
     from units.models import Area, Unit
@@ -1444,4 +1531,6 @@ def db_fingerprint() -> dict:
         "photos": rows(ActivityPhoto, "file"),
         "opinions": rows(Opinion, "status", "answered_on", "hot_spot_severity", "updated_at"),
         "work_settings": rows(ProvinceWorkSettings, "overdue_days"),
+        "exemplars": rows(Exemplar, "status", "title", "decision_number", "updated_at"),
+        "exemplar_photos": rows(ExemplarPhoto, "file"),
     }

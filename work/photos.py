@@ -22,25 +22,28 @@ MAX_PHOTOS = 4
 ERROR_TOO_MANY = _("Mỗi hoạt động có tối đa {max} ảnh; hoạt động này còn chọn được {left} ảnh.")
 
 
-def new_base_name(now=None) -> str:
-    """``work/<year>/<month>/<random>``: unguessable, never reused."""
+def new_base_name(now=None, *, folder: str = "work") -> str:
+    """``<folder>/<year>/<month>/<random>``: unguessable, never reused (``folder``:
+    ``work`` for activities, ``exemplars`` for the "Dân vận khéo" models)."""
     now = timezone.localtime(now)
-    return f"work/{now:%Y}/{now:%m}/{secrets.token_hex(8)}"
+    return f"{folder}/{now:%Y}/{now:%m}/{secrets.token_hex(8)}"
 
 
-def check_uploads(uploads, *, already: int) -> list:
+def check_uploads(uploads, *, already: int, message=ERROR_TOO_MANY) -> list:
     """The decoded pictures of ``uploads``, or a ``ValidationError`` in Vietnamese
-    (too many for the activity, too big, not a picture ...). Nothing is stored yet."""
+    (too many for the activity, or for whatever ``message`` names; too big, not a
+    picture ...). Nothing is stored yet."""
     uploads = [u for u in uploads if u]
     left = MAX_PHOTOS - already
     if len(uploads) > left:
-        raise ValidationError(ERROR_TOO_MANY.format(max=MAX_PHOTOS, left=max(left, 0)))
+        raise ValidationError(message.format(max=MAX_PHOTOS, left=max(left, 0)))
     return [open_upload(upload) for upload in uploads]
 
 
-def store(picture) -> dict:
-    """Write a checked picture and its smaller copies; the ``ActivityPhoto`` fields."""
-    return store_picture(picture, base_name=new_base_name())
+def store(picture, *, folder: str = "work") -> dict:
+    """Write a checked picture and its smaller copies under ``folder``; the photo
+    model's fields (``file``, ``width``, ``height``, ``variants``)."""
+    return store_picture(picture, base_name=new_base_name(folder=folder))
 
 
 def remove(photo) -> None:

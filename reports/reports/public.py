@@ -151,6 +151,38 @@ class RatingReport(StatsReport):
         return rows
 
 
+class DailyWorkReport(StatsReport):
+    slug = "hoat-dong"
+    title = _("Hoạt động, ý kiến nhân dân, mô hình “Dân vận khéo”")
+    note = _(
+        "Ý kiến quá hạn: chưa có trả lời sau số ngày tỉnh quy định, tính đến ngày xem. "
+        "Mô hình được công nhận: theo quyết định của cấp ủy xã hoặc tỉnh."
+    )
+    columns = (
+        Column("item", _("Chỉ tiêu"), TEXT),
+        Column("count", _("Số lượng"), INT),
+    )
+
+    def rows(self):
+        s = self.stats
+        rows = [
+            {
+                "item": str(_("Hoạt động năm {year}")).format(year=year),
+                "count": count,
+            }
+            for year, count in s["activities"].items()
+        ]
+        opinions, models = s["opinions"], s["models"]
+        rows += [
+            {"item": _("Ý kiến, kiến nghị đã tiếp nhận"), "count": opinions["received"]},
+            {"item": _("Ý kiến đã được trả lời"), "count": opinions["answered"]},
+            {"item": _("Ý kiến quá hạn chưa trả lời"), "count": opinions["overdue"]},
+            {"item": _("Mô hình “Dân vận khéo” đã đăng ký"), "count": models["registered"]},
+            {"item": _("Mô hình “Dân vận khéo” được công nhận"), "count": models["recognised"]},
+        ]
+        return rows
+
+
 class AreaBreakdownReport(StatsReport):
     """The next level down (``children``), with links to drill down."""
 
@@ -191,6 +223,7 @@ PUBLIC_REPORTS = (
     MembershipReport,
     CompositionReport,
     RatingReport,
+    DailyWorkReport,
     AreaBreakdownReport,
 )
 PUBLIC_REPORTS_BY_SLUG = {r.slug: r for r in PUBLIC_REPORTS}

@@ -215,6 +215,7 @@ def test_api_contract(client, demo):
         "area", "date", "communes", "communes_with_bloc", "villages", "villages_with_team",
         "blocs", "bloc_members", "teams", "team_members", "people", "women",
         "party_members", "ethnic_minority", "ratings", "children",
+        "activities", "opinions", "models",
     }  # fmt: skip
     codes = [c["code"] for c in body["children"]]
     assert codes == sorted(codes) and body["children"][0]["level"] == "district"

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from accounts.demo import demo_accounts_ensure
 from documents.demo import documents_generate
 from evaluations.demo import generate_ratings, units_for_ratings
+from exemplars.demo import exemplars_generate
 from members.demo import DEFAULT_SEED, SCALES, DemoCounts, demo_scope, rosters_generate
 from news.demo import news_generate
 from units.choices import Edition
@@ -32,6 +33,7 @@ WORK_ADDED = (
     "Hoạt động, ý kiến mẫu: {activities} hoạt động, {opinions} ý kiến "
     "({overdue} quá hạn, {hot_spots} điểm nóng đang theo dõi)."
 )
+EXEMPLARS_ADDED = "Mô hình “Dân vận khéo” mẫu: {exemplars} mô hình, {recognised} đã được công nhận."
 DIVISIONS_LOADED = "Chưa có danh mục địa bàn {edition} cần dùng: đã nạp ({summary})."
 
 
@@ -118,6 +120,15 @@ class Command(BaseCommand):
         )
         if work.activities or work.opinions:
             self.stdout.write(WORK_ADDED.format(**vars(work)))
+        # "Dân vận khéo" models of about half the communes (exemplars.demo).
+        exemplars = exemplars_generate(
+            units=units_for_ratings(scope.edition),
+            today=timezone.localdate(),
+            seed=seed,
+            scale=scale,
+        )
+        if exemplars.exemplars:
+            self.stdout.write(EXEMPLARS_ADDED.format(**vars(exemplars)))
         if not settings.PRODUCTION:
             # Accounts a newcomer can log in with (docs/ROLES.md); never in production.
             self.stdout.write(DEMO_ACCOUNTS)
