@@ -317,5 +317,17 @@ DANVAN_IMPORT_MAX_BYTES = env.int("DANVAN_IMPORT_MAX_BYTES", default=10 * 1024 *
 # Rows read from one sheet at most: files saved by LibreOffice can declare a million
 # empty rows (docs/DECISIONS.md, "Measured facts the code relies on").
 DANVAN_IMPORT_MAX_ROWS = env.int("DANVAN_IMPORT_MAX_ROWS", default=100_000)
+# A workbook is looked at before it is read (portal/workbook_guard.py, docs/SECURITY.md):
+# cells holding something (and the area A1..farthest cell), zip parts, inflated size and
+# compression ratio of a large part.
+DANVAN_IMPORT_MAX_CELLS = env.int("DANVAN_IMPORT_MAX_CELLS", default=2_500_000)
+DANVAN_IMPORT_MAX_PARTS = env.int("DANVAN_IMPORT_MAX_PARTS", default=1_000)
+DANVAN_IMPORT_MAX_UNPACKED_BYTES = env.int(
+    "DANVAN_IMPORT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024
+)
+DANVAN_IMPORT_MAX_RATIO = env.int("DANVAN_IMPORT_MAX_RATIO", default=100)
+# A background job with no news for this many seconds is failed as timed out (a worker
+# that died leaves it "validating" otherwise; docs/TASKS.md).
+DANVAN_IMPORT_JOB_TIMEOUT = env.int("DANVAN_IMPORT_JOB_TIMEOUT", default=15 * 60)
 # Largest attachment of a document (PDF or Word), in bytes (docs/DOCUMENTS.md).
 DANVAN_DOCUMENT_MAX_BYTES = env.int("DANVAN_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)

@@ -30,7 +30,12 @@ from audit.services import record_export
 from members.forms_imports import RosterUploadForm, megabytes
 from members.models import Membership
 from members.models_imports import ImportJob, ImportJobStatus
-from members.tasks import import_job_confirm, import_job_create, plan_from_dict
+from members.tasks import (
+    import_job_confirm,
+    import_job_create,
+    import_jobs_expire,
+    plan_from_dict,
+)
 from units.selectors import edition_default, editions_loaded
 
 logger = logging.getLogger(__name__)
@@ -113,6 +118,7 @@ class ImportDoorMixin(StaffRequiredMixin):
     def get_job(self, *, with_file: bool = False, with_plan: bool = True) -> ImportJob:
         """The job of the URL if the user may see it (their own, or any for a superuser);
         404 otherwise, as for a job that does not exist."""
+        import_jobs_expire(pk=self.kwargs["pk"])  # a dead worker's job says so
         jobs = ImportJob.objects.visible_to(self.request.user)
         if not with_plan:
             jobs = jobs.light()

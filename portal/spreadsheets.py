@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.cells import csv_unquote, text_cell
 from portal.text import fold
+from portal.workbook_guard import ERROR_TOO_MANY_CELLS, ERROR_TOO_MANY_ROWS, Refused, check_workbook
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,6 @@ ERROR_CSV_ENCODING = _(
 ERROR_MISSING_COLUMN = _("Thiếu cột bắt buộc “{column}”.")
 ERROR_DUPLICATE_COLUMN = _("Cột “{column}” xuất hiện hai lần trong dòng tiêu đề: chỉ giữ một cột.")
 ERROR_NO_ROWS = _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
-ERROR_TOO_MANY_ROWS = _("Tệp có hơn {limit} dòng dữ liệu: hãy chia thành nhiều tệp nhỏ hơn.")
 #: The note when several sheets hold data: ``marker`` is the layout's header cell.
 NOTE_SHEET_CHOSEN_LAYOUT = _(
     "Tệp có {count} trang tính có dữ liệu ({names}): chỉ đọc trang “{sheet}”, "
@@ -187,8 +187,13 @@ def read_table(
         return None
     try:
         if data.startswith(_ZIP_SIGNATURE):
+            # Hostile or oversized workbooks stop here, before calamine builds a range.
+            check_workbook(data, filename=name, header_slack=HEADER_SLACK)
             return _read_workbook(data, name, max_rows, errors, notes, layout)
         return _read_csv(data, name, max_rows, errors, layout)
+    except Refused as refused:
+        errors.append(RowError(0, "", refused.message))
+        return None
     except Exception:  # a reader bug must not become a 500: the file is unreadable
         logger.exception("spreadsheet could not be read: %r", filename)
         errors.append(RowError(0, "", ERROR_CORRUPT.format(filename=name)))
@@ -300,7 +305,8 @@ def _read_csv(data: bytes, name, max_rows, errors, layout) -> Table | None:
         return None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_csv_delimiter(text, layout))
     limit = max_rows + HEADER_SLACK + 1
-    rows, more = [], False
+    max_cells = getattr(settings, "DANVAN_IMPORT_MAX_CELLS", 2_500_000)
+    rows, more, cells_read = [], False, 0
     try:
         for index, cells in enumerate(reader):
             if index >= limit:
@@ -308,6 +314,11 @@ def _read_csv(data: bytes, name, max_rows, errors, layout) -> Table | None:
                 if more:
                     break
                 continue
+            cells_read += len(cells)
+            if cells_read > max_cells:
+                message = ERROR_TOO_MANY_CELLS.format(cell="—", limit=f"{max_cells:,}")
+                errors.append(RowError(0, "", message))
+                return None
             rows.append([csv_unquote(c) for c in cells])
     except csv.Error:
         errors.append(RowError(0, "", ERROR_CORRUPT.format(filename=name)))
