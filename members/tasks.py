@@ -250,6 +250,14 @@ def _run(job_id: int, mode: str) -> dict:
         raise
 
     result = plan_to_dict(plan)
+    report = b""
+    if plan.errors:
+        try:  # built here, in the background, and served as stored
+            report = imports.error_report_workbook(
+                bytes(job.data), filename=job.filename, plan=plan
+            )
+        except Exception:
+            logger.exception("import job %s: the error report could not be built", job_id)
     total = max(progress.total, plan.total_rows, len(plan.rows))
     if mode == MODE_VALIDATE:
         status, message = ImportJobStatus.VALIDATED, ""
@@ -257,7 +265,7 @@ def _run(job_id: int, mode: str) -> dict:
         status, message = ImportJobStatus.FAILED, str(ERROR_IMPORT_FOUND_ERRORS)
     else:
         status, message = ImportJobStatus.DONE, ""
-    _finish(job_id, status=status, error_message=message, result=result, total=total)
+    _finish(job_id, status=status, error_message=message, result=result, total=total, report=report)
     logger.info(
         "import job %s: %s %s created=%s updated=%s unchanged=%s errors=%s",
         job_id, mode, status, *result["counts"].values(), len(result["errors"]),
@@ -265,7 +273,9 @@ def _run(job_id: int, mode: str) -> dict:
     return {"job": job_id, "status": status, **result["counts"], "errors": len(result["errors"])}
 
 
-def _finish(job_id: int, *, status: str, error_message: str = "", result=None, total=None):
+def _finish(
+    job_id: int, *, status: str, error_message: str = "", result=None, total=None, report=None
+):
     values = {
         "status": status,
         "error_message": error_message,
@@ -280,6 +290,8 @@ def _finish(job_id: int, *, status: str, error_message: str = "", result=None, t
             unchanged_count=result["counts"]["unchanged"],
             error_count=len(result["errors"]),
         )
+    if report is not None:
+        values["report"] = report
     if total is not None:
         # The bar ends full: every row was read, whatever the last callback said.
         values["progress_done"] = values["progress_total"] = total

@@ -34,7 +34,6 @@ from members.tasks import (
     import_job_confirm,
     import_job_create,
     import_jobs_expire,
-    plan_from_dict,
 )
 from units.selectors import edition_default, editions_loaded
 
@@ -277,17 +276,16 @@ def _is_xlsx(content: bytes) -> bool:
 
 
 class ImportJobReportView(ImportDoorMixin, View):
-    """The uploaded workbook with an added "Lỗi" column (error_report_workbook)."""
+    """The uploaded workbook with an added "Lỗi" column, as the task stored it."""
 
     def get(self, request, *args, **kwargs):
-        from members.imports import error_report_workbook
-
-        job = self.get_job(with_file=True)
-        if not job.has_errors:
-            raise Http404(ERROR_NO_ERROR_REPORT)
-        content = error_report_workbook(
-            bytes(job.data), filename=job.filename, plan=plan_from_dict(job.result)
+        job = self.get_job(with_plan=False)
+        content = (
+            ImportJob.objects.filter(pk=job.pk).values_list("report", flat=True).first() or b""
         )
+        if not job.has_errors or not content:
+            raise Http404(ERROR_NO_ERROR_REPORT)
+        content = bytes(content)
         stem = PurePath(job.filename).stem or "danh-sach"
         if _is_xlsx(content):
             name, content_type = _("{stem} - báo cáo lỗi.xlsx").format(stem=stem), XLSX_TYPE

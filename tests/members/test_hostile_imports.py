@@ -3,7 +3,9 @@ the message, the staff page and the admin show it on the job page, nothing is wr
 and a job whose worker died does not stay "validating" for ever."""
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -118,3 +120,29 @@ def test_the_job_page_fails_a_dead_workers_job(client, settings):
     assert data["status"] == "failed" and data["running"] is False
     html = client.get(reverse("members:import_job", args=[job.pk])).content.decode()
     assert ERROR_TASK_TIMED_OUT.format(minutes=1, job=job.pk) in html
+
+
+def test_the_error_report_is_built_by_the_task_and_served_as_stored(client, area_tree, monkeypatch):
+    """The task stores the report; the download only reads it (building it in the
+    request could outlast the web worker's timeout). Formula-like text stays text."""
+    from tests.members.test_import_views import bad_rows, roster_workbook
+
+    staff = make_staff(username="canbo_xa")
+    client.force_login(staff)
+    rows = bad_rows()
+    rows[2][4] = "@SUM(1+1)*cmd"
+    upload(client, roster_workbook(rows))
+    job = ImportJob.objects.get()
+    assert job.has_errors and bytes(job.report)[:2] == b"PK"
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("the report is built in the request")
+
+    monkeypatch.setattr("members.imports.error_report_workbook", no_build)
+    monkeypatch.setattr("portal.spreadsheets.error_report_workbook", no_build)
+    response = client.get(reverse("members:import_job_report", args=[job.pk]))
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    (formula_cell,) = [c for c in sheet["E"] if c.value == "@SUM(1+1)*cmd"]
+    assert formula_cell.data_type == "s" and formula_cell.quotePrefix
+    assert sheet.cell(4, len(HEADER) + 1).value  # the bad row's messages
