@@ -93,6 +93,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "danvan.middleware.LanguageMiddleware",
+    # No NUL or other control character in any query or form (docs/SECURITY.md).
+    "danvan.middleware.InputCleaningMiddleware",
+    # JSON, not an HTML page, for any error under /api/.
+    "danvan.middleware.APIErrorMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -6,6 +6,11 @@ import datetime
 
 from django.utils import timezone
 
+#: The days the portal reasons about: a date outside is refused as input (a 400 in the API,
+#: a message on a page or a form), never computed with (year 1 overflows date arithmetic).
+DAY_MIN = datetime.date(1900, 1, 1)
+DAY_MAX = datetime.date(2100, 12, 31)
+
 DAY_FORMAT = "%d/%m/%Y"
 DAY_TIME_FORMAT = "%d/%m/%Y %H:%M"
 
@@ -18,3 +23,8 @@ def day(value: datetime.date | None) -> str:
 def day_time(value: datetime.datetime | None) -> str:
     """ "21/11/2026 14:05" in the portal's time zone; empty for no time."""
     return timezone.localtime(value).strftime(DAY_TIME_FORMAT) if value else ""
+
+
+def day_in_range(value: datetime.date | None) -> bool:
+    """Whether ``value`` is a day between ``DAY_MIN`` and ``DAY_MAX``."""
+    return value is not None and DAY_MIN <= value <= DAY_MAX

@@ -12,8 +12,10 @@ from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import router, transaction
 from django.utils.translation import gettext_lazy as _
+
+from portal.formats import day_in_range
 
 ERROR_DATE = _("Ngày không hợp lệ: ghi theo dạng ngày/tháng/năm, ví dụ 21/11/2026.")
 ERROR_REQUIRED = _("Chưa nhập mục này.")
@@ -64,6 +66,12 @@ class DayField(forms.DateField):
         error_messages = {"invalid": ERROR_DATE, "required": ERROR_REQUIRED}
         error_messages.update(kwargs.pop("error_messages", {}))
         super().__init__(error_messages=error_messages, **kwargs)
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        if day is not None and not day_in_range(day):  # 01/01/0001 is a typo, not a day
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return day
 
 
 class ServiceForm(forms.Form):
@@ -123,9 +131,19 @@ class ServiceModelForm(forms.ModelForm):
 class ServiceAdminMixin:
     """Admin plumbing for ``ServiceModelForm``: the service has saved the object already.
 
-    Inlines of these admins are read-only, so a valid form is never followed by an invalid
-    formset (which would leave the service's write in place behind an error page).
+    The admin validates the inlines after the form, so a valid form (the service has
+    written) can be followed by invalid or tampered inline data and an error page. Every
+    POST of the change form is therefore one transaction: when it does not end in a
+    redirect (the admin's sign of a save), the object, its inlines and its history rows
+    are rolled back, and the page with the errors is all that is left.
     """
+
+    def _changeform_view(self, request, object_id, form_url, extra_context):
+        # Runs inside the admin's transaction.atomic() (ModelAdmin.changeform_view).
+        response = super()._changeform_view(request, object_id, form_url, extra_context)
+        if request.method == "POST" and response.status_code != 302:
+            transaction.set_rollback(True, using=router.db_for_write(self.model))
+        return response
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

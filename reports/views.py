@@ -27,6 +27,7 @@ from accounts.access import scope_of
 from accounts.mixins import StaffRequiredMixin
 from evaluations.choices import YEAR_MAX, YEAR_MIN
 from evaluations.selectors.criteria import default_year
+from portal.formats import day_in_range
 from reports import charts as charts_module
 from reports.models import data_versions
 from reports.openapi import openapi_schema
@@ -114,12 +115,15 @@ def editions_loaded_cached(version: str) -> list[str]:
 
 
 def parse_day(value: str | None) -> datetime.date | None:
-    if not value:
+    """The API's ``?date=``: absent means today; YYYY-MM-DD between 1900 and 2100 (CONTRACTS
+    section 3); None (a 400) for anything else, an empty value included."""
+    if value is None:
         return timezone.localdate()
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.datetime.strptime(value, "%Y-%m-%d").date() if len(value) == 10 else None
     except ValueError:
         return None
+    return day if day_in_range(day) else None
 
 
 class StatsAPIView(View):
@@ -164,9 +168,10 @@ def parse_page_day(value: str | None) -> datetime.date | None:
         return timezone.localdate()
     for fmt in PAGE_DATE_FORMATS:
         try:
-            return datetime.datetime.strptime(value.strip(), fmt).date()
+            day = datetime.datetime.strptime(value.strip(), fmt).date()
         except ValueError:
             continue
+        return day if day_in_range(day) else None
     return None
 
 
