@@ -31,9 +31,20 @@ PRODUCTION = DANVAN_ENV == "production"
 
 _DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default="" if PRODUCTION else _DEV_SECRET_KEY)
-if PRODUCTION and (
-    len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(SECRET_KEY)) < 5
-):
+
+
+def _weak_key(key: str) -> bool:
+    """A key an attacker could guess: short, the development key, few distinct characters
+    (a random 50-character key has about 35), or a short run repeated ("abc…abc…")."""
+    return (
+        len(key) < 50
+        or key.startswith("django-insecure")
+        or len(set(key)) < 20
+        or any(key[period:] == key[:-period] for period in range(1, len(key) // 2 + 1))
+    )
+
+
+if PRODUCTION and _weak_key(SECRET_KEY):
     raise ImproperlyConfigured(
         "Production needs a real SECRET_KEY (50+ random characters), for example: "
         'python -c "import secrets; print(secrets.token_urlsafe(50))"'
@@ -48,6 +59,14 @@ ALLOWED_HOSTS = env.list(
 )
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production needs ALLOWED_HOSTS (comma-separated host names).")
+# "*" answers any Host header (password-reset links and absolute URLs built from a forged
+# host): production refuses it unless this is set on purpose (a proxy that checks hosts).
+DANVAN_ALLOW_ANY_HOST = env.bool("DANVAN_ALLOW_ANY_HOST", default=False)
+if PRODUCTION and "*" in ALLOWED_HOSTS and not DANVAN_ALLOW_ANY_HOST:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS=* answers any host name: list the portal's host names, or set "
+        "DANVAN_ALLOW_ANY_HOST=true if a proxy in front checks them."
+    )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -315,6 +334,20 @@ DANVAN_ORGANIZATION_NAME = env.str(
     "DANVAN_ORGANIZATION_NAME", default="Ban Tuyên giáo và Dân vận Tỉnh ủy"
 )
 DANVAN_PORTAL_NAME = env.str("DANVAN_PORTAL_NAME", default="Cổng thông tin Dân vận cơ sở")
+
+# E-mail: off unless EMAIL_HOST is set. Without it the password-reset page says to ask
+# the administrator (accounts/views_password.py); with it, resets are rate-limited.
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+DANVAN_EMAIL_CONFIGURED = bool(EMAIL_HOST)
+if DANVAN_EMAIL_CONFIGURED:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+    DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"no-reply@{EMAIL_HOST}")
+DANVAN_PASSWORD_RESET_PER_ADDRESS = env.int("DANVAN_PASSWORD_RESET_PER_ADDRESS", default=3)
+DANVAN_PASSWORD_RESET_PER_CLIENT = env.int("DANVAN_PASSWORD_RESET_PER_CLIENT", default=10)
 
 # Largest roster file accepted for import, in bytes (docs/CONTRACTS.md, section 1).
 DANVAN_IMPORT_MAX_BYTES = env.int("DANVAN_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)

@@ -11,7 +11,7 @@ else at the top of the form, and nothing is written.
 from collections.abc import Callable
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import router, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -128,6 +128,12 @@ class ServiceModelForm(forms.ModelForm):
         """Validated and saved by the service (see the class docstring)."""
 
 
+def _is_id(value) -> bool:
+    """Whether ``value`` (a query-string value, or a list of them) is a database id."""
+    values = value if isinstance(value, list) else str(value).split(",")
+    return all(str(v).isdigit() and int(v) < 2**63 for v in values)
+
+
 class ServiceAdminMixin:
     """Admin plumbing for ``ServiceModelForm``: the service has saved the object already.
 
@@ -150,6 +156,19 @@ class ServiceAdminMixin:
         # modelform_factory made a new class for this request: safe to set on it.
         form.acting_user = request.user
         return form
+
+    def get_changeform_initial_data(self, request):
+        """The admin's initial values from the query string (``?person=12``), without a
+        foreign key that is no id (``?person=1e9`` was a 500 when the form rendered)."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:  # not a field of the model: the form ignores it
+                field = None
+            if field is not None and field.is_relation and not _is_id(value):
+                del initial[name]
+        return initial
 
     def save_form(self, request, form, change):
         return form.service_result

@@ -146,3 +146,23 @@ def test_the_error_report_is_built_by_the_task_and_served_as_stored(client, area
     (formula_cell,) = [c for c in sheet["E"] if c.value == "@SUM(1+1)*cmd"]
     assert formula_cell.data_type == "s" and formula_cell.quotePrefix
     assert sheet.cell(4, len(HEADER) + 1).value  # the bad row's messages
+
+
+def test_the_losing_concurrent_import_counts_nothing(thai_nguyen, tmp_path, monkeypatch):
+    """A constraint that fails while writing (another import of the same file won the
+    race) rolls everything back: the counts say nothing was created."""
+    from django.db import IntegrityError
+
+    from members.imports.write import Writes
+    from tests.members.conftest import team_rows, xlsx_bytes
+
+    def lose(self, *args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(Writes, "apply", lose)
+    path = tmp_path / "doi.xlsx"
+    path.write_bytes(xlsx_bytes(team_rows(3)))
+    lines, status = run(str(path))
+    assert status == 1
+    assert lines[-1] == "created=0 updated=0 unchanged=0 errors=1"
+    assert Membership.objects.count() == 0
