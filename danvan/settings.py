@@ -349,6 +349,10 @@ if DANVAN_EMAIL_CONFIGURED:
 DANVAN_PASSWORD_RESET_PER_ADDRESS = env.int("DANVAN_PASSWORD_RESET_PER_ADDRESS", default=3)
 DANVAN_PASSWORD_RESET_PER_CLIENT = env.int("DANVAN_PASSWORD_RESET_PER_CLIENT", default=10)
 
+# Statistics API: figure sets not yet cached that one client may have computed per
+# minute (other days, other areas); beyond, 429 with a JSON body (docs/SECURITY.md).
+DANVAN_STATS_UNCACHED_PER_MINUTE = env.int("DANVAN_STATS_UNCACHED_PER_MINUTE", default=30)
+
 # Largest roster file accepted for import, in bytes (docs/CONTRACTS.md, section 1).
 DANVAN_IMPORT_MAX_BYTES = env.int("DANVAN_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 # Rows read from one sheet at most: files saved by LibreOffice can declare a million
