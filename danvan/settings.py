@@ -353,6 +353,10 @@ DANVAN_PASSWORD_RESET_PER_CLIENT = env.int("DANVAN_PASSWORD_RESET_PER_CLIENT", d
 # minute (other days, other areas); beyond, 429 with a JSON body (docs/SECURITY.md).
 DANVAN_STATS_UNCACHED_PER_MINUTE = env.int("DANVAN_STATS_UNCACHED_PER_MINUTE", default=30)
 
+# Retention (docs/SECURITY.md): a phone number is erased once its owner has had no
+# membership in force for this many years (``manage.py erase_stale_phones``, from cron).
+DANVAN_PHONE_RETENTION_YEARS = env.int("DANVAN_PHONE_RETENTION_YEARS", default=5)
+
 # Largest roster file accepted for import, in bytes (docs/CONTRACTS.md, section 1).
 DANVAN_IMPORT_MAX_BYTES = env.int("DANVAN_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 # Rows read from one sheet at most: files saved by LibreOffice can declare a million

@@ -323,7 +323,8 @@ class RosterExportView(StaffRequiredMixin, View):
                 "\n".join(lines), status=400, content_type="text/plain; charset=utf-8"
             )
         content = roster_export(filterset.qs, fmt=fmt)
-        # Exports of personal data are recorded (Decree 13/2023/NĐ-CP): who, when, which.
+        # Exports of personal data are recorded (Personal Data Protection Law, Decree
+        # 356/2025/NĐ-CP): who, when, which.
         record_export(user=request.user, filters=request.GET, rows=filterset.qs.count(), fmt=fmt)
         logger.info(
             "roster export user=%s fmt=%s params=%s",

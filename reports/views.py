@@ -30,6 +30,7 @@ from evaluations.choices import YEAR_MAX, YEAR_MIN
 from evaluations.selectors.criteria import default_year
 from portal.formats import day_in_range
 from reports import charts as charts_module
+from reports.disclosure import public_figures
 from reports.models import data_versions
 from reports.openapi import openapi_schema
 from reports.reports.base import HTMLFormatter, Report, XLSXFormatter
@@ -184,7 +185,7 @@ class StatsAPIView(View):
             response = _error(ERROR_THROTTLED, 429)
             response["Retry-After"] = str(BUDGET_WINDOW_SECONDS)
             return response
-        response = JsonResponse(stats, json_dumps_params={"ensure_ascii": False})
+        response = JsonResponse(public_figures(stats), json_dumps_params={"ensure_ascii": False})
         response["Access-Control-Allow-Origin"] = "*"
         response["Cache-Control"] = "public, max-age=60"
         return response
@@ -265,7 +266,7 @@ class StatsPageView(View):
         date_error = day is None
         if date_error:
             day = timezone.localdate()
-        stats = area_stats_cached(place, day, versions)
+        stats = public_figures(area_stats_cached(place, day, versions))
         keep = {}
         if edition or len(loaded) > 1:
             keep["edition"] = place.edition
