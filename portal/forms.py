@@ -140,14 +140,18 @@ class ServiceAdminMixin:
     The admin validates the inlines after the form, so a valid form (the service has
     written) can be followed by invalid or tampered inline data and an error page. Every
     POST of the change form is therefore one transaction: when it does not end in a
-    redirect (the admin's sign of a save), the object, its inlines and its history rows
-    are rolled back, and the page with the errors is all that is left.
+    redirect or a pop-up's answer (the admin's signs of a save), the object, its inlines
+    and its history rows are rolled back, and the page with the errors is all that is
+    left.
     """
 
     def _changeform_view(self, request, object_id, form_url, extra_context):
         # Runs inside the admin's transaction.atomic() (ModelAdmin.changeform_view).
         response = super()._changeform_view(request, object_id, form_url, extra_context)
-        if request.method == "POST" and response.status_code != 302:
+        saved = response.status_code == 302 or "popup_response" in str(
+            getattr(response, "template_name", "")  # a save from a "+" pop-up window
+        )
+        if request.method == "POST" and not saved:
             transaction.set_rollback(True, using=router.db_for_write(self.model))
         return response
 

@@ -133,3 +133,11 @@ def test_with_email_resets_are_limited_per_address_and_per_client(client, settin
     )
     # The client has now sent 5: another address from it is refused too.
     assert client.post(url, {"email": "khac@example.vn"}).status_code == 429
+
+
+def test_a_save_from_an_admin_popup_is_kept(admin_client, area_tree):
+    """The pop-up's answer (200, not a redirect) is a save: it is not rolled back."""
+    data = {**PERSON, "province": area_tree["province"].pk, "_popup": "1"}
+    response = admin_client.post(reverse("admin:members_person_add") + "?_popup=1", data)
+    assert response.status_code == 200
+    assert Person.objects.filter(full_name="Hà Thị Mai").exists()
