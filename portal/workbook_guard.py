@@ -61,7 +61,8 @@ ERROR_TOO_MANY_CELLS = _(
 #: A part smaller than this is not judged on its ratio (tiny XML compresses well).
 RATIO_FLOOR = 1024 * 1024
 _CHUNK = 64 * 1024
-_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
+# Any reference a reader might believe, however far (limits decide, not the pattern).
+_REF = re.compile(r"([A-Za-z]+)([0-9]+)$")
 
 
 def limits() -> dict[str, int]:
@@ -142,6 +143,9 @@ def check_workbook(data: bytes, *, filename: str, header_slack: int) -> None:
                 )
                 if _fast_sheet_scan(archive, info, scan, filename, unpacked):
                     continue
+                scan = _SheetScan(  # the exact scan starts afresh
+                    name, max_rows=limit["rows"], max_row=max_row, max_cells=limit["cells"]
+                )
             elif name == "xl/sharedStrings.xml":
                 scan = _StringsScan(name, max_cells=limit["cells"])
             else:
@@ -158,6 +162,8 @@ def _refused_size(filename: str, limit: dict) -> Refused:
 # A cell that holds something, written as Excel, LibreOffice and openpyxl write it: the
 # reference first, then straight into its value, inline string or formula.
 _VALUED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*>\s*<(?:v|is|f)\b')
+# Cells whose reference the fast path reads (any other is left to the exact scan).
+_PLAIN_REF = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"')
 
 
 def _fast_sheet_scan(archive, info, scan: _SheetScan, filename: str, unpacked) -> bool:
@@ -181,10 +187,10 @@ def _fast_sheet_scan(archive, info, scan: _SheetScan, filename: str, unpacked) -
                     if cut <= 0:
                         cut = max(len(buffer) - 64, 0)
                     buffer, carry = buffer[:cut], buffer[cut:]
-                # Every cell written <c r="..." (no prefix, the reference first), or the
-                # exact scan decides.
+                # Every cell written <c r="A1" (no prefix, the reference first, at most
+                # XFD9999999), or the exact scan decides.
                 every = buffer.count(b"<c ") + buffer.count(b"<c>")
-                if every != buffer.count(b'<c r="') or b":c " in buffer or b":c>" in buffer:
+                if every != len(_PLAIN_REF.findall(buffer)) or b":c " in buffer or b":c>" in buffer:
                     return False
                 cells = _VALUED_CELL.findall(buffer)
                 if cells:
@@ -285,7 +291,7 @@ class _SheetScan(_Scan):
         elif tag == "c":
             match = _REF.match(attributes.get("r", ""))
             if match:
-                self.column = column_number(match.group(1))
+                self.column = column_number(match.group(1).upper())
                 self.row = int(match.group(2)) or self.row
             else:
                 self.column += 1

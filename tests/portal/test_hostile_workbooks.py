@@ -159,3 +159,18 @@ def test_reading_every_hostile_workbook_stays_under_300_mb(files, tmp_path):
         assert refused and len(messages) == 1, (kind, messages)
     print(f"peak of the reading process: {out['peak_mb']:.0f} MB")
     assert out["peak_mb"] <= 300, out["peak_mb"]
+
+
+@pytest.mark.parametrize("ref", ["A99999999", "a2000000", "ZZZZ9"])
+def test_references_beyond_the_sheet_are_followed_too(ref):
+    """A reference longer than any real one (8 digits, 4 letters, lower case) goes to the
+    exact scan, which follows it like the reader would, and is refused."""
+    body = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Mã</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>Tên hộ</t></is></c></row>'
+        f'<row><c r="{ref}"><v>1</v></c></row>'
+    )
+    sheet = f"{hostile_files._SHEET_HEAD}<sheetData>{body}</sheetData></worksheet>"
+    table, errors = read(hostile_files.package(sheet))
+    assert table is None
+    assert len(errors) == 1 and errors[0].row == 0
