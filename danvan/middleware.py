@@ -94,16 +94,28 @@ class APIErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            request.path.startswith(API_PREFIX)
+            and response.status_code >= 500
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            # An error page made further in (a middleware after this one failed).
+            return self._json(response.status_code)
+        return response
 
     def process_exception(self, request, exception):
         if not request.path.startswith(API_PREFIX):
             return None
         logger.exception("API error: %s", request.path)
-        if isinstance(exception, DatabaseError):
-            status, message = 503, _("Dịch vụ tạm thời không truy cập được cơ sở dữ liệu.")
+        return self._json(503 if isinstance(exception, DatabaseError) else 500)
+
+    @staticmethod
+    def _json(status: int) -> JsonResponse:
+        if status == 503:
+            message = _("Dịch vụ tạm thời không truy cập được cơ sở dữ liệu.")
         else:
-            status, message = 500, _("Lỗi máy chủ.")
+            message = _("Lỗi máy chủ.")
         return JsonResponse(
             {"error": message, "status": status},
             status=status,
