@@ -31,8 +31,9 @@ class ExportRecordQuerySet(models.QuerySet):
 
 class ExportRecord(models.Model):
     """One download of personal data (a roster export): who, when, through which door,
-    with which filter and how many rows. Decree 13/2023/NĐ-CP asks that exports of
-    personal data be traceable; this table is that trace, never pruned by the portal.
+    with which filter and how many rows. The Personal Data Protection Law and Decree
+    356/2025/NĐ-CP (in force since 01/01/2026) ask that processing of personal data be
+    traceable; this table is that trace, never pruned by the portal.
     """
 
     user = models.ForeignKey(

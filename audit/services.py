@@ -30,7 +30,8 @@ def _plain_filters(filters) -> dict:
 def record_export(
     *, user, filters, rows: int, fmt: str, door: str | None = None, what: str = EXPORT_ROSTER
 ) -> ExportRecord:
-    """Record one export of personal data (Decree 13/2023/NĐ-CP): who, when, through
+    """Record one export of personal data (Personal Data Protection Law, Decree
+    356/2025/NĐ-CP): who, when, through
     which door, with which filter, how many rows, in which format. Returns the
     ``ExportRecord``."""
     account = user if getattr(user, "is_authenticated", False) else None

@@ -15,11 +15,13 @@ from audit.selectors import (
 )
 
 EXPORT_PAGE_SIZE = 50
+#: Pages past this are empty anyway; a larger number would overflow the SQL OFFSET.
+PAGE_MAX = 100_000
 
 
 def _page_number(request) -> int:
     try:
-        return max(1, int(request.GET.get("page", 1)))
+        return min(max(1, int(request.GET.get("page", 1))), PAGE_MAX)
     except ValueError:
         return 1
 

@@ -31,9 +31,20 @@ PRODUCTION = DANVAN_ENV == "production"
 
 _DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default="" if PRODUCTION else _DEV_SECRET_KEY)
-if PRODUCTION and (
-    len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(SECRET_KEY)) < 5
-):
+
+
+def _weak_key(key: str) -> bool:
+    """A key an attacker could guess: short, the development key, few distinct characters
+    (a random 50-character key has about 35), or a short run repeated ("abc…abc…")."""
+    return (
+        len(key) < 50
+        or key.startswith("django-insecure")
+        or len(set(key)) < 20
+        or any(key[period:] == key[:-period] for period in range(1, len(key) // 2 + 1))
+    )
+
+
+if PRODUCTION and _weak_key(SECRET_KEY):
     raise ImproperlyConfigured(
         "Production needs a real SECRET_KEY (50+ random characters), for example: "
         'python -c "import secrets; print(secrets.token_urlsafe(50))"'
@@ -48,6 +59,14 @@ ALLOWED_HOSTS = env.list(
 )
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production needs ALLOWED_HOSTS (comma-separated host names).")
+# "*" answers any Host header (password-reset links and absolute URLs built from a forged
+# host): production refuses it unless this is set on purpose (a proxy that checks hosts).
+DANVAN_ALLOW_ANY_HOST = env.bool("DANVAN_ALLOW_ANY_HOST", default=False)
+if PRODUCTION and "*" in ALLOWED_HOSTS and not DANVAN_ALLOW_ANY_HOST:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS=* answers any host name: list the portal's host names, or set "
+        "DANVAN_ALLOW_ANY_HOST=true if a proxy in front checks them."
+    )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -98,6 +117,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "danvan.middleware.LanguageMiddleware",
+    # No NUL or other control character in any query or form (docs/SECURITY.md).
+    "danvan.middleware.InputCleaningMiddleware",
+    # JSON, not an HTML page, for any error under /api/.
+    "danvan.middleware.APIErrorMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -318,11 +341,36 @@ DANVAN_ORGANIZATION_NAME = env.str(
 )
 DANVAN_PORTAL_NAME = env.str("DANVAN_PORTAL_NAME", default="Cổng thông tin Dân vận cơ sở")
 
+# Password reset (accounts/views_password.py): without e-mail configured (EMAIL_HOST,
+# below) the page says to ask the administrator; with it, requests are rate-limited.
+DANVAN_PASSWORD_RESET_PER_ADDRESS = env.int("DANVAN_PASSWORD_RESET_PER_ADDRESS", default=3)
+DANVAN_PASSWORD_RESET_PER_CLIENT = env.int("DANVAN_PASSWORD_RESET_PER_CLIENT", default=10)
+
+# Statistics API: figure sets not yet cached that one client may have computed per
+# minute (other days, other areas); beyond, 429 with a JSON body (docs/SECURITY.md).
+DANVAN_STATS_UNCACHED_PER_MINUTE = env.int("DANVAN_STATS_UNCACHED_PER_MINUTE", default=30)
+
+# Retention (docs/SECURITY.md): a phone number is erased once its owner has had no
+# membership in force for this many years (``manage.py erase_stale_phones``, from cron).
+DANVAN_PHONE_RETENTION_YEARS = env.int("DANVAN_PHONE_RETENTION_YEARS", default=5)
+
 # Largest roster file accepted for import, in bytes (docs/CONTRACTS.md, section 1).
 DANVAN_IMPORT_MAX_BYTES = env.int("DANVAN_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 # Rows read from one sheet at most: files saved by LibreOffice can declare a million
 # empty rows (docs/DECISIONS.md, "Measured facts the code relies on").
 DANVAN_IMPORT_MAX_ROWS = env.int("DANVAN_IMPORT_MAX_ROWS", default=100_000)
+# A workbook is looked at before it is read (portal/workbook_guard.py, docs/SECURITY.md):
+# cells holding something (and the area A1..farthest cell), zip parts, inflated size and
+# compression ratio of a large part.
+DANVAN_IMPORT_MAX_CELLS = env.int("DANVAN_IMPORT_MAX_CELLS", default=2_500_000)
+DANVAN_IMPORT_MAX_PARTS = env.int("DANVAN_IMPORT_MAX_PARTS", default=1_000)
+DANVAN_IMPORT_MAX_UNPACKED_BYTES = env.int(
+    "DANVAN_IMPORT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024
+)
+DANVAN_IMPORT_MAX_RATIO = env.int("DANVAN_IMPORT_MAX_RATIO", default=100)
+# A background job with no news for this many seconds is failed as timed out (a worker
+# that died leaves it "validating" otherwise; docs/TASKS.md).
+DANVAN_IMPORT_JOB_TIMEOUT = env.int("DANVAN_IMPORT_JOB_TIMEOUT", default=15 * 60)
 # Largest attachment of a document (PDF or Word), in bytes (docs/DOCUMENTS.md).
 DANVAN_DOCUMENT_MAX_BYTES = env.int("DANVAN_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 

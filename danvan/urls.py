@@ -5,6 +5,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from accounts.views import OwnPasswordChangeView
+from accounts.views_password import PortalPasswordResetView
 from danvan import views
 from documents.sitemaps import DOCUMENT_SITEMAPS
 from news.sitemaps import SITEMAPS
@@ -40,6 +41,12 @@ urlpatterns = [
         "tai-khoan/password_change/",
         OwnPasswordChangeView.as_view(),
         name="password_change",
+    ),
+    # "Quên mật khẩu": honest without e-mail, rate-limited with it (before Django's).
+    path(
+        "tai-khoan/password_reset/",
+        PortalPasswordResetView.as_view(),
+        name="password_reset",
     ),
     path("tai-khoan/", include("django.contrib.auth.urls")),
     # Staff interface: rosters of blocs and teams, imports and exports.

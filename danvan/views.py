@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from news.views import home_latest_html
+from reports.disclosure import public_figures
 from reports.stats import Place, area_stats_cached
 from units.choices import Edition
 from units.selectors import area_search, edition_default, editions_loaded, province_list
@@ -51,8 +52,8 @@ class HomeView(TemplateView):
             context["latest_news"] = home_latest_html()
             if loaded:
                 # Same figures, same cache as /api/v1/stats/ (keyed by the data version).
-                context["headline"] = area_stats_cached(
-                    Place(edition=edition_default(loaded)), timezone.localdate()
+                context["headline"] = public_figures(
+                    area_stats_cached(Place(edition=edition_default(loaded)), timezone.localdate())
                 )
         return context
 

@@ -468,7 +468,8 @@ class MembershipAdmin(FoldedSearchMixin, ServiceAdminMixin, admin.ModelAdmin):
             "area_path", "unit__kind", "unit_id", "role", "person__search_name", "pk"
         )
         content = roster_export(rows, fmt="xlsx")
-        # Exports of personal data are recorded (Decree 13/2023/NĐ-CP).
+        # Exports of personal data are recorded (Personal Data Protection Law, Decree
+        # 356/2025/NĐ-CP).
         record_export(
             user=request.user,
             filters=request.GET,  # the change list's filters the rows were selected from

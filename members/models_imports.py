@@ -44,12 +44,12 @@ class ImportJobQuerySet(models.QuerySet):
 
     def without_file(self) -> "ImportJobQuerySet":
         """The row without the uploaded bytes (up to the import size limit)."""
-        return self.defer("data")
+        return self.defer("data", "report")
 
     def light(self) -> "ImportJobQuerySet":
         """Without the file and the stored plan (a few MB for a province's roster): what
         lists and the progress polling read."""
-        return self.defer("data", "result")
+        return self.defer("data", "result", "report")
 
 
 class ImportJob(models.Model):
@@ -91,6 +91,10 @@ class ImportJob(models.Model):
     unchanged_count = models.PositiveIntegerField(_("số dòng không đổi"), default=0)
     error_count = models.PositiveIntegerField(_("số lỗi"), default=0)
     error_message = models.TextField(_("thông báo lỗi"), blank=True)
+    # The error report (the file with a "Lỗi" column), built by the task that found the
+    # errors and served as stored: building it inside a request could outlast the web
+    # worker's timeout on a large file (docs/SECURITY.md).
+    report = models.BinaryField(_("báo cáo lỗi"), editable=False, blank=True, default=b"")
     task_id = models.CharField(_("mã tác vụ"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
@@ -100,7 +104,7 @@ class ImportJob(models.Model):
     objects = ImportJobQuerySet.as_manager()
     # The audit trail records who uploaded and who deleted a job, never the file or the
     # plan (personal data, megabytes): both are left out of the history rows.
-    history = AuditedHistory(excluded_fields=["data", "result"])
+    history = AuditedHistory(excluded_fields=["data", "result", "report"])
 
     class Meta:
         verbose_name = _("lượt nhập danh sách")

@@ -9,6 +9,7 @@ with the immediate backend (development, tests) it runs inside the request.
 """
 
 import dataclasses
+import datetime
 import json
 import logging
 import time
@@ -26,7 +27,7 @@ from django_tasks import task
 from accounts.access import import_scope
 from members import imports
 from members.imports import ImportPlan, PlannedRow, RowError
-from members.models_imports import ImportJob, ImportJobStatus
+from members.models_imports import RUNNING_STATUSES, ImportJob, ImportJobStatus
 from portal.audit import Door, audit_context, import_batch_id
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,11 @@ ERROR_ENQUEUE_FAILED = _(
 #: The reason recorded on every history row of an import: stored data, kept in Vietnamese
 #: (the history is one record, whoever reads it), so not translated.
 REASON_IMPORT = "Nhập tệp “{filename}” (lượt nhập số {job})"
+ERROR_TASK_TIMED_OUT = _(
+    "Quá thời gian xử lý: không có tiến triển trong {minutes} phút (tiến trình xử lý nền "
+    "có thể đã dừng), chưa ghi gì vào danh sách. Hãy tải tệp lên lại; nếu vẫn lỗi, báo "
+    "cho quản trị viên (lượt nhập số {job})."
+)
 ERROR_CANNOT_CONFIRM = _("Lượt nhập này không thể xác nhận: tệp còn lỗi, hoặc đã được ghi.")
 
 
@@ -244,6 +250,14 @@ def _run(job_id: int, mode: str) -> dict:
         raise
 
     result = plan_to_dict(plan)
+    report = b""
+    if plan.errors:
+        try:  # built here, in the background, and served as stored
+            report = imports.error_report_workbook(
+                bytes(job.data), filename=job.filename, plan=plan
+            )
+        except Exception:
+            logger.exception("import job %s: the error report could not be built", job_id)
     total = max(progress.total, plan.total_rows, len(plan.rows))
     if mode == MODE_VALIDATE:
         status, message = ImportJobStatus.VALIDATED, ""
@@ -251,7 +265,7 @@ def _run(job_id: int, mode: str) -> dict:
         status, message = ImportJobStatus.FAILED, str(ERROR_IMPORT_FOUND_ERRORS)
     else:
         status, message = ImportJobStatus.DONE, ""
-    _finish(job_id, status=status, error_message=message, result=result, total=total)
+    _finish(job_id, status=status, error_message=message, result=result, total=total, report=report)
     logger.info(
         "import job %s: %s %s created=%s updated=%s unchanged=%s errors=%s",
         job_id, mode, status, *result["counts"].values(), len(result["errors"]),
@@ -259,7 +273,9 @@ def _run(job_id: int, mode: str) -> dict:
     return {"job": job_id, "status": status, **result["counts"], "errors": len(result["errors"])}
 
 
-def _finish(job_id: int, *, status: str, error_message: str = "", result=None, total=None):
+def _finish(
+    job_id: int, *, status: str, error_message: str = "", result=None, total=None, report=None
+):
     values = {
         "status": status,
         "error_message": error_message,
@@ -274,6 +290,8 @@ def _finish(job_id: int, *, status: str, error_message: str = "", result=None, t
             unchanged_count=result["counts"]["unchanged"],
             error_count=len(result["errors"]),
         )
+    if report is not None:
+        values["report"] = report
     if total is not None:
         # The bar ends full: every row was read, whatever the last callback said.
         values["progress_done"] = values["progress_total"] = total
@@ -281,6 +299,31 @@ def _finish(job_id: int, *, status: str, error_message: str = "", result=None, t
 
 
 # --- The job's life cycle ------------------------------------------------------------------
+
+
+def import_jobs_expire(*, now=None, pk=None) -> int:
+    """Fail the jobs that have been queued or running with no news (no progress write)
+    for ``DANVAN_IMPORT_JOB_TIMEOUT`` seconds: a worker that died (killed, out of memory)
+    leaves its job "validating" otherwise, and the page would poll for ever. An import
+    that was cut off rolled its transaction back, so "nothing written" holds. Called by
+    every job page (``pk``: only that job) before it reads the job; returns how many
+    jobs were failed."""
+    timeout = getattr(settings, "DANVAN_IMPORT_JOB_TIMEOUT", 15 * 60)
+    now = now or timezone.now()
+    stale = ImportJob.objects.filter(
+        status__in=RUNNING_STATUSES, updated_at__lt=now - datetime.timedelta(seconds=timeout)
+    )
+    if pk is not None:
+        stale = stale.filter(pk=pk)
+    expired = 0
+    for job_id in stale.values_list("pk", flat=True):
+        message = str(ERROR_TASK_TIMED_OUT).format(minutes=max(timeout // 60, 1), job=job_id)
+        expired += stale.filter(pk=job_id).update(
+            status=ImportJobStatus.FAILED, error_message=message, finished_at=now, updated_at=now
+        )
+    if expired:
+        logger.warning("import jobs: %s timed out after %s s without progress", expired, timeout)
+    return expired
 
 
 def _enqueue(job: ImportJob, mode: str) -> ImportJob:

@@ -45,6 +45,11 @@ urlpatterns = [
     path("thanh-vien/<int:pk>/thoi/", views.MembershipEndView.as_view(), name="membership_end"),
     # People: history, merge, split.
     path("nguoi/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path(
+        "nguoi/<int:pk>/du-lieu-ca-nhan/",
+        views.PersonDataExportView.as_view(),
+        name="person_data_export",
+    ),
     path("nguoi/<int:pk>/gop/", views.PersonMergeView.as_view(), name="person_merge"),
     path("nguoi/<int:pk>/tach/", views.PersonSplitView.as_view(), name="person_split"),
     # Imports, exports and the roster template (members/urls_imports.py).

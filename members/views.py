@@ -4,10 +4,13 @@ through the services, whose ``ValidationError`` becomes form errors."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
@@ -33,6 +36,7 @@ from units import selectors as unit_selectors
 from units import services as unit_services
 from units.choices import Edition, UnitKind, UnitStatus
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEMBER_LIST_PAGE_SIZE = 50
 
 MESSAGE_MEMBER_ADDED = _("Đã thêm {person} vào {unit}.")
@@ -388,6 +392,32 @@ class PersonDetailView(StaffRequiredMixin, DetailView):
             user=self.request.user, person=self.object
         )
         return context
+
+
+class PersonDataExportView(StaffRequiredMixin, View):
+    """Everything held about one person as one .xlsx (a subject access request, Personal
+    Data Protection Law), for staff whose area covers them (404 otherwise, as for a
+    missing person); the download is recorded as the request answered."""
+
+    def get(self, request, pk: int):
+        from audit.choices import EXPORT_SUBJECT_ACCESS
+        from audit.services import record_export
+        from members.subject_access import subject_access_workbook
+
+        person = get_object_or_404(selectors.person_get_queryset(request.user), pk=pk)
+        content, rows = subject_access_workbook(person)
+        record_export(
+            user=request.user,
+            filters={"person": person.pk},
+            rows=rows,
+            fmt="xlsx",
+            what=EXPORT_SUBJECT_ACCESS,
+        )
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        name = _("du-lieu-ca-nhan-{pk}.xlsx").format(pk=person.pk)
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class PersonFormView(ServiceFormView):

@@ -29,10 +29,13 @@ from accounts.mixins import StaffRequiredMixin
 from audit.services import record_export
 from members.filtersets import membership_filter
 from members.forms_imports import RosterUploadForm, megabytes
-from members.imports import error_report_workbook
 from members.models import Membership
 from members.models_imports import ImportJob, ImportJobStatus
-from members.tasks import import_job_confirm, import_job_create, plan_from_dict
+from members.tasks import (
+    import_job_confirm,
+    import_job_create,
+    import_jobs_expire,
+)
 from members.workbooks import roster_export, roster_template_workbook
 from units.selectors import edition_default, editions_loaded
 
@@ -116,6 +119,7 @@ class ImportDoorMixin(StaffRequiredMixin):
     def get_job(self, *, with_file: bool = False, with_plan: bool = True) -> ImportJob:
         """The job of the URL if the user may see it (their own, or any for a superuser);
         404 otherwise, as for a job that does not exist."""
+        import_jobs_expire(pk=self.kwargs["pk"])  # a dead worker's job says so
         jobs = ImportJob.objects.visible_to(self.request.user)
         if not with_plan:
             jobs = jobs.light()
@@ -274,15 +278,16 @@ def _is_xlsx(content: bytes) -> bool:
 
 
 class ImportJobReportView(ImportDoorMixin, View):
-    """The uploaded workbook with an added "Lỗi" column (error_report_workbook)."""
+    """The uploaded workbook with an added "Lỗi" column, as the task stored it."""
 
     def get(self, request, *args, **kwargs):
-        job = self.get_job(with_file=True)
-        if not job.has_errors:
-            raise Http404(ERROR_NO_ERROR_REPORT)
-        content = error_report_workbook(
-            bytes(job.data), filename=job.filename, plan=plan_from_dict(job.result)
+        job = self.get_job(with_plan=False)
+        content = (
+            ImportJob.objects.filter(pk=job.pk).values_list("report", flat=True).first() or b""
         )
+        if not job.has_errors or not content:
+            raise Http404(ERROR_NO_ERROR_REPORT)
+        content = bytes(content)
         stem = PurePath(job.filename).stem or "danh-sach"
         if _is_xlsx(content):
             name, content_type = _("{stem} - báo cáo lỗi.xlsx").format(stem=stem), XLSX_TYPE
@@ -317,7 +322,8 @@ class RosterExportView(StaffRequiredMixin, View):
                 "\n".join(lines), status=400, content_type="text/plain; charset=utf-8"
             )
         content = roster_export(filterset.qs, fmt=fmt)
-        # Exports of personal data are recorded (Decree 13/2023/NĐ-CP): who, when, which.
+        # Exports of personal data are recorded (Personal Data Protection Law, Decree
+        # 356/2025/NĐ-CP): who, when, which.
         record_export(user=request.user, filters=request.GET, rows=filterset.qs.count(), fmt=fmt)
         logger.info(
             "roster export user=%s fmt=%s params=%s",

@@ -370,7 +370,20 @@ class AuditedHistory(HistoricalRecords):
             and set(update_fields) <= self.skip_update_fields
         ):
             return
+        if not created and self._same_as_last_record(instance):
+            return  # a save that changes nothing (a form sent back as it was) is no event
         super().post_save(instance, created, using=using, update_fields=update_fields, **kwargs)
+
+    def _same_as_last_record(self, instance) -> bool:
+        """Whether every recorded field of ``instance`` equals its latest history row
+        (one query; False when it has none)."""
+        last = getattr(instance, self.manager_name).order_by("-history_date", "-pk").first()
+        if last is None:
+            return False
+        return all(
+            getattr(last, field.attname) == getattr(instance, field.attname)
+            for field in self.fields_included(instance)
+        )
 
 
 # --- Bulk writes ---------------------------------------------------------------------------

@@ -7,6 +7,11 @@ from decimal import Decimal
 
 from django.utils import formats, timezone
 
+#: The days the portal reasons about: a date outside is refused as input (a 400 in the API,
+#: a message on a page or a form), never computed with (year 1 overflows date arithmetic).
+DAY_MIN = datetime.date(1900, 1, 1)
+DAY_MAX = datetime.date(2100, 12, 31)
+
 DAY_FORMAT = "%d/%m/%Y"
 DAY_TIME_FORMAT = "%d/%m/%Y %H:%M"
 
@@ -28,3 +33,8 @@ def number(value) -> str:
         return ""
     plain = Decimal(format(Decimal(value).normalize(), "f"))
     return formats.number_format(plain, use_l10n=True)
+
+
+def day_in_range(value: datetime.date | None) -> bool:
+    """Whether ``value`` is a day between ``DAY_MIN`` and ``DAY_MAX``."""
+    return value is not None and DAY_MIN <= value <= DAY_MAX

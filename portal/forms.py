@@ -11,9 +11,11 @@ else at the top of the form, and nothing is written.
 from collections.abc import Callable
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db import router, transaction
 from django.utils.translation import gettext_lazy as _
+
+from portal.formats import day_in_range
 
 ERROR_DATE = _("Ngày không hợp lệ: ghi theo dạng ngày/tháng/năm, ví dụ 21/11/2026.")
 ERROR_REQUIRED = _("Chưa nhập mục này.")
@@ -64,6 +66,12 @@ class DayField(forms.DateField):
         error_messages = {"invalid": ERROR_DATE, "required": ERROR_REQUIRED}
         error_messages.update(kwargs.pop("error_messages", {}))
         super().__init__(error_messages=error_messages, **kwargs)
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        if day is not None and not day_in_range(day):  # 01/01/0001 is a typo, not a day
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return day
 
 
 class ServiceForm(forms.Form):
@@ -120,18 +128,51 @@ class ServiceModelForm(forms.ModelForm):
         """Validated and saved by the service (see the class docstring)."""
 
 
+def _is_id(value) -> bool:
+    """Whether ``value`` (a query-string value, or a list of them) is a database id."""
+    values = value if isinstance(value, list) else str(value).split(",")
+    return all(str(v).isdigit() and int(v) < 2**63 for v in values)
+
+
 class ServiceAdminMixin:
     """Admin plumbing for ``ServiceModelForm``: the service has saved the object already.
 
-    Inlines of these admins are read-only, so a valid form is never followed by an invalid
-    formset (which would leave the service's write in place behind an error page).
+    The admin validates the inlines after the form, so a valid form (the service has
+    written) can be followed by invalid or tampered inline data and an error page. Every
+    POST of the change form is therefore one transaction: when it does not end in a
+    redirect or a pop-up's answer (the admin's signs of a save), the object, its inlines
+    and its history rows are rolled back, and the page with the errors is all that is
+    left.
     """
+
+    def _changeform_view(self, request, object_id, form_url, extra_context):
+        # Runs inside the admin's transaction.atomic() (ModelAdmin.changeform_view).
+        response = super()._changeform_view(request, object_id, form_url, extra_context)
+        saved = response.status_code == 302 or "popup_response" in str(
+            getattr(response, "template_name", "")  # a save from a "+" pop-up window
+        )
+        if request.method == "POST" and not saved:
+            transaction.set_rollback(True, using=router.db_for_write(self.model))
+        return response
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         # modelform_factory made a new class for this request: safe to set on it.
         form.acting_user = request.user
         return form
+
+    def get_changeform_initial_data(self, request):
+        """The admin's initial values from the query string (``?person=12``), without a
+        foreign key that is no id (``?person=1e9`` was a 500 when the form rendered)."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:  # not a field of the model: the form ignores it
+                field = None
+            if field is not None and field.is_relation and not _is_id(value):
+                del initial[name]
+        return initial
 
     def save_form(self, request, form, change):
         return form.service_result

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.cells import csv_unquote, text_cell
 from portal.text import fold
+from portal.workbook_guard import ERROR_TOO_MANY_CELLS, ERROR_TOO_MANY_ROWS, Refused, check_workbook
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,6 @@ ERROR_CSV_ENCODING = _(
 ERROR_MISSING_COLUMN = _("Thiếu cột bắt buộc “{column}”.")
 ERROR_DUPLICATE_COLUMN = _("Cột “{column}” xuất hiện hai lần trong dòng tiêu đề: chỉ giữ một cột.")
 ERROR_NO_ROWS = _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
-ERROR_TOO_MANY_ROWS = _("Tệp có hơn {limit} dòng dữ liệu: hãy chia thành nhiều tệp nhỏ hơn.")
 #: The note when several sheets hold data: ``marker`` is the layout's header cell.
 NOTE_SHEET_CHOSEN_LAYOUT = _(
     "Tệp có {count} trang tính có dữ liệu ({names}): chỉ đọc trang “{sheet}”, "
@@ -187,8 +187,13 @@ def read_table(
         return None
     try:
         if data.startswith(_ZIP_SIGNATURE):
+            # Hostile or oversized workbooks stop here, before calamine builds a range.
+            check_workbook(data, filename=name, header_slack=HEADER_SLACK)
             return _read_workbook(data, name, max_rows, errors, notes, layout)
         return _read_csv(data, name, max_rows, errors, layout)
+    except Refused as refused:
+        errors.append(RowError(0, "", refused.message))
+        return None
     except Exception:  # a reader bug must not become a 500: the file is unreadable
         logger.exception("spreadsheet could not be read: %r", filename)
         errors.append(RowError(0, "", ERROR_CORRUPT.format(filename=name)))
@@ -300,7 +305,8 @@ def _read_csv(data: bytes, name, max_rows, errors, layout) -> Table | None:
         return None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_csv_delimiter(text, layout))
     limit = max_rows + HEADER_SLACK + 1
-    rows, more = [], False
+    max_cells = getattr(settings, "DANVAN_IMPORT_MAX_CELLS", 2_500_000)
+    rows, more, cells_read = [], False, 0
     try:
         for index, cells in enumerate(reader):
             if index >= limit:
@@ -308,6 +314,11 @@ def _read_csv(data: bytes, name, max_rows, errors, layout) -> Table | None:
                 if more:
                     break
                 continue
+            cells_read += len(cells)
+            if cells_read > max_cells:
+                message = ERROR_TOO_MANY_CELLS.format(cell="—", limit=f"{max_cells:,}")
+                errors.append(RowError(0, "", message))
+                return None
             rows.append([csv_unquote(c) for c in cells])
     except csv.Error:
         errors.append(RowError(0, "", ERROR_CORRUPT.format(filename=name)))
@@ -368,11 +379,16 @@ def error_report_workbook(
     error_column: str,
     error_title: str | None = None,
 ) -> bytes:
-    """The uploaded workbook with a last column holding each row's messages, so the
-    user fixes the rows in the file they know and uploads it again (the layout does not
-    know that column, so the reader ignores it). Whole-file messages go in the header
-    cell; a file that could not be read at all gives a one-sheet workbook listing the
-    messages.
+    """The uploaded sheet with a last column holding each row's messages, so the user
+    fixes the rows in the file they know and uploads it again (the layout does not know
+    that column, so the reader ignores it). Whole-file messages go in the header cell; a
+    file that could not be read at all gives a one-sheet workbook listing the messages.
+
+    Streamed: the rows are read one at a time (calamine for .xlsx, after the same checks
+    as ``read_table``; the csv module for CSV) and written by openpyxl's write-only
+    workbook, every text through the safe-cell writer (portal/cells.py), so a 100,000-row
+    file costs a few tens of MB, not a gigabyte (docs/SECURITY.md). The cells keep their
+    values, not their formatting.
 
     ``plan`` is any import result with ``errors`` (``RowError``), ``header_row``,
     ``file_format`` and ``sheet_name``; ``layout`` says how its CSV was read.
@@ -381,76 +397,103 @@ def error_report_workbook(
     report under either is reused rather than a second one added.
     """
     import openpyxl
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     by_row: dict[int, list[str]] = defaultdict(list)
     for error in plan.errors:
         text = f"{error.column}: {error.message}" if error.column and error.row else error.message
         by_row[error.row].append(text)
-
     errors_title = str(error_title or error_column)
-    workbook, sheet = None, None
+
+    rows = None
     if plan.header_row:
         try:
-            if plan.file_format == "xlsx":
-                workbook = openpyxl.load_workbook(io.BytesIO(data))
-                names = workbook.sheetnames
-                sheet = workbook[plan.sheet_name] if plan.sheet_name in names else workbook.active
-            elif plan.file_format == "csv":
-                workbook, sheet = _csv_workbook(data, layout)
+            rows = _report_rows(data, plan, layout)
         except Exception:  # unreadable after all: fall back to the plain list below
             logger.exception("error report: could not reopen %r", filename)
-            workbook = None
-    if workbook is None:
-        workbook = openpyxl.Workbook()
-        sheet = workbook.active
-        sheet.title = errors_title[:31]
+            rows = None
+    workbook = openpyxl.Workbook(write_only=True)
+    if rows is None:
+        sheet = workbook.create_sheet(errors_title[:31])
+        sheet.column_dimensions["C"].width = 100
         sheet.append([gettext("Dòng"), gettext("Cột"), errors_title])
         for error in plan.errors:
-            sheet.append([error.row or "", error.column, error.message])
-        sheet.column_dimensions["C"].width = 100
+            sheet.append([error.row or "", error.column, _cell(sheet, error.message)])
         return _save(workbook)
 
-    header = plan.header_row
-    column = None
+    sheet = workbook.create_sheet((plan.sheet_name or errors_title)[:31])
     keys = (header_key(error_column), header_key(errors_title))
-    for cell in sheet[header]:
-        if isinstance(cell.value, str) and header_key(cell.value).startswith(keys):
-            column = cell.column
-    if column is None:
-        column = sheet.max_column + 1
-    else:
-        for (cell,) in sheet.iter_rows(min_row=header + 1, min_col=column, max_col=column):
-            cell.value = None
-    title = errors_title
-    if by_row.get(0):
-        title = f"{errors_title}: " + " ".join(by_row[0])
-    fill = PatternFill("solid", fgColor="FFF2CC")
-    text_cell(sheet.cell(header, column), title).font = Font(bold=True, color="C00000")
-    for row, messages in by_row.items():
-        if row <= 0:
-            continue
-        target = text_cell(sheet.cell(row, column), "\n".join(messages))
-        target.alignment = Alignment(wrap_text=True, vertical="top")
-        target.fill = fill
-        target.font = Font(color="C00000")
-    letter = sheet.cell(header, column).column_letter
-    sheet.column_dimensions[letter].width = 70
+    column = None
+    for number, cells in rows:
+        if number == plan.header_row:
+            found = [
+                i
+                for i, c in enumerate(cells)
+                if isinstance(c, str) and header_key(c).startswith(keys)
+            ]
+            column = found[-1] if found else len(cells)
+            sheet.column_dimensions[get_column_letter(column + 1)].width = 70
+            title = errors_title
+            if by_row.get(0):
+                title = f"{errors_title}: " + " ".join(by_row[0])
+            sheet.append(_report_line(sheet, cells, column, title, bold=True))
+        elif column is not None and number > plan.header_row:
+            messages = by_row.get(number)
+            sheet.append(_report_line(sheet, cells, column, "\n".join(messages or ()) or None))
+        else:
+            sheet.append([_cell(sheet, value) for value in cells])
     return _save(workbook)
 
 
-def _csv_workbook(data: bytes, layout: SheetLayout):
-    """A CSV's rows as a one-sheet workbook, every text a text cell."""
-    import openpyxl
+def _report_rows(data: bytes, plan, layout: SheetLayout):
+    """(sheet row number, cell values) of the sheet the plan read, one row at a time."""
+    if plan.file_format == "csv":
+        text = data.decode("utf-8-sig")
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_csv_delimiter(text, layout))
+        return (
+            (number, [csv_unquote(c) for c in cells])
+            for number, cells in enumerate(reader, start=1)
+        )
+    if plan.file_format != "xlsx":
+        return None
+    from python_calamine import CalamineWorkbook
 
-    text = data.decode("utf-8-sig")
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_csv_delimiter(text, layout))
-    for index, cells in enumerate(reader, start=1):
-        for column, value in enumerate(cells, start=1):
-            text_cell(sheet.cell(index, column), csv_unquote(value))
-    return workbook, sheet
+    check_workbook(data, filename="", header_slack=HEADER_SLACK)  # as read_table did
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    names = workbook.sheet_names
+    sheet = workbook.get_sheet_by_name(plan.sheet_name if plan.sheet_name in names else names[0])
+    # iter_rows starts at the first row of the used range: number rows as the sheet does.
+    first = sheet.start[0] if sheet.start else 0
+    return (
+        (number, list(cells)) for number, cells in enumerate(sheet.iter_rows(), start=first + 1)
+    )
+
+
+def _cell(sheet, value):
+    """A write-only cell for ``value``: text through the safe-cell writer."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if not isinstance(value, str):
+        return value
+    return text_cell(WriteOnlyCell(sheet), value)
+
+
+def _report_line(sheet, cells: list, column: int, message, *, bold: bool = False) -> list:
+    """The row's cells with ``message`` in the error column (red on yellow)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    line = [_cell(sheet, value) for value in cells[:column]]
+    line += [None] * (column - len(line))
+    rest = [_cell(sheet, value) for value in cells[column + 1 :]]
+    if message is None:  # an earlier report's message in this column is dropped
+        return [*line, None, *rest] if rest else line
+    target = text_cell(WriteOnlyCell(sheet), message)
+    target.font = Font(bold=bold, color="C00000")
+    if not bold:
+        target.alignment = Alignment(wrap_text=True, vertical="top")
+        target.fill = PatternFill("solid", fgColor="FFF2CC")
+    return [*line, target, *rest]
 
 
 def _save(workbook) -> bytes:

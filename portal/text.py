@@ -4,6 +4,10 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+#: Control characters no form or query has any use for: NUL (which PostgreSQL refuses in
+#: text, a 500 before this was stripped) and the rest of C0 and DEL; tab, line feed and
+#: carriage return stay (a text area holds lines).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def normalize(text: str) -> str:
@@ -24,3 +28,15 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", normalize(text))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.replace("đ", "d").replace("Đ", "D").lower()
+
+
+def has_controls(text: str) -> bool:
+    """Whether ``text`` holds a control character that ``strip_controls`` removes."""
+    return bool(_CONTROLS.search(text))
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without NUL and the other control characters (tab and line breaks kept).
+    Every query string and form of the portal goes through it once, in
+    ``danvan.middleware.InputCleaningMiddleware``."""
+    return _CONTROLS.sub("", text)

@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from reports.disclosure import WITHHELD_TEXT
 from reports.reports.base import percent
 
 WIDTH = 300  # viewBox units; the CSS scales the chart to its column
@@ -216,6 +217,9 @@ def composition_chart(stats: dict, chart_id: str = "chart-composition") -> SafeS
         ),
         start=3,
     ):
+        if stats[key] is None:  # withheld (reports.disclosure)
+            bars.append(Bar(label=label, value=0, text=str(WITHHELD_TEXT), tone=tone))
+            continue
         share = percent(stats[key], people)
         text = _("%(share)s (%(n)s người)") % {
             "share": percent_text(share),

@@ -18,6 +18,21 @@ def _count(description) -> dict:
     return {**COUNT, "description": description}
 
 
+WITHHELD = _(
+    "null cho xã, thôn khi số này hoặc số người còn lại dưới 5 (dữ liệu cá nhân nhạy cảm, "
+    "không công bố số nhỏ)."
+)
+
+
+def _withheld_count(description) -> dict:
+    """A sensitive count: null when withheld (reports.disclosure)."""
+    return {
+        "type": ["integer", "null"],
+        "minimum": 0,
+        "description": format_lazy("{} {}", description, WITHHELD),
+    }
+
+
 AREA = {
     "type": "object",
     "description": _("Địa bàn được thống kê (code, name null khi là toàn quốc)."),
@@ -86,8 +101,10 @@ FIGURES = {
     "team_members": _count(_("Số lượt thành viên đang tham gia các tổ.")),
     "people": _count(_("Số người (không tính trùng) đang ở ít nhất một đơn vị đang hoạt động.")),
     "women": _count(_("Trong đó nữ (số người).")),
-    "party_members": _count(_("Trong đó đảng viên (số người).")),
-    "ethnic_minority": _count(_("Trong đó người dân tộc thiểu số, không phải Kinh (số người).")),
+    "party_members": _withheld_count(_("Trong đó đảng viên (số người).")),
+    "ethnic_minority": _withheld_count(
+        _("Trong đó người dân tộc thiểu số, không phải Kinh (số người).")
+    ),
 }
 
 #: The daily work's fields (additive, same version; reports/daily_work.py).

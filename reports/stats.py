@@ -13,6 +13,7 @@ province (docs/STATS_API.md, "Caching").
 import dataclasses
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Value
@@ -526,23 +527,32 @@ def _province_key(path: str, day: datetime.date, versions: Versions) -> str:
 
 
 def province_entries(
-    edition: str, provinces: list[Area], day: datetime.date, versions: Versions
+    edition: str,
+    provinces: list[Area],
+    day: datetime.date,
+    versions: Versions,
+    on_miss: Callable[[], None] | None = None,
 ) -> dict[str, dict]:
     """The cached entries (``provinces_stats``) of ``provinces``, by path: one
     ``get_many``, then the missing ones computed together (seven queries, whatever how
-    many are missing) and cached."""
+    many are missing) and cached. ``on_miss`` is called before computing (it may raise
+    to refuse the work: the API's per-client budget)."""
     keys = {p.path: _province_key(p.path, day, versions) for p in provinces}
     found = cache.get_many(list(keys.values()))
     entries = {path: found[key] for path, key in keys.items() if key in found}
     missing = [p for p in provinces if p.path not in entries]
     if missing:
+        if on_miss is not None:
+            on_miss()
         computed = provinces_stats(edition, missing, day, whole=len(missing) == len(provinces) > 1)
         cache.set_many({keys[path]: entry for path, entry in computed.items()}, CACHE_SECONDS)
         entries.update(computed)
     return entries
 
 
-def country_stats(edition: str, day: datetime.date, versions: Versions) -> dict:
+def country_stats(
+    edition: str, day: datetime.date, versions: Versions, on_miss: Callable[[], None] | None = None
+) -> dict:
     """The whole installation's figures for ``edition``: the sum of its provinces'
     cached figures (``province_entries``), field by field. Equal to ``area_stats`` of
     the country: every count adds up across provinces (a person is counted only in the
@@ -554,7 +564,7 @@ def country_stats(edition: str, day: datetime.date, versions: Versions) -> dict:
     provinces = list(
         Area.objects.filter(edition=edition, level=Level.PROVINCE).order_by("code", "name")
     )
-    entries = province_entries(edition, provinces, day, versions)
+    entries = province_entries(edition, provinces, day, versions, on_miss)
     figures = [entries[p.path]["stats"] for p in provinces]
     years = sorted({int(year) for stats in figures for year in stats["ratings"]})
     older = {}
@@ -601,12 +611,20 @@ def country_stats(edition: str, day: datetime.date, versions: Versions) -> dict:
     }
 
 
-def area_stats_cached(place: Place, day: datetime.date, versions: Versions | None = None) -> dict:
+def area_stats_cached(
+    place: Place,
+    day: datetime.date,
+    versions: Versions | None = None,
+    *,
+    on_miss: Callable[[], None] | None = None,
+) -> dict:
     """``area_stats`` through the cache, exact: a province's figures (and those of its
     districts and communes) are cached under the province's data version, which every
     write in it bumps (reports.signals); the country's are the sum of its provinces'
     (``country_stats``), themselves cached under the digest of the edition's versions.
-    A caller that has read the versions already passes them (one query less)."""
+    A caller that has read the versions already passes them (one query less). Any day
+    is cached the same way (a past day's figures change only when the data does);
+    ``on_miss`` is called before any computation (the API's per-client budget)."""
     if versions is None:
         versions = data_versions()
     if place.area is None:
@@ -616,16 +634,19 @@ def area_stats_cached(place: Place, day: datetime.date, versions: Versions | Non
         key = f"{KEY_PREFIX}:country:{version}:{place.edition}:{day.isoformat()}"
         result = cache.get(key)
         if result is None:
-            result = country_stats(place.edition, day, versions)
+            result = country_stats(place.edition, day, versions, on_miss)
             cache.set(key, result, CACHE_SECONDS)
         return result
     if place.level == Level.PROVINCE:
-        return province_entries(place.edition, [place.area], day, versions)[place.path]["stats"]
+        entries = province_entries(place.edition, [place.area], day, versions, on_miss)
+        return entries[place.path]["stats"]
     key = (
         f"{KEY_PREFIX}:area:{map_version(place.path, versions)}:{place.edition}:{place.path}:{day}"
     )
     result = cache.get(key)
     if result is None:
+        if on_miss is not None:
+            on_miss()
         result = area_stats(place, day)
         cache.set(key, result, CACHE_SECONDS)
     return result

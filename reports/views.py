@@ -12,6 +12,7 @@ import hashlib
 import json
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -27,7 +28,9 @@ from accounts.access import scope_of
 from accounts.mixins import StaffRequiredMixin
 from evaluations.choices import YEAR_MAX, YEAR_MIN
 from evaluations.selectors.criteria import default_year
+from portal.formats import day_in_range
 from reports import charts as charts_module
+from reports.disclosure import public_figures
 from reports.models import data_versions
 from reports.openapi import openapi_schema
 from reports.reports.base import HTMLFormatter, Report, XLSXFormatter
@@ -116,12 +119,50 @@ def editions_loaded_cached(version: str) -> list[str]:
 
 
 def parse_day(value: str | None) -> datetime.date | None:
-    if not value:
+    """The API's ``?date=``: absent means today; YYYY-MM-DD between 1900 and 2100 (CONTRACTS
+    section 3); None (a 400) for anything else, an empty value included."""
+    if value is None:
         return timezone.localdate()
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.datetime.strptime(value, "%Y-%m-%d").date() if len(value) == 10 else None
     except ValueError:
         return None
+    return day if day_in_range(day) else None
+
+
+ERROR_THROTTLED = _(
+    "Quá nhiều yêu cầu số liệu chưa có sẵn từ máy này trong một phút: hãy thử lại sau ít phút."
+)
+BUDGET_WINDOW_SECONDS = 60
+
+
+class Throttled(Exception):
+    pass
+
+
+class ComputeBudget:
+    """The ``on_miss`` of ``area_stats_cached`` for one request: each figure set that
+    is not cached (another day, another area) spends one of the client's
+    ``DANVAN_STATS_UNCACHED_PER_MINUTE`` computations; beyond, ``Throttled`` (a 429).
+    Cached answers cost nothing, so a client reading today's or any already computed
+    figures is never limited; one varying ``?date=`` on purpose is."""
+
+    def __init__(self, request):
+        from axes.helpers import get_client_ip_address
+
+        client = get_client_ip_address(request) or request.META.get("REMOTE_ADDR", "")
+        self.key = f"stats-budget:{client}"
+        self.limit = getattr(settings, "DANVAN_STATS_UNCACHED_PER_MINUTE", 30)
+
+    def __call__(self) -> None:
+        cache.add(self.key, 0, BUDGET_WINDOW_SECONDS)
+        try:
+            spent = cache.incr(self.key)
+        except ValueError:  # the window ended between add and incr
+            cache.set(self.key, 1, BUDGET_WINDOW_SECONDS)
+            spent = 1
+        if spent > self.limit:
+            raise Throttled
 
 
 class StatsAPIView(View):
@@ -140,9 +181,13 @@ class StatsAPIView(View):
         day = parse_day(request.GET.get("date"))
         if day is None:
             return _error(ERROR_BAD_DATE, 400)
-        response = JsonResponse(
-            area_stats_cached(place, day, versions), json_dumps_params={"ensure_ascii": False}
-        )
+        try:
+            stats = area_stats_cached(place, day, versions, on_miss=ComputeBudget(request))
+        except Throttled:
+            response = _error(ERROR_THROTTLED, 429)
+            response["Retry-After"] = str(BUDGET_WINDOW_SECONDS)
+            return response
+        response = JsonResponse(public_figures(stats), json_dumps_params={"ensure_ascii": False})
         response["Access-Control-Allow-Origin"] = "*"
         response["Cache-Control"] = "public, max-age=60"
         return response
@@ -166,9 +211,10 @@ def parse_page_day(value: str | None) -> datetime.date | None:
         return timezone.localdate()
     for fmt in PAGE_DATE_FORMATS:
         try:
-            return datetime.datetime.strptime(value.strip(), fmt).date()
+            day = datetime.datetime.strptime(value.strip(), fmt).date()
         except ValueError:
             continue
+        return day if day_in_range(day) else None
     return None
 
 
@@ -222,7 +268,7 @@ class StatsPageView(View):
         date_error = day is None
         if date_error:
             day = timezone.localdate()
-        stats = area_stats_cached(place, day, versions)
+        stats = public_figures(area_stats_cached(place, day, versions))
         keep = {}
         if edition or len(loaded) > 1:
             keep["edition"] = place.edition

@@ -321,6 +321,7 @@ DECLARED: dict[str, Access] = {
     "members:membership_update": page(IN_A, IN_A, kwargs=_pk("membership_a")),
     "members:membership_end": page(IN_A, IN_A, kwargs=_pk("membership_a")),
     "members:person_detail": page(IN_A, kwargs=_pk("person_a")),
+    "members:person_data_export": page(IN_A, kwargs=_pk("person_a")),
     "members:person_merge": page(IN_A, IN_A, kwargs=_pk("person_a")),
     "members:person_split": page(IN_A, IN_A, kwargs=_pk("person_a")),
     "members:import_upload": page(STAFF_PAGE, STAFF_PAGE),

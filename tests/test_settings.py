@@ -13,7 +13,7 @@ def _manage(*args, **env):
     environment = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DANVAN_ENV"}
+        if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DANVAN_ENV", "DANVAN_ALLOW_ANY_HOST"}
     }
     environment.update(env)
     return subprocess.run(
@@ -26,24 +26,28 @@ def _manage(*args, **env):
     )
 
 
+def _check_deploy(**env):
+    return _manage("check", "--deploy", "--fail-level", "WARNING", DANVAN_ENV="production", **env)
+
+
 def test_production_passes_check_deploy_without_any_warning():
     """DANVAN_ENV=production with a real key and hosts: no issue at WARNING level."""
-    result = _manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DANVAN_ENV="production",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="danvan.example.vn",
-    )
+    result = _check_deploy(SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="danvan.example.vn")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
 def test_production_refuses_to_start_without_a_real_secret_key():
     """No key, or the development key, stops production at start-up."""
-    for key in ("", "django-insecure-" + "x" * 60, "short"):
+    weak = (
+        "",
+        "django-insecure-" + "x" * 60,
+        "short",
+        "a" * 64,  # repeated characters
+        "abcdefghijklmnopqrstuvwxy" * 3,  # 25 distinct characters, one run repeated
+        "0123456789" * 6,  # few distinct characters
+    )
+    for key in weak:
         result = _manage("check", DANVAN_ENV="production", SECRET_KEY=key, ALLOWED_HOSTS="a.vn")
         assert result.returncode != 0
         assert "Production needs a real SECRET_KEY" in result.stderr
@@ -135,3 +139,12 @@ def test_gunicorn_serves_the_app_with_its_config_file(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_production_refuses_a_wildcard_host_without_the_opt_in():
+    key = secrets.token_urlsafe(50)
+    result = _manage("check", DANVAN_ENV="production", SECRET_KEY=key, ALLOWED_HOSTS="*")
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS=* answers any host name" in result.stderr
+    result = _check_deploy(SECRET_KEY=key, ALLOWED_HOSTS="*", DANVAN_ALLOW_ANY_HOST="true")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -204,6 +204,9 @@ def roster_import(
         logger.exception("roster_import rolled back file=%r", filename)
         plan.errors.append(RowError(0, "", ERROR_CONFLICT))
         plan.written = False
+        # Nothing was done: no row is "to create" any more (the other import may have
+        # created them), so the counts say 0 rather than what this file planned.
+        plan.rows = []
         return plan
     tracker.done()
     logger.info(

@@ -107,6 +107,8 @@ class CSVFormatter:
     def value(column: Column, value) -> str:
         if value is None:
             return ""
+        if isinstance(value, str):  # a figure given as words ("dưới 5")
+            return csv_text(value)
         if column.kind in (INT, YEAR):
             return str(int(value))
         if column.kind == PERCENT:
@@ -149,6 +151,9 @@ class XLSXFormatter:
 
     def put(self, cell, column: Column, value) -> None:
         if value is None:
+            return
+        if isinstance(value, str):  # a figure given as words ("dưới 5")
+            text_cell(cell, value)
             return
         if column.kind in (INT, YEAR):
             cell.value = int(value)
@@ -210,6 +215,8 @@ class HTMLFormatter:
     def text(column: Column, value) -> str:
         if value is None:
             return "–"
+        if isinstance(value, str):  # a figure given as words ("dưới 5")
+            return value
         if column.kind == INT:
             return number_format(value, use_l10n=True, force_grouping=True)
         if column.kind == PERCENT:

@@ -6,6 +6,7 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import LEVELS
+from reports.disclosure import WITHHELD_NOTE, WITHHELD_TEXT, any_withheld
 from reports.reports.base import (
     CODE,
     INT,
@@ -121,8 +122,17 @@ class CompositionReport(StatsReport):
             ("party_members", _("Đảng viên")),
             ("ethnic_minority", _("Dân tộc thiểu số")),
         ):
+            if s[key] is None:  # withheld (reports.disclosure): text, in every format
+                rows.append({"item": label, "people": str(WITHHELD_TEXT), "percent": None})
+                continue
             rows.append({"item": label, "people": s[key], "percent": percent(s[key], people)})
         return rows
+
+    @property
+    def caption(self) -> str:
+        if any_withheld(self.stats):
+            return f"{self.title} — {WITHHELD_NOTE}"
+        return str(self.title)
 
 
 class RatingReport(StatsReport):

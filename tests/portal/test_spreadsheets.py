@@ -204,3 +204,18 @@ def test_an_unreadable_file_gets_a_list_of_its_messages():
     sheet = report(b"", Result(errors=[RowError(0, "", ERROR_FILE_EMPTY)]))
     assert sheet.title == "Lỗi"
     assert [c.value for c in sheet[2]] == [None, None, str(ERROR_FILE_EMPTY)]
+
+
+def test_the_error_report_clears_old_messages_and_streams_a_large_sheet():
+    """A row without a message loses the old report's message; the report is written
+    by openpyxl's write-only workbook (rows streamed, not a workbook in memory)."""
+    rows = [["Mã", "Tên hộ", "Lỗi"]] + [[f"A{i}", f"Hộ {i}", "cũ"] for i in range(2, 2002)]
+    data = xlsx(("Hộ", rows))
+    result = Result(
+        errors=[RowError(5, "Mã", "Sai mã.")], header_row=1, file_format="xlsx", sheet_name="Hộ"
+    )
+    sheet = report(data, result)
+    assert sheet.max_row == 2001
+    assert [c.value for c in sheet[5]] == ["A5", "Hộ 5", "Mã: Sai mã."]
+    assert [c.value for c in sheet[6]] == ["A6", "Hộ 6", None]
+    assert sheet["C5"].font.color.rgb.endswith("C00000")
