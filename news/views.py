@@ -27,11 +27,12 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
 from news import selectors, services
-from news.cache import cached_page
+from news.cache import cached_page, pages_version
 from news.choices import ArticleStatus
 from news.filtersets import ArticleFilterSet
 from news.forms import ArticleForm, ImageUploadForm, ScheduleForm
 from portal.forms import add_service_error
+from portal.http_cache import LIST_MAX_AGE, PAGE_MAX_AGE, public_cache
 
 PAGE_SIZE = 12
 STAFF_PAGE_SIZE = 25
@@ -84,6 +85,7 @@ def _page_number(request) -> int:
 # --- Public pages --------------------------------------------------------------------------
 
 
+@method_decorator(public_cache(LIST_MAX_AGE, pages_version), name="dispatch")
 class ArticleListView(View):
     """/tin-tuc/ and /tin-tuc/chuyen-muc/<slug>/: newest first, 12 a page, search
     ignoring diacritics (?q=)."""
@@ -116,7 +118,9 @@ class ArticleListView(View):
             }
             return {"missing": False, "main": render_to_string("news/_list_main.html", context)}
 
-        data = cached_page("list", (category.pk if category else None, query, number), build)
+        data = cached_page(
+            "list", (category.pk if category else None, query, number), build, request=request
+        )
         if data["missing"]:
             raise Http404
         return render(
@@ -146,6 +150,7 @@ def _article_context(request, article, *, related=None, preview=False) -> dict:
     }
 
 
+@method_decorator(public_cache(PAGE_MAX_AGE, pages_version), name="dispatch")
 class ArticleDetailView(View):
     """/tin-tuc/<slug>/: a public article, or the portal's 404."""
 
@@ -167,7 +172,9 @@ class ArticleDetailView(View):
                 "description": article.summary,
             }
 
-        data = cached_page("article", (request.scheme, request.get_host(), slug), build)
+        data = cached_page(
+            "article", (request.scheme, request.get_host(), slug), build, request=request
+        )
         if data["missing"]:
             raise Http404
         return render(request, self.template_name, _page_context(data))
@@ -462,11 +469,11 @@ def image_upload(request):
     )
 
 
-def home_latest_html(limit: int = 5) -> str:
+def home_latest_html(limit: int = 5, *, request=None) -> str:
     """The home page's "latest news" block, rendered and cached like the news pages."""
 
     def build():
         articles = selectors.latest_articles(limit=limit)
         return {"main": render_to_string("news/_home_latest.html", {"articles": articles})}
 
-    return mark_safe(cached_page("home", (limit,), build)["main"])  # noqa: S308 (our template)
+    return mark_safe(cached_page("home", (limit,), build, request=request)["main"])  # noqa: S308 (our template)

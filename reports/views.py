@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,7 @@ from accounts.access import scope_of
 from accounts.mixins import StaffRequiredMixin
 from evaluations.choices import YEAR_MAX, YEAR_MIN
 from evaluations.selectors.criteria import default_year
+from portal.http_cache import LIST_MAX_AGE, STATIC_MAX_AGE, public_cache
 from reports import charts as charts_module
 from reports.models import data_versions
 from reports.openapi import openapi_schema
@@ -122,13 +124,28 @@ def parse_day(value: str | None) -> datetime.date | None:
         return None
 
 
+def stats_versions(request):
+    """The data versions, read once a request (``stats_version`` reads them first)."""
+    versions = getattr(request, "data_versions", None)
+    if versions is None:
+        versions = request.data_versions = data_versions()
+    return versions
+
+
+def stats_version(request, *args, **kwargs) -> str:
+    """The public statistics' version for HTTP caching (``portal.http_cache``): every
+    province's data version, and today's date (the default date of the figures)."""
+    return f"{stats_versions(request).token()}:{timezone.localdate().isoformat()}"
+
+
+@method_decorator(public_cache(LIST_MAX_AGE, stats_version), name="dispatch")
 class StatsAPIView(View):
     """GET /api/v1/stats/ and /api/v1/stats/<code>/."""
 
     http_method_names = ["get", "head", "options"]
 
     def get(self, request, code: str | None = None):
-        versions = data_versions()
+        versions = stats_versions(request)
         version = versions.token()
         edition = request.GET.get("edition")
         loaded = editions_loaded_cached(version) if edition is None else None
@@ -142,7 +159,6 @@ class StatsAPIView(View):
             area_stats_cached(place, day, versions), json_dumps_params={"ensure_ascii": False}
         )
         response["Access-Control-Allow-Origin"] = "*"
-        response["Cache-Control"] = "public, max-age=60"
         return response
 
 
@@ -194,6 +210,7 @@ def reports_download(reports: list[Report], *, fmt: str, table: str, stem: str) 
     return download_response(XLSXFormatter().format(reports), fmt=fmt, filename=name)
 
 
+@method_decorator(public_cache(LIST_MAX_AGE, stats_version), name="dispatch")
 class StatsPageView(View):
     """/thong-ke/ and /thong-ke/<code>/: the figures of the open API for people.
 
@@ -208,7 +225,7 @@ class StatsPageView(View):
     template_name = "reports/stats_page.html"
 
     def get(self, request, code: str | None = None):
-        versions = data_versions()
+        versions = stats_versions(request)
         version = versions.token()
         loaded = editions_loaded_cached(version)
         asked = request.GET.get("edition") or None
@@ -335,6 +352,7 @@ class StatsPageView(View):
 # --- OpenAPI description of the open statistics API ---------------------------------------
 
 
+@method_decorator(public_cache(STATIC_MAX_AGE), name="dispatch")
 class OpenAPISchemaView(View):
     """GET /api/v1/schema/: the OpenAPI 3.1 description of the statistics API."""
 
@@ -345,7 +363,6 @@ class OpenAPISchemaView(View):
             openapi_schema(), json_dumps_params={"ensure_ascii": False, "indent": 2}
         )
         response["Access-Control-Allow-Origin"] = "*"
-        response["Cache-Control"] = "public, max-age=3600"
         return response
 
 
