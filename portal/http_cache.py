@@ -15,6 +15,13 @@ the language, computed *before* the view runs: a 304 costs the version's query o
 Without a version the ETag is the digest of the body (a 304 then saves the transfer,
 not the work).
 
+Under a version the rendered answer is also kept in Django's cache, under its tag: the
+next anonymous GET of the URL, from any reader, costs the version's query and one cache
+read instead of the page's work (the home page renders 63 provinces and the headline
+figures; docs/PERFORMANCE.md). A write changes the version, hence the key: nothing is
+ever stale. Searches (``?q=``) are not kept: any text makes a new key, and they would
+push the statistics out of a bounded cache.
+
 Anything personal is never public: a logged-in user's page, a page that sets a cookie
 (a CSRF token, a session, a message) and a view that set its own ``Cache-Control``
 keep their headers (``private, max-age=0`` for the first two).
@@ -26,7 +33,8 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpResponseNotModified
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
 from django.utils.translation import get_language
@@ -38,6 +46,11 @@ SAFE_METHODS = ("GET", "HEAD")
 LIST_MAX_AGE = 60
 PAGE_MAX_AGE = 300
 STATIC_MAX_AGE = 3600
+#: How long a rendered answer stays in Django's cache at most (its key holds the version,
+#: so a write makes it unreachable at once; this only frees the memory).
+BODY_SECONDS = 3600
+#: Query parameters that make an answer too particular to keep (free text).
+NOT_KEPT_PARAMETERS = ("q",)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,8 +82,12 @@ def _sets_state(request, response) -> bool:
 
 
 def version_etag(request, token: str) -> str:
-    """The weak ETag of the page at this URL, in this language, under ``token``."""
-    material = f"{token}\n{request.get_full_path()}\n{get_language()}"
+    """The weak ETag of the page at this URL (host and scheme included: an article's
+    page names its own absolute address), in this language, under ``token``."""
+    material = (
+        f"{token}\n{request.scheme}://{request.get_host()}{request.get_full_path()}\n"
+        f"{get_language()}"
+    )
     return f'W/"{hashlib.sha256(material.encode()).hexdigest()[:32]}"'
 
 
@@ -97,6 +114,32 @@ def _not_modified(etag: str, max_age: int):
     response = HttpResponseNotModified()
     _public_headers(response, etag, max_age)
     return response
+
+
+def _body_key(etag: str) -> str:
+    return f"http:body:{etag[3:-1]}"
+
+
+def _keeps_body(request) -> bool:
+    return request.method == "GET" and not any(
+        request.GET.get(name) for name in NOT_KEPT_PARAMETERS
+    )
+
+
+def _kept_response(etag: str):
+    stored = cache.get(_body_key(etag))
+    if stored is None:
+        return None
+    status, headers, content = stored
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def _keep_response(etag: str, response) -> None:
+    headers = [(name, value) for name, value in response.items() if name != "Content-Length"]
+    cache.set(_body_key(etag), (response.status_code, headers, response.content), BODY_SECONDS)
 
 
 def _freshness(version, request, args, kwargs) -> Freshness:
@@ -129,7 +172,15 @@ def public_cache(max_age: int, version: Callable | None = None):
                 etag = version_etag(request, fresh.token)
                 if _matches(request, etag):
                     return _not_modified(etag, age)
+                kept = _kept_response(etag) if _keeps_body(request) else None
+                if kept is not None:
+                    _public_headers(kept, etag, age)
+                    return kept
             response = view(request, *args, **kwargs)
+            if getattr(response, "is_rendered", True) is False:
+                # A TemplateResponse: render now (what it renders may ask for a CSRF
+                # token, a state checked below).
+                response.render()
             if response.has_header("Cache-Control"):
                 return response
             if _sets_state(request, response):
@@ -141,6 +192,8 @@ def public_cache(max_age: int, version: Callable | None = None):
                 etag = body_etag(response)
                 if _matches(request, etag):
                     return _not_modified(etag, age)
+            elif _keeps_body(request):
+                _keep_response(etag, response)
             _public_headers(response, etag, age)
             return response
 

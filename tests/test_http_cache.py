@@ -188,3 +188,23 @@ def test_a_scheduled_article_caps_the_max_age(editor, article):
     assert pages_version(None, now=now + datetime.timedelta(seconds=41)) == Freshness(
         None, max_age=0
     )
+
+
+def test_an_anonymous_page_is_rendered_once_per_version(client, area_tree, bloc, article):
+    """The second anonymous GET of a page is the kept answer: no template rendered, the
+    version queries only, the same bytes; a write makes a new one; searches are never
+    kept."""
+    for url, most in ((reverse("home"), 2), (reverse("reports:stats_page"), 1)):
+        first = client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            second = client.get(url)
+        assert second.context is None, url
+        assert len(queries) <= most, [q["sql"] for q in queries]
+        assert second.content == first.content and second["ETag"] == first["ETag"]
+        assert second["Content-Type"] == first["Content-Type"]
+    membership_add(unit=bloc, full_name="Hoàng Văn Thụ", birth_year=1972, role="head")
+    third = client.get(reverse("home"))
+    assert third.context is not None and third.context["headline"]["bloc_members"] == 1
+    search = reverse("home") + "?q=bac"
+    client.get(search)
+    assert client.get(search).context is not None
