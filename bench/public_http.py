@@ -16,7 +16,9 @@ What it does:
 4. with ``--rendered``, measures the pages again with a ``messages`` cookie, which makes
    every answer private: the page is rendered for every request (what a page cost before
    the public answers were kept, portal/http_cache.py);
-5. stops gunicorn and drops the database unless ``--keep``.
+5. with ``--cpu``, the CPU time of one request of each page in one process (Django's
+   test client, 300 requests after a warm-up): the steadiest figure on shared cores;
+6. stops gunicorn and drops the database unless ``--keep``.
 
 Loopback only; wrk runs on the same cores as the server, so the figures are a floor.
 """
@@ -105,6 +107,33 @@ def measure(env, urls, options, *, cookie: str = "") -> list:
     return rows
 
 
+CPU_CODE = """
+import time
+from django.test import Client
+client = Client(HTTP_HOST="127.0.0.1")
+for path in PATHS:
+    for _ in range(10):
+        client.get(path)
+    start = time.process_time()
+    for _ in range(300):
+        response = client.get(path)
+    assert response.status_code == 200, path
+    print(path, (time.process_time() - start) / 300 * 1000)
+"""
+
+
+def cpu_table(env, urls) -> None:
+    code = f"PATHS = {[path for _name, path in urls]!r}\n{CPU_CODE}"
+    lines = manage(dict(env, ALLOWED_HOSTS="127.0.0.1"), "shell", "-c", code).splitlines()
+    times = dict(line.rsplit(" ", 1) for line in lines[-len(urls) :])
+    floor = float(times[urls[0][1]])
+    print("\nCPU per request, one process (Django's test client, 300 requests)\n")
+    print("| page | CPU ms | times /healthz's |")
+    print("| --- | --- | --- |")
+    for name, path in urls:
+        print(f"| {name} | {float(times[path]):.2f} | {float(times[path]) / floor:.2f} |")
+
+
 def table(title: str, rows, floor: float) -> None:
     print(f"\n{title}\n")
     print("| page | req/s | share of /healthz | median ms | p95 ms | p99 ms | errors |")
@@ -126,6 +155,7 @@ def main():
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rendered", action="store_true", help="also every page rendered")
+    parser.add_argument("--cpu", action="store_true", help="also CPU per request, in-process")
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument("--reuse", action="store_true", help="use the kept database as is")
     options = parser.parse_args()
@@ -155,6 +185,8 @@ def main():
             f"{platform.python_version()}; wrk 2 threads, {options.connections} connections,"
             f" {options.seconds:.0f} s per page on the same machine; load average {load:.1f}"
         )
+        if options.cpu:
+            cpu_table(env, urls)
         rows = measure(env, urls, options)
         table("Anonymous readers (public answers kept)", rows, rows[0][1]["rps"])
         if options.rendered:
