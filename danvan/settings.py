@@ -154,6 +154,28 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://danvan")}
+if str(CACHES["default"].get("LOCATION", "")).startswith(("redis://", "rediss://", "unix://")):
+    # Django's own Redis backend (redis-py), whatever else is installed: one cache
+    # shared by every application server (docs/DEPLOYMENT.md).
+    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+# Several installations (or test runs) may share one Redis: each keeps its own keys.
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="danvan")
+
+# Sessions in the database (default), in the cache (Redis: no database write per login),
+# or both ("cached_db": read from the cache, kept in the database).
+SESSION_STORE = env.str("SESSION_STORE", default="db")
+_SESSION_ENGINES = {
+    "db": "django.contrib.sessions.backends.db",
+    "cache": "django.contrib.sessions.backends.cache",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+}
+if SESSION_STORE not in _SESSION_ENGINES:
+    raise ImproperlyConfigured("SESSION_STORE must be 'db', 'cache' or 'cached_db'.")
+if SESSION_STORE != "db" and CACHES["default"]["BACKEND"].endswith("LocMemCache") and PRODUCTION:
+    raise ImproperlyConfigured(
+        "Sessions in the cache need a shared cache in production (CACHE_URL=redis://...)."
+    )
+SESSION_ENGINE = _SESSION_ENGINES[SESSION_STORE]
 
 # --- Accounts -------------------------------------------------------------------------
 
