@@ -266,8 +266,30 @@ if not PRODUCTION:
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
     Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+# Uploads (news pictures, documents, rating evidence) on the local disk (MEDIA_ROOT), or
+# with MEDIA_STORAGE=s3 in an S3-compatible bucket shared by every application server
+# (django-storages, boto3; portal/storage.py, docs/DEPLOYMENT.md).
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE not in {"local", "s3"}:
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'local' or 's3'.")
+_MEDIA_BACKENDS = {
+    "local": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "s3": {
+        "BACKEND": "portal.storage.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default="danvan-media"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            "location": env.str("AWS_LOCATION", default=""),
+            # Private objects, never overwritten (names are random), read by the portal.
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": False,
+        },
+    },
+}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_BACKENDS[MEDIA_STORAGE],
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -12,12 +12,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import InvalidPage, Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils._os import safe_join
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -194,19 +194,18 @@ MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp
 
 
 def media(request, path: str):
-    """The news pictures under ``MEDIA_ROOT/news/`` (and nothing else of MEDIA_ROOT:
-    evidence files of ratings live there too and are never public). Names are random
-    and never reused, so browsers may keep them a year."""
+    """The news pictures under ``news/`` of the media storage (the local MEDIA_ROOT or
+    the bucket, portal/storage.py), and nothing else of it: evidence files of ratings
+    live there too and are never public. Names are random and never reused, so browsers
+    may keep them a year."""
     extension = os.path.splitext(path)[1].lower()
-    if extension not in MEDIA_TYPES:
+    if extension not in MEDIA_TYPES or ".." in path.split("/") or path.startswith("/"):
         raise Http404
     try:
-        full_path = safe_join(os.path.join(os.fspath(settings.MEDIA_ROOT), "news"), path)
-    except SuspiciousFileOperation as exc:
+        handle = default_storage.open(f"news/{path}", "rb")
+    except (OSError, SuspiciousFileOperation) as exc:
         raise Http404 from exc
-    if not os.path.isfile(full_path):
-        raise Http404
-    response = FileResponse(open(full_path, "rb"), content_type=MEDIA_TYPES[extension])  # noqa: SIM115
+    response = FileResponse(handle, content_type=MEDIA_TYPES[extension])
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
 
