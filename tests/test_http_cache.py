@@ -14,7 +14,7 @@ from accounts.choices import StaffRole
 from members.services import membership_add
 from news.cache import pages_version
 from portal.http_cache import Freshness
-from tests.factories import make_staff
+from tests.factories import make_staff, published_document
 
 pytestmark = pytest.mark.django_db
 
@@ -38,17 +38,7 @@ def article(editor):
 
 @pytest.fixture
 def document(editor):
-    from documents.services import document_create
-
-    return document_create(
-        acting_user=editor,
-        number="1-HD/DVTU",
-        title="Về công tác dân vận",
-        is_published=True,
-        doc_type="guidance",
-        issuer="Ban Dân vận Tỉnh ủy",
-        issued_on=datetime.date(2024, 3, 5),
-    )
+    return published_document(editor)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 real S3-protocol server started here: moto's server mode (``moto[server]``), on
 127.0.0.1 at a free port, stopped at the end of the module."""
 
-import datetime
 import io
 import os
 import socket
@@ -19,7 +18,7 @@ from django.urls import reverse
 from PIL import Image as PILImage
 
 from accounts.choices import StaffRole
-from tests.factories import make_staff
+from tests.factories import make_staff, published_document
 
 pytestmark = pytest.mark.django_db
 
@@ -125,18 +124,10 @@ def test_a_news_picture_goes_to_the_bucket_and_is_served_by_the_portal(client, s
 
 
 def test_a_documents_file_goes_to_the_bucket_and_is_downloaded(client, s3_media):
-    from documents.services import attachment_add, document_create
+    from documents.services import attachment_add
 
     editor = make_staff(StaffRole.NEWS_EDITOR, username="bien_tap")
-    document = document_create(
-        acting_user=editor,
-        number="1-HD/DVTU",
-        title="Về công tác dân vận",
-        is_published=True,
-        doc_type="guidance",
-        issuer="Ban Dân vận Tỉnh ủy",
-        issued_on=datetime.date(2024, 3, 5),
-    )
+    document = published_document(editor)
     pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n%%EOF\n"
     attachment = attachment_add(
         document=document,
