@@ -39,6 +39,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
 from django.utils.translation import get_language
 
+from portal.replica import replica_reads
+
 SAFE_METHODS = ("GET", "HEAD")
 #: Max-ages (seconds): pages that change with any new article or figure (the home page,
 #: lists, statistics) for a minute; one article or document for five; the API's
@@ -165,6 +167,10 @@ def public_cache(max_age: int, version: Callable | None = None):
                 if not response.has_header("Cache-Control"):
                     patch_cache_control(response, private=True, max_age=0)
                 return response
+            with replica_reads():
+                return _public(request, args, kwargs)
+
+        def _public(request, args, kwargs):
             fresh = _freshness(version, request, args, kwargs)
             age = max_age if fresh.max_age is None else max(0, min(max_age, fresh.max_age))
             etag = None
