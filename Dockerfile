@@ -1,6 +1,8 @@
 # danvan portal: gunicorn serving danvan.wsgi, static files by whitenoise.
 # The steps mirror CI (.ci/run -> make install / make messages) and the production
-# settings checked by tests/test_settings.py.
+# settings checked by tests/test_settings.py. The whole project is copied (what is left
+# out is listed in .dockerignore), so a new app needs no edit here
+# (tests/test_deployment.py).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -12,16 +14,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin danvan
 WORKDIR /app
 
-# Dependencies first, so code changes reuse the cached layer.
+# Dependencies first (the [project] dependencies of pyproject.toml, as `make install`
+# installs them, without the dev extra), so code changes reuse the cached layer.
 COPY pyproject.toml README.md ./
-COPY danvan/ danvan/
-COPY units/ units/
-COPY members/ members/
-COPY evaluations/ evaluations/
-COPY reports/ reports/
-COPY news/ news/
-RUN pip install .
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+ && pip install -r /tmp/requirements.txt \
+ && rm /tmp/requirements.txt
 
+# The project itself runs from /app (gunicorn and manage.py put it on the path).
 COPY . .
 # Message catalogues (Babel, as `make messages`) and static files with hashed names.
 # collectstatic needs production settings; the key below lives only in this step.

@@ -27,7 +27,9 @@ from django.urls import Resolver404, resolve, reverse
 from accounts.models import MUST_CHANGE_PASSWORD_SESSION_KEY, OTP_REQUIRED_SESSION_KEY
 
 #: URL names always reachable while a block is on.
-ALWAYS_ALLOWED = frozenset({"logout", "admin:logout", "set_language", "healthz", "admin:jsi18n"})
+ALWAYS_ALLOWED = frozenset(
+    {"logout", "admin:logout", "set_language", "choose_language", "healthz", "admin:jsi18n"}
+)
 #: ... and while the second factor is due.
 OTP_ALLOWED = ALWAYS_ALLOWED | {"accounts:otp_verify"}
 #: ... and while the password must be changed.

@@ -180,9 +180,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming replica of the PostgreSQL primary for the public pages' reads
+# (portal/replica.py, docs/DEPLOYMENT.md). Tests use the primary for it (MIRROR).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["portal.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://danvan")}
+if str(CACHES["default"].get("LOCATION", "")).startswith(("redis://", "rediss://", "unix://")):
+    # Django's own Redis backend (redis-py), whatever else is installed: one cache
+    # shared by every application server (docs/DEPLOYMENT.md).
+    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+# Several installations (or test runs) may share one Redis: each keeps its own keys.
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="danvan")
+
+# Sessions in the database (default), in the cache (Redis: no database write per login),
+# or both ("cached_db": read from the cache, kept in the database).
+SESSION_STORE = env.str("SESSION_STORE", default="db")
+_SESSION_ENGINES = {
+    "db": "django.contrib.sessions.backends.db",
+    "cache": "django.contrib.sessions.backends.cache",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+}
+if SESSION_STORE not in _SESSION_ENGINES:
+    raise ImproperlyConfigured("SESSION_STORE must be 'db', 'cache' or 'cached_db'.")
+if SESSION_STORE != "db" and CACHES["default"]["BACKEND"].endswith("LocMemCache") and PRODUCTION:
+    raise ImproperlyConfigured(
+        "Sessions in the cache need a shared cache in production (CACHE_URL=redis://...)."
+    )
+SESSION_ENGINE = _SESSION_ENGINES[SESSION_STORE]
 
 # --- Accounts -------------------------------------------------------------------------
 
@@ -273,8 +303,30 @@ if not PRODUCTION:
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
     Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+# Uploads (news pictures, documents, rating evidence) on the local disk (MEDIA_ROOT), or
+# with MEDIA_STORAGE=s3 in an S3-compatible bucket shared by every application server
+# (django-storages, boto3; portal/storage.py, docs/DEPLOYMENT.md).
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE not in {"local", "s3"}:
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'local' or 's3'.")
+_MEDIA_BACKENDS = {
+    "local": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "s3": {
+        "BACKEND": "portal.storage.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default="danvan-media"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            "location": env.str("AWS_LOCATION", default=""),
+            # Private objects, never overwritten (names are random), read by the portal.
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": False,
+        },
+    },
+}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_BACKENDS[MEDIA_STORAGE],
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

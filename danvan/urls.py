@@ -27,6 +27,7 @@ urlpatterns = [
         {"sitemaps": {**SITEMAPS, **DOCUMENT_SITEMAPS}},
         name="sitemap",
     ),
+    path("ngon-ngu/", views.choose_language, name="choose_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Before the admin's own shortcut of the same path, which is not scoped.
     path(

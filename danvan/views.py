@@ -1,24 +1,44 @@
-"""Pages that belong to no single app: the home page and the health check."""
+"""Pages that belong to no single app: the home page, the language choice and the
+health check."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from news.cache import pages_version
 from news.views import home_latest_html
+from portal.http_cache import LIST_MAX_AGE, Freshness, public_cache
 from reports.disclosure import public_figures
 from reports.stats import Place, area_stats_cached
+from reports.views import editions_loaded_cached, stats_version, stats_versions
 from units.choices import Edition
-from units.selectors import area_search, edition_default, editions_loaded, province_list
+from units.selectors import area_search, edition_default, province_list
 
 MAX_QUERY_LENGTH = 100
 
 
+def home_version(request, *args, **kwargs) -> Freshness:
+    """The home page shows the latest news and the statistics' headline figures: both
+    versions (``portal.http_cache``)."""
+    if request.GET.get("q", "").strip():  # a search shows areas only
+        return stats_version(request)
+    news = pages_version(request)
+    if news.token is None:
+        return news
+    return Freshness(f"{stats_version(request)}:{news.token}", max_age=news.max_age)
+
+
+@method_decorator(public_cache(LIST_MAX_AGE, home_version), name="dispatch")
 class HomeView(TemplateView):
     """The portal's front page: its name, the latest news, the headline figures of the
     installation (the statistics API's, CONTRACTS section 3) and the provinces,
@@ -30,7 +50,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-        loaded = editions_loaded()
+        loaded = editions_loaded_cached(stats_versions(self.request).token())
         edition = self.request.GET.get("edition")
         if edition not in loaded:
             edition = edition_default(loaded)
@@ -49,13 +69,45 @@ class HomeView(TemplateView):
             ]
             context["areas"] = area_search(query=query, edition=edition)
         else:
-            context["latest_news"] = home_latest_html()
+            context["latest_news"] = home_latest_html(request=self.request)
             if loaded:
                 # Same figures, same cache as /api/v1/stats/ (keyed by the data version).
                 context["headline"] = public_figures(
-                    area_stats_cached(Place(edition=edition_default(loaded)), timezone.localdate())
+                    area_stats_cached(
+                        Place(edition=edition_default(loaded)),
+                        timezone.localdate(),
+                        stats_versions(self.request),
+                    )
                 )
         return context
+
+
+@require_safe
+def choose_language(request):
+    """GET /ngon-ngu/?language=en&next=/tin-tuc/: save the reader's language in the
+    language cookie and go back. The footer's form sends it by GET and carries no CSRF
+    token, so a public page sets no cookie and a proxy may keep it (docs/DEPLOYMENT.md);
+    choosing a display language is not a change anybody needs to be protected from.
+    Django's ``set_language`` (POST, with a token) stays for logged-in forms."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    language = request.GET.get("language")
+    if language in {code for code, _name in settings.LANGUAGES}:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 def healthz(request):

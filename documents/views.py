@@ -30,9 +30,10 @@ from django.views.generic import ListView, TemplateView
 from documents import files, selectors, services
 from documents.filtersets import PublicDocumentFilterSet, StaffDocumentFilterSet
 from documents.forms import AttachmentForm, DocumentForm
-from news.cache import cached_page
+from news.cache import cached_page, pages_version
 from news.views import DeskMixin as NewsDeskMixin
 from portal.forms import add_service_error
+from portal.http_cache import LIST_MAX_AGE, PAGE_MAX_AGE, public_cache
 
 PAGE_SIZE = 20
 STAFF_PAGE_SIZE = 25
@@ -58,6 +59,7 @@ def _page_number(request) -> int:
 # --- Public pages --------------------------------------------------------------------------
 
 
+@method_decorator(public_cache(LIST_MAX_AGE, pages_version), name="dispatch")
 class DocumentListView(View):
     """/van-ban/: published documents, newest issued first, 20 a page; search ignoring
     diacritics (``?q=huong dan 267``) and filters by type, issuer, year and area."""
@@ -94,7 +96,7 @@ class DocumentListView(View):
 
         # The language is part of the key: the fragment holds translated words.
         parts = (get_language(), sorted(params.items()), number)
-        data = cached_page("documents-list", parts, build)
+        data = cached_page("documents-list", parts, build, request=request)
         if data["missing"]:
             raise Http404
         return render(
@@ -128,6 +130,7 @@ def _detail_page(request, document, *, preview=False) -> dict:
     }
 
 
+@method_decorator(public_cache(PAGE_MAX_AGE, pages_version), name="dispatch")
 class DocumentDetailView(View):
     """/van-ban/<slug>/ (or /van-ban/<id>/, sent on to the slug): one published
     document with its files, or the portal's 404."""
@@ -147,7 +150,7 @@ class DocumentDetailView(View):
             return {"missing": False, **_detail_page(request, document)}
 
         parts = (get_language(), request.scheme, request.get_host(), key)
-        data = cached_page("documents-detail", parts, build)
+        data = cached_page("documents-detail", parts, build, request=request)
         if data["missing"]:
             raise Http404
         if "redirect" in data:

@@ -19,18 +19,32 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.utils import timezone
 
-from news.selectors import pages_state
+from news.selectors import PagesState, pages_state
+from portal.http_cache import Freshness
 
 #: How long a cached fragment lives at most (the version makes it stale earlier).
 CACHE_SECONDS = 6 * 3600
 
 
-def cached_page(name: str, parts: tuple, build: Callable[[], dict], *, now=None) -> dict:
+def request_state(request) -> PagesState:
+    """``pages_state()``, read once a request (the HTTP version and the page's
+    fragments use the same)."""
+    state = getattr(request, "news_pages_state", None)
+    if state is None:
+        state = pages_state()
+        if request is not None:
+            request.news_pages_state = state
+    return state
+
+
+def cached_page(
+    name: str, parts: tuple, build: Callable[[], dict], *, now=None, request=None
+) -> dict:
     """``build()`` (a dict of rendered fragments) through the cache, under ``name``,
     ``parts`` (what makes the URL's content: path, page, search ...) and the pages'
-    version."""
+    version (read once for the ``request``)."""
     now = now or timezone.now()
-    state = pages_state()
+    state = request_state(request)
     due = state.next_publish_at
     if due is not None and due <= now:
         # A scheduled article is public since ``due`` but the job has not recorded it
@@ -46,3 +60,16 @@ def cached_page(name: str, parts: tuple, build: Callable[[], dict], *, now=None)
             timeout = max(1, min(timeout, math.ceil((due - now).total_seconds())))
         cache.set(key, value, timeout)
     return value
+
+
+def pages_version(request, *args, now=None, **kwargs) -> Freshness:
+    """The news and documents pages' version for HTTP caching (``portal.http_cache``):
+    the pages' version and today's date; the max-age ends at the next scheduled
+    publication, and past it (the job has not run yet) no version holds."""
+    now = now or timezone.now()
+    state = request_state(request)
+    due = state.next_publish_at
+    if due is not None and due <= now:
+        return Freshness(None, max_age=0)
+    max_age = None if due is None else math.ceil((due - now).total_seconds())
+    return Freshness(f"{state.key}:{timezone.localdate(now).isoformat()}", max_age=max_age)

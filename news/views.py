@@ -12,12 +12,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import InvalidPage, Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils._os import safe_join
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -27,11 +27,12 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
 from news import selectors, services
-from news.cache import cached_page
+from news.cache import cached_page, pages_version
 from news.choices import ArticleStatus
 from news.filtersets import ArticleFilterSet
 from news.forms import ArticleForm, ImageUploadForm, ScheduleForm
 from portal.forms import add_service_error
+from portal.http_cache import LIST_MAX_AGE, PAGE_MAX_AGE, public_cache
 
 PAGE_SIZE = 12
 STAFF_PAGE_SIZE = 25
@@ -84,6 +85,7 @@ def _page_number(request) -> int:
 # --- Public pages --------------------------------------------------------------------------
 
 
+@method_decorator(public_cache(LIST_MAX_AGE, pages_version), name="dispatch")
 class ArticleListView(View):
     """/tin-tuc/ and /tin-tuc/chuyen-muc/<slug>/: newest first, 12 a page, search
     ignoring diacritics (?q=)."""
@@ -116,7 +118,9 @@ class ArticleListView(View):
             }
             return {"missing": False, "main": render_to_string("news/_list_main.html", context)}
 
-        data = cached_page("list", (category.pk if category else None, query, number), build)
+        data = cached_page(
+            "list", (category.pk if category else None, query, number), build, request=request
+        )
         if data["missing"]:
             raise Http404
         return render(
@@ -146,6 +150,7 @@ def _article_context(request, article, *, related=None, preview=False) -> dict:
     }
 
 
+@method_decorator(public_cache(PAGE_MAX_AGE, pages_version), name="dispatch")
 class ArticleDetailView(View):
     """/tin-tuc/<slug>/: a public article, or the portal's 404."""
 
@@ -167,7 +172,9 @@ class ArticleDetailView(View):
                 "description": article.summary,
             }
 
-        data = cached_page("article", (request.scheme, request.get_host(), slug), build)
+        data = cached_page(
+            "article", (request.scheme, request.get_host(), slug), build, request=request
+        )
         if data["missing"]:
             raise Http404
         return render(request, self.template_name, _page_context(data))
@@ -187,19 +194,18 @@ MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp
 
 
 def media(request, path: str):
-    """The news pictures under ``MEDIA_ROOT/news/`` (and nothing else of MEDIA_ROOT:
-    evidence files of ratings live there too and are never public). Names are random
-    and never reused, so browsers may keep them a year."""
+    """The news pictures under ``news/`` of the media storage (the local MEDIA_ROOT or
+    the bucket, portal/storage.py), and nothing else of it: evidence files of ratings
+    live there too and are never public. Names are random and never reused, so browsers
+    may keep them a year."""
     extension = os.path.splitext(path)[1].lower()
-    if extension not in MEDIA_TYPES:
+    if extension not in MEDIA_TYPES or ".." in path.split("/") or path.startswith("/"):
         raise Http404
     try:
-        full_path = safe_join(os.path.join(os.fspath(settings.MEDIA_ROOT), "news"), path)
-    except SuspiciousFileOperation as exc:
+        handle = default_storage.open(f"news/{path}", "rb")
+    except (OSError, SuspiciousFileOperation) as exc:
         raise Http404 from exc
-    if not os.path.isfile(full_path):
-        raise Http404
-    response = FileResponse(open(full_path, "rb"), content_type=MEDIA_TYPES[extension])  # noqa: SIM115
+    response = FileResponse(handle, content_type=MEDIA_TYPES[extension])
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
 
@@ -462,11 +468,11 @@ def image_upload(request):
     )
 
 
-def home_latest_html(limit: int = 5) -> str:
+def home_latest_html(limit: int = 5, *, request=None) -> str:
     """The home page's "latest news" block, rendered and cached like the news pages."""
 
     def build():
         articles = selectors.latest_articles(limit=limit)
         return {"main": render_to_string("news/_home_latest.html", {"articles": articles})}
 
-    return mark_safe(cached_page("home", (limit,), build)["main"])  # noqa: S308 (our template)
+    return mark_safe(cached_page("home", (limit,), build, request=request)["main"])  # noqa: S308 (our template)

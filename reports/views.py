@@ -19,6 +19,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,7 @@ from accounts.mixins import StaffRequiredMixin
 from evaluations.choices import YEAR_MAX, YEAR_MIN
 from evaluations.selectors.criteria import default_year
 from portal.formats import day_in_range
+from portal.http_cache import LIST_MAX_AGE, STATIC_MAX_AGE, public_cache
 from reports import charts as charts_module
 from reports.disclosure import public_figures
 from reports.models import data_versions
@@ -165,13 +167,28 @@ class ComputeBudget:
             raise Throttled
 
 
+def stats_versions(request):
+    """The data versions, read once a request (``stats_version`` reads them first)."""
+    versions = getattr(request, "data_versions", None)
+    if versions is None:
+        versions = request.data_versions = data_versions()
+    return versions
+
+
+def stats_version(request, *args, **kwargs) -> str:
+    """The public statistics' version for HTTP caching (``portal.http_cache``): every
+    province's data version, and today's date (the default date of the figures)."""
+    return f"{stats_versions(request).token()}:{timezone.localdate().isoformat()}"
+
+
+@method_decorator(public_cache(LIST_MAX_AGE, stats_version), name="dispatch")
 class StatsAPIView(View):
     """GET /api/v1/stats/ and /api/v1/stats/<code>/."""
 
     http_method_names = ["get", "head", "options"]
 
     def get(self, request, code: str | None = None):
-        versions = data_versions()
+        versions = stats_versions(request)
         version = versions.token()
         edition = request.GET.get("edition")
         loaded = editions_loaded_cached(version) if edition is None else None
@@ -189,7 +206,6 @@ class StatsAPIView(View):
             return response
         response = JsonResponse(public_figures(stats), json_dumps_params={"ensure_ascii": False})
         response["Access-Control-Allow-Origin"] = "*"
-        response["Cache-Control"] = "public, max-age=60"
         return response
 
 
@@ -242,6 +258,7 @@ def reports_download(reports: list[Report], *, fmt: str, table: str, stem: str) 
     return download_response(XLSXFormatter().format(reports), fmt=fmt, filename=name)
 
 
+@method_decorator(public_cache(LIST_MAX_AGE, stats_version), name="dispatch")
 class StatsPageView(View):
     """/thong-ke/ and /thong-ke/<code>/: the figures of the open API for people.
 
@@ -256,7 +273,7 @@ class StatsPageView(View):
     template_name = "reports/stats_page.html"
 
     def get(self, request, code: str | None = None):
-        versions = data_versions()
+        versions = stats_versions(request)
         version = versions.token()
         loaded = editions_loaded_cached(version)
         asked = request.GET.get("edition") or None
@@ -384,6 +401,7 @@ class StatsPageView(View):
 # --- OpenAPI description of the open statistics API ---------------------------------------
 
 
+@method_decorator(public_cache(STATIC_MAX_AGE), name="dispatch")
 class OpenAPISchemaView(View):
     """GET /api/v1/schema/: the OpenAPI 3.1 description of the statistics API."""
 
@@ -394,7 +412,6 @@ class OpenAPISchemaView(View):
             openapi_schema(), json_dumps_params={"ensure_ascii": False, "indent": 2}
         )
         response["Access-Control-Allow-Origin"] = "*"
-        response["Cache-Control"] = "public, max-age=3600"
         return response
 
 

@@ -134,3 +134,20 @@ def area_tree_build() -> dict:
         level=Level.VILLAGE, name="Tổ 1", type_word="tổ", parent=tree["commune"]
     )
     return tree
+
+
+def published_document(editor, number: str = "1-HD/DVTU"):
+    """A published guidance document, made through the documents' services."""
+    import datetime
+
+    from documents.services import document_create
+
+    return document_create(
+        acting_user=editor,
+        number=number,
+        title="Về công tác dân vận",
+        is_published=True,
+        doc_type="guidance",
+        issuer="Ban Dân vận Tỉnh ủy",
+        issued_on=datetime.date(2024, 3, 5),
+    )

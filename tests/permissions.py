@@ -197,6 +197,7 @@ DECLARED: dict[str, Access] = {
     "home": page(PUBLIC),
     "healthz": page(PUBLIC, PUBLIC, note="a plain function: any method"),
     "set_language": page(expect(REDIRECT), expect(REDIRECT)),
+    "choose_language": page(expect(REDIRECT), expect(405), note="GET only: the footer form"),
     "login": page(PUBLIC, PUBLIC),
     "logout": page(expect(405), expect(REDIRECT), note="POST only (Django 5)"),
     "password_change": page(ANY_LOGGED_IN, ANY_LOGGED_IN),
