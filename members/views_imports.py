@@ -28,6 +28,8 @@ from django.views.generic import FormView, TemplateView
 from accounts.mixins import StaffRequiredMixin
 from audit.services import record_export
 from members.forms_imports import RosterUploadForm, megabytes
+from members.imports import row_error_kinds
+from members.imports.editions import edition_for_user
 from members.models import Membership
 from members.models_imports import ImportJob, ImportJobStatus
 from members.tasks import import_job_confirm, import_job_create, plan_from_dict
@@ -57,6 +59,9 @@ FIELD_LABELS = {
 }
 
 PREVIEW_ROWS_PER_PAGE = 100
+#: Row errors listed on the page; every one is in the error report, and the page counts
+#: them by kind, so a file with a thousand errors stays one screen.
+ERRORS_SHOWN = 50
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,6 +135,7 @@ class ImportUploadView(ImportDoorMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["editions"] = editions_loaded()
+        kwargs["initial_edition"] = edition_for_user(self.request.user, kwargs["editions"])
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -194,6 +200,7 @@ class ImportJobView(ImportDoorMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         job = self.get_job()
         result = job.result or {}
+        row_errors = [e for e in job.errors if e.get("row")]
         context.update(
             job=job,
             title=_("Lượt nhập: %(filename)s") % {"filename": job.filename},
@@ -204,7 +211,10 @@ class ImportJobView(ImportDoorMixin, TemplateView):
             counts=job.counts,
             errors=job.errors,
             file_errors=[e for e in job.errors if not e.get("row")],
-            row_errors=[e for e in job.errors if e.get("row")],
+            row_errors=row_errors[:ERRORS_SHOWN],
+            row_errors_total=len(row_errors),
+            row_errors_hidden=max(0, len(row_errors) - ERRORS_SHOWN),
+            error_kinds=row_error_kinds([e["message"] for e in row_errors]),
             notes=result.get("notes") or [],
             new_villages=result.get("new_villages") or [],
             new_units=result.get("new_units") or [],

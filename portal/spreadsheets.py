@@ -358,6 +358,27 @@ def _table(fmt, sheet_name, rows, header, more, max_rows, errors, layout) -> Tab
     return Table(fmt, sheet_name, header + 1, columns, data_rows)
 
 
+# --- Errors by kind. ------------------------------------------------------------------
+def error_kinds(messages, templates) -> list[tuple[str, int]]:
+    """How many of ``messages`` were written from each of ``templates`` (message
+    constants with ``{placeholders}``), most frequent first, each kind labelled by its
+    template with "…" for the values. A message no template matches counts under its
+    own text. Import pages show these counts and only the first errors, so a file with
+    a thousand errors says what kind they are in a few lines."""
+    patterns = []
+    for template in templates:
+        text = str(template)
+        parts = re.split(r"\{[^{}]*\}", text)
+        patterns.append(
+            (re.compile("(?s)" + "(.+?)".join(re.escape(p) for p in parts) + "$"), "…".join(parts))
+        )
+    counts: dict[str, int] = defaultdict(int)
+    for message in messages:
+        label = next((lab for pattern, lab in patterns if pattern.match(message)), message)
+        counts[label] += 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
 # --- The error report. ----------------------------------------------------------------
 def error_report_workbook(
     data: bytes,

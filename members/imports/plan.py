@@ -29,6 +29,7 @@ from members.imports.contract import (
     ImportPlan,
     PlannedRow,
 )
+from members.imports.editions import edition_mismatch
 from members.imports.places import Places
 from members.imports.rows import Row, day, parse_row, show
 from members.imports.stored import Stored
@@ -125,7 +126,15 @@ class Planner:
 
     def plan_rows(self, rows: list[Row]) -> None:
         """Every valid row becomes a ``PlannedRow`` (create, update or unchanged) and
-        its writes; every problem a row error."""
+        its writes; every problem a row error. A file whose communes fit the other
+        list better gets one whole-file message instead of a row error per commune
+        (members/imports/editions.py)."""
+        mismatch = edition_mismatch(
+            ((r.code, r.commune_name) for r in rows), edition=self.plan.edition
+        )
+        if mismatch:
+            self.plan.errors.insert(0, RowError(0, "", mismatch))
+            return
         self.stored.load_communes(
             rows, edition=self.plan.edition, scope=self.scope, error=self.error
         )

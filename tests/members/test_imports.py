@@ -351,10 +351,14 @@ def test_commune_name_may_differ_in_diacritics_and_prefix(thai_nguyen):
 
 
 def test_a_code_of_the_other_edition_says_so(thai_nguyen, lao_cai_legacy):
-    plan = import_rows([{**TEAM_ROW, "Mã xã": "02635", "Xã": ""}], edition="2025")
+    """One stray code of the other list in a file of the chosen one: a row error naming
+    it (a file that fits the other list better gets one message: test_import_editions)."""
+    rows = [TEAM_ROW, {**TEAM_ROW, "Họ và tên": "Khác", "Mã xã": "01840", "Xã": ""}]
+    rows.append({**TEAM_ROW, "Họ và tên": "Lạc", "Mã xã": "02635", "Xã": ""})
+    plan = import_rows(rows, edition="2025")
     assert plan.errors == [
         RowError(
-            2,
+            4,
             "Mã xã",
             ERROR_CODE_OTHER_EDITION.format(
                 code="02635",

@@ -204,3 +204,15 @@ def test_an_unreadable_file_gets_a_list_of_its_messages():
     sheet = report(b"", Result(errors=[RowError(0, "", ERROR_FILE_EMPTY)]))
     assert sheet.title == "Lỗi"
     assert [c.value for c in sheet[2]] == [None, None, str(ERROR_FILE_EMPTY)]
+
+
+def test_error_kinds_count_messages_by_template():
+    from portal.spreadsheets import error_kinds
+
+    templates = ["Mã {code} sai.", "Thiếu {what} ở {where}."]
+    messages = ["Mã 1 sai.", "Mã 22 sai.", "Thiếu tên ở dòng 3.", "Lạ quá."]
+    assert error_kinds(messages, templates) == [
+        ("Mã … sai.", 2),
+        ("Lạ quá.", 1),
+        ("Thiếu … ở ….", 1),
+    ]
