@@ -229,6 +229,7 @@ class ImportJobView(ImportDoorMixin, TemplateView):
                     **row,
                     "action_label": ACTION_LABELS.get(row.get("action"), row.get("action")),
                     "changes_text": _changes_text(row.get("changes")),
+                    "values": list((row.get("values") or {}).items()),
                 }
                 for row in page.object_list
             ]

@@ -403,6 +403,7 @@ def error_report_workbook(
     """
     import openpyxl
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     by_row: dict[int, list[str]] = defaultdict(list)
     for error in plan.errors:
@@ -439,7 +440,8 @@ def error_report_workbook(
         if isinstance(cell.value, str) and header_key(cell.value).startswith(keys):
             column = cell.column
     if column is None:
-        column = sheet.max_column + 1
+        _insert_first_column(sheet)
+        column = 1
     else:
         for (cell,) in sheet.iter_rows(min_row=header + 1, min_col=column, max_col=column):
             cell.value = None
@@ -447,7 +449,14 @@ def error_report_workbook(
     if by_row.get(0):
         title = f"{errors_title}: " + " ".join(by_row[0])
     fill = PatternFill("solid", fgColor="FFF2CC")
+    bad_fill = PatternFill("solid", fgColor="FFC7CE")
+    bad_font = Font(color="9C0006", bold=True)
     text_cell(sheet.cell(header, column), title).font = Font(bold=True, color="C00000")
+    columns = {}
+    for cell in sheet[header]:
+        name = layout.column_of(cell.value)
+        if name is not None and cell.column != column:
+            columns.setdefault(name, cell.column)
     for row, messages in by_row.items():
         if row <= 0:
             continue
@@ -455,9 +464,39 @@ def error_report_workbook(
         target.alignment = Alignment(wrap_text=True, vertical="top")
         target.fill = fill
         target.font = Font(color="C00000")
+    for error in plan.errors:
+        if error.row > 0 and error.column in columns:
+            bad = sheet.cell(error.row, columns[error.column])
+            bad.fill = bad_fill
+            bad.font = bad_font
     letter = sheet.cell(header, column).column_letter
     sheet.column_dimensions[letter].width = 70
+    last = get_column_letter(max(sheet.max_column, column))
+    sheet.auto_filter.ref = f"A{header}:{last}{max(sheet.max_row, header)}"
     return _save(workbook)
+
+
+def _insert_first_column(sheet) -> None:
+    """A new empty column A, everything else one column to the right: the cells, the
+    merged ranges (a title across the sheet) and the column widths, which openpyxl's
+    ``insert_cols`` leaves where they were."""
+    from openpyxl.utils import column_index_from_string, get_column_letter
+    from openpyxl.worksheet.cell_range import CellRange
+
+    merged = [CellRange(r.coord) for r in sheet.merged_cells.ranges]
+    for cell_range in merged:
+        sheet.unmerge_cells(cell_range.coord)
+    widths = {
+        column_index_from_string(key): dim.width
+        for key, dim in sheet.column_dimensions.items()
+        if dim.customWidth
+    }
+    sheet.insert_cols(1)
+    for cell_range in merged:
+        cell_range.shift(col_shift=1)
+        sheet.merge_cells(cell_range.coord)
+    for index in sorted(widths, reverse=True):
+        sheet.column_dimensions[get_column_letter(index + 1)].width = widths[index]
 
 
 def _csv_workbook(data: bytes, layout: SheetLayout):

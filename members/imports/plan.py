@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from members.choices import Role
 from members.imports.contract import (
+    COL_BIRTH_YEAR,
+    COL_CODE,
     COL_END,
     COL_ETHNICITY,
     COL_GENDER,
@@ -24,6 +26,7 @@ from members.imports.contract import (
     COL_POSITION,
     COL_ROLE,
     COL_START,
+    COL_VILLAGE,
     COLUMNS,
     ROSTER_LAYOUT,
     ImportPlan,
@@ -106,6 +109,32 @@ def build_plan(
     return plan, planner.writes
 
 
+def read_values(row: Row, kind: str, membership: Membership) -> dict:
+    """How a new or updated row was read, column -> text as the workbook writes it, so
+    the officer can check it before confirming: the commune the code names, the
+    village, dates as dd/mm/yyyy, the phone with its restored 0, the role (the seat's,
+    so "Thành viên" for a new seat without one), Party membership. Empty cells are left
+    out (they keep what is stored)."""
+    values = {COL_CODE: f"{row.code} → {row.commune.name}"}
+    if row.area is not None and row.village:
+        values[COL_VILLAGE] = row.area.name
+    cells = (
+        (COL_GENDER, row.gender),
+        (COL_BIRTH_YEAR, row.birth_year),
+        (COL_ETHNICITY, row.ethnicity),
+        (COL_PARTY, row.party_member),
+        (COL_PHONE, row.phone),
+        (COL_ROLE, membership.role),
+        (COL_START, row.start),
+        (COL_END, row.end),
+    )
+    for column, value in cells:
+        text = show(column, value, kind)
+        if text:
+            values[column] = text
+    return values
+
+
 class Planner:
     """Matches parsed rows against what is stored, in memory, after loading every
     lookup in a fixed number of queries (members/imports/stored.py)."""
@@ -170,7 +199,10 @@ class Planner:
             if unit.status != UnitStatus.ACTIVE and action != "unchanged":
                 self.error(row, "", ERROR_UNIT_DISSOLVED.format(unit=label))
             if row.ok:
-                self.plan.rows.append(PlannedRow(row.row, action, label, person.full_name, changes))
+                values = read_values(row, unit.kind, membership) if action != "unchanged" else {}
+                self.plan.rows.append(
+                    PlannedRow(row.row, action, label, person.full_name, changes, values)
+                )
 
     # Matching rows to stored memberships.
     def match(self, rows: list[Row], units: dict[int, tuple[Unit, str]]) -> dict:

@@ -561,3 +561,36 @@ def test_the_preview_warns_about_a_new_village_differing_only_by_accents(staff_c
     )
     assert names == {"Tổ 1", "Thôn Na", "Thôn Nà"}
     assert Membership.objects.get().unit.area.name == "Thôn Nà"
+
+
+def test_the_preview_shows_how_each_new_or_updated_row_was_read(staff_client, area_tree):
+    """Code → commune name, the village, dd/mm/yyyy dates, the phone with its restored 0,
+    the role and Party membership, for an officer to check before confirming."""
+    rows = [list(r) for r in GOOD_ROWS]
+    rows[0][0] = 1834  # a code that lost its leading 0 in Excel
+    rows[0][11] = 912345678  # a phone that lost its 0
+    upload(staff_client, roster_workbook(rows))
+    job = ImportJob.objects.get()
+    page = staff_client.get(reverse("members:import_job", args=[job.pk]))
+    first = page.context["rows"][0]
+    assert dict(first["values"]) == {
+        "Mã xã": "01834 → Phường Nguyễn Thị Minh Khai",
+        "Giới tính": "Nam",
+        "Năm sinh": "1975",
+        "Dân tộc": "Kinh",
+        "Đảng viên": "Có",
+        "Số điện thoại": "0912345678",
+        "Vai trò": "Trưởng khối",
+        "Ngày tham gia": "01/02/2023",
+    }
+    third = dict(page.context["rows"][2]["values"])
+    assert third["Thôn/Tổ dân phố"] == "Tổ 5" and third["Vai trò"] == "Thành viên"
+    html = page.content.decode()
+    assert "01834 → Phường Nguyễn Thị Minh Khai" in html
+    assert html.count('data-testid="import-values"') == 3
+    # Imported, the same file again: unchanged rows have nothing to check.
+    staff_client.post(reverse("members:import_job_confirm", args=[job.pk]))
+    upload(staff_client, roster_workbook(rows))
+    again = ImportJob.objects.latest("pk")
+    page = staff_client.get(reverse("members:import_job", args=[again.pk]))
+    assert all(row["values"] == [] for row in page.context["rows"])

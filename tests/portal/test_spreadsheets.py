@@ -181,10 +181,37 @@ def test_the_error_report_adds_a_column_of_each_rows_messages():
         sheet_name="Hộ",
     )
     sheet = report(data, result)
-    assert sheet["C1"].value == "Lỗi: Tệp có ghi chú."
-    assert sheet["C2"].value is None
-    assert sheet["C3"].value == "Tên hộ: Tên không hợp lệ.\nDòng trùng."
-    assert sheet["C3"].data_type == "s"
+    assert sheet["A1"].value == "Lỗi: Tệp có ghi chú."
+    assert sheet["A2"].value is None
+    assert sheet["A3"].value == "Tên hộ: Tên không hợp lệ.\nDòng trùng."
+    assert sheet["A3"].data_type == "s"
+    assert [c.value for c in sheet[3]][1:] == ["A2", "=1+1"]
+    assert sheet["C3"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert sheet["B3"].fill.fill_type is None
+    assert sheet.auto_filter.ref == "A1:C3"
+
+
+def test_the_error_column_goes_first_with_merged_titles_and_widths_moved():
+    """A title merged across the columns and the column widths follow their cells."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Hộ"
+    sheet.append(["DANH SÁCH HỘ"])
+    sheet.merge_cells("A1:B1")
+    sheet.append(["Mã", "Tên hộ"])
+    sheet.append(["A1", "Nguyễn Văn A"])
+    sheet.column_dimensions["B"].width = 33
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = Result(
+        errors=[RowError(3, "Mã", "Sai mã.")], header_row=2, file_format="xlsx", sheet_name="Hộ"
+    )
+    sheet = report(buffer.getvalue(), result)
+    assert [str(r) for r in sheet.merged_cells.ranges] == ["B1:C1"]
+    assert sheet["B1"].value == "DANH SÁCH HỘ"
+    assert sheet.column_dimensions["C"].width == 33
+    assert [c.value for c in sheet[3]] == ["Mã: Sai mã.", "A1", "Nguyễn Văn A"]
+    assert sheet.auto_filter.ref == "A2:C3"
 
 
 def test_the_error_report_reuses_its_column_and_reads_a_csv_back():
@@ -197,6 +224,7 @@ def test_the_error_report_reuses_its_column_and_reads_a_csv_back():
     sheet = report(data, result, error_title="Errors")
     assert [c.value for c in sheet[1]] == ["Mã", "Tên hộ", "Errors"]
     assert [c.value for c in sheet[2]] == ["A1", "=1+1", "Mã: Sai mã."]
+    assert sheet["A2"].fill.fgColor.rgb.endswith("FFC7CE")
     assert sheet["B2"].data_type == "s" and sheet["B2"].quotePrefix
 
 
