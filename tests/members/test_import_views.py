@@ -275,6 +275,7 @@ def test_no_file_chosen(staff_client, area_tree):
         ("anh.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"),
         ("hong.xlsx", b"PK\x03\x04" + b"\x00" * 200),
         ("cu.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 200),
+        ("thu-moi.txt", "Kính gửi các đồng chí, đề nghị gửi danh sách.\n".encode()),
     ],
 )
 def test_a_file_that_is_not_a_readable_spreadsheet_gets_a_message(
@@ -291,6 +292,7 @@ def test_a_file_that_is_not_a_readable_spreadsheet_gets_a_message(
     file_errors = page.context["file_errors"]
     assert len(file_errors) == 1 and file_errors[0]["row"] == 0
     assert file_errors[0]["message"] in page.content.decode()
+    assert "Không tìm thấy dòng tiêu đề" not in file_errors[0]["message"]
     assert 'data-testid="import-confirm"' not in page.content.decode()
     assert Membership.objects.count() == 0
 

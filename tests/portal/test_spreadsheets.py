@@ -14,6 +14,7 @@ from portal.spreadsheets import (
     ERROR_FILE_EMPTY,
     ERROR_MISSING_COLUMN,
     ERROR_NO_ROWS,
+    ERROR_NOT_SPREADSHEET,
     ERROR_TOO_MANY_ROWS,
     NOTE_SHEET_CHOSEN_LAYOUT,
     RowError,
@@ -244,3 +245,27 @@ def test_error_kinds_count_messages_by_template():
         ("Lạ quá.", 1),
         ("Thiếu … ở ….", 1),
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("thu-moi.txt", "Kính gửi các đồng chí,\nĐề nghị nộp danh sách trước 15/12.\n"),
+        ("bao-cao.pdf", "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"),
+        ("du-lieu.json", '{"ho": [1, 2, 3]}'),
+        ("danh-sach.xlsx", "%PDF-1.7\n"),
+        ("ghi-chu", "Hộ Nguyễn Văn A, thôn 2\n"),
+        ("danh-sach.csv", "Danh sách hộ gia đình\nkhông có cột nào\n"),
+    ],
+)
+def test_a_text_file_that_is_not_a_table_is_not_a_spreadsheet(name, data):
+    """Not "no header row found": the file itself is the problem."""
+    table, errors, _notes = read(data.encode(), filename=name)
+    assert table is None
+    assert errors == [RowError(0, "", ERROR_NOT_SPREADSHEET.format(filename=name))]
+
+
+@pytest.mark.parametrize("name", ["ho.csv", "ho.xlsx", "HO.TSV"])
+def test_a_table_without_the_header_still_says_so(name):
+    _table, errors, _notes = read("Mã,Tên\nA1,B\n".encode(), filename=name)
+    assert errors == [RowError(0, "", NO_HEADER)]
