@@ -31,6 +31,7 @@ from reports import charts as charts_module
 from reports.models import data_versions
 from reports.openapi import openapi_schema
 from reports.reports.base import HTMLFormatter, Report, XLSXFormatter
+from reports.reports.children import SORT_PARAMETER
 from reports.reports.coverage import CoverageGapReport
 from reports.reports.dashboard import staff_list_report
 from reports.reports.memberships import MembershipTrendReport
@@ -237,14 +238,14 @@ class StatsPageView(View):
             MembershipReport(stats),
             CompositionReport(stats),
             RatingReport(stats),
-            AreaBreakdownReport(stats, link=page_url),
+            AreaBreakdownReport(stats, link=page_url, sort=request.GET.get(SORT_PARAMETER, "")),
         ]
         fmt = request.GET.get("format", "")
         if fmt in DOWNLOAD_TYPES:
             stem = f"thong-ke-{place.area.code if place.area else 'toan-quoc'}-{day.isoformat()}"
             return reports_download(reports, fmt=fmt, table=request.GET.get("table", ""), stem=stem)
 
-        sections = self._sections(stats, reports, keep)
+        sections = self._sections(stats, reports, keep, sort=reports[-1].sort)
         context = {
             "place": place,
             "area": place.area,
@@ -265,16 +266,19 @@ class StatsPageView(View):
         return render(request, self.template_name, context)
 
     @staticmethod
-    def _sections(stats: dict, reports: list[Report], keep: dict) -> list[dict]:
+    def _sections(stats: dict, reports: list[Report], keep: dict, sort: str = "") -> list[dict]:
         """The tables and charts of the page as HTML, cached under the figures they
         print (with the links' query string and the language): the figures are already
         cached under the data version, and printing a national page's tables took
         longer than everything else of the request."""
-        material = json.dumps([stats, keep, get_language()], sort_keys=True, default=str)
+        material = json.dumps([stats, keep, sort, get_language()], sort_keys=True, default=str)
         key = "stats-page:v1:" + hashlib.sha256(material.encode()).hexdigest()
         sections = cache.get(key)
         if sections is not None:
             return sections
+
+        def sort_url(value: str) -> str:
+            return "?" + urlencode({**keep, SORT_PARAMETER: value})
 
         def download_url(report: Report, fmt: str) -> str:
             return "?" + urlencode({**keep, "format": fmt, "table": report.slug})
@@ -290,7 +294,9 @@ class StatsPageView(View):
                 "slug": report.slug,
                 "caption": str(report.caption),
                 "note": str(report.note),
-                "table": report.as_html(),
+                "table": report.as_html(sort_url=sort_url)
+                if isinstance(report, AreaBreakdownReport)
+                else report.as_html(),
                 "chart": charts.get(report.slug, ""),
                 "csv": download_url(report, "csv"),
                 "xlsx": download_url(report, "xlsx"),
@@ -405,6 +411,9 @@ class DashboardView(StaffRequiredMixin, View):
             return reports_download(reports, fmt=fmt, table=request.GET.get("table", ""), stem=stem)
         keep = {"edition": edition, "year": year}
 
+        def sort_url(value: str) -> str:
+            return "?" + urlencode({**keep, SORT_PARAMETER: value})
+
         def download_url(report: Report, fmt: str) -> str:
             return "?" + urlencode({**keep, "format": fmt, "table": report.slug})
 
@@ -426,7 +435,9 @@ class DashboardView(StaffRequiredMixin, View):
             "sections": [
                 {
                     "report": report,
-                    "table": report.as_html(),
+                    "table": report.as_html(sort_url=sort_url)
+                    if isinstance(report, AreaBreakdownReport)
+                    else report.as_html(),
                     "csv": download_url(report, "csv"),
                     "xlsx": download_url(report, "xlsx"),
                 }

@@ -125,3 +125,42 @@ def test_the_import_preview_on_a_phone_shows_the_values_as_read(
     expect(values).to_contain_text("01/02/2023")
     expect(values).to_contain_text("0912345678")
     shot(page, "preview-375")
+
+
+NO_OVERFLOWING_CELL = """() => [...document.querySelectorAll('.stats-table td')]
+  .filter(td => td.scrollHeight > td.clientHeight + 1)
+  .map(td => td.getAttribute('data-label') + ': ' + td.textContent.trim())"""
+
+
+def test_a_province_statistics_page_on_a_phone(live_server, phone_page, browser, axe_source):
+    """Children as a compact table (rows stay rows), the empty ones folded, sortable by
+    a tap on a heading; the rating labels on two lines never run into the next one."""
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    cache.clear()
+    call_command(
+        "generate_demo", "--scale", "small", "--edition", "legacy", "--province", "06",
+        verbosity=0,
+    )  # fmt: skip
+    page = phone_page
+    url = live_server.url + "/thong-ke/06/?edition=legacy"
+    _check(page, url, axe_source, "375 px, thống kê tỉnh:")
+    no_sideways_scroll(page, 375)
+    table = page.get_by_test_id("children-table")
+    expect(table).to_be_visible()
+    assert table.locator("tbody tr").first.evaluate("tr => getComputedStyle(tr).display") == (
+        "table-row"
+    )
+    assert page.evaluate(NO_OVERFLOWING_CELL) == []
+    shot(page, "stats-province-375")
+    table.get_by_role("link", name="Khối dân vận").click()
+    expect(page).to_have_url(url + "&sap-xep=-blocs#dia-ban")
+    expect(page.locator('#table-dia-ban th[aria-sort="descending"]')).to_have_count(1)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    desktop = context.new_page()
+    try:
+        _check(desktop, url, axe_source, "1280 px, thống kê tỉnh:")
+        shot(desktop, "stats-province-1280")
+    finally:
+        context.close()
