@@ -107,6 +107,9 @@ def test_on_a_desktop_the_menu_is_open_and_the_button_hidden(
         _check(page, live_server.url + reverse("members:import_job", args=[job.pk]), axe_source,
                "1280 px, xem trước:")  # fmt: skip
         shot(page, "preview-1280")
+        # The admin in the portal's colours keeps its contrast.
+        _check(page, live_server.url + reverse("admin:index"), axe_source, "1280 px, quản trị:")
+        shot(page, "admin-1280")
     finally:
         context.close()
 
