@@ -126,17 +126,22 @@ class ImportDoorMixin(StaffRequiredMixin):
         return get_object_or_404(jobs, pk=self.kwargs["pk"])
 
 
-class ImportUploadView(ImportDoorMixin, FormView):
-    """Step 1: choose a file (and the edition when both are loaded)."""
-
-    form_class = RosterUploadForm
-    template_name = "members/imports/upload.html"
+class EditionChoiceMixin:
+    """An upload form that asks for the list of communes when both are loaded, offering
+    first the one of the user's areas (members.imports.editions)."""
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["editions"] = editions_loaded()
         kwargs["initial_edition"] = edition_for_user(self.request.user, kwargs["editions"])
         return kwargs
+
+
+class ImportUploadView(EditionChoiceMixin, ImportDoorMixin, FormView):
+    """Step 1: choose a file (and the edition when both are loaded)."""
+
+    form_class = RosterUploadForm
+    template_name = "members/imports/upload.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
