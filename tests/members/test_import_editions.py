@@ -165,4 +165,4 @@ def test_the_page_shows_the_first_errors_and_counts_every_kind(client, both_maps
     html = page.content.decode()
     assert 'data-testid="import-error-kinds"' in html
     assert "50 lỗi đầu tiên trong 120 lỗi" in html
-    assert html.count("<tr><td data-label=") == 50
+    assert html.count('<td data-label="Dòng">') == 50
