@@ -378,6 +378,14 @@ def dashboard_edition(request) -> tuple[str, list[str]]:
     return (editions[0] if len(editions) == 1 else edition_default(editions)), editions
 
 
+def _rows_once(report: Report) -> list[dict]:
+    """The report's rows, kept on it: the chart and the table print the same rows, and
+    reading them twice would double the dashboard's queries."""
+    rows = report.rows()
+    report.rows = lambda: rows
+    return rows
+
+
 class DashboardView(StaffRequiredMixin, View):
     """/can-bo/thong-ke/: the figures of the user's area and where the work is: coverage
     gaps, rosters to complete, ratings of a year by stage, trends by year. Every figure
@@ -411,9 +419,6 @@ class DashboardView(StaffRequiredMixin, View):
             return reports_download(reports, fmt=fmt, table=request.GET.get("table", ""), stem=stem)
         keep = {"edition": edition, "year": year}
 
-        def sort_url(value: str) -> str:
-            return "?" + urlencode({**keep, SORT_PARAMETER: value})
-
         def download_url(report: Report, fmt: str) -> str:
             return "?" + urlencode({**keep, "format": fmt, "table": report.slug})
 
@@ -435,9 +440,8 @@ class DashboardView(StaffRequiredMixin, View):
             "sections": [
                 {
                     "report": report,
-                    "table": report.as_html(sort_url=sort_url)
-                    if isinstance(report, AreaBreakdownReport)
-                    else report.as_html(),
+                    "chart": charts_module.dashboard_chart(report.slug, _rows_once(report)),
+                    "table": report.as_html(),
                     "csv": download_url(report, "csv"),
                     "xlsx": download_url(report, "xlsx"),
                 }
