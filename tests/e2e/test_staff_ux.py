@@ -89,6 +89,10 @@ def test_the_phone_menu_folds_and_the_officer_home_opens_on_the_commune(
     page.locator("#site-menu-toggle").focus()
     page.keyboard.press("Space")
     expect(nav).to_be_visible()
+    # The dashboard's charts fit the phone.
+    _check(page, live_server.url + reverse("reports:dashboard"), axe_source, "375 px, điều hành:")
+    no_sideways_scroll(page, 375)
+    shot(page, "dashboard-375")
 
 
 def test_on_a_desktop_the_menu_is_open_and_the_button_hidden(
@@ -107,6 +111,11 @@ def test_on_a_desktop_the_menu_is_open_and_the_button_hidden(
         _check(page, live_server.url + reverse("members:import_job", args=[job.pk]), axe_source,
                "1280 px, xem trước:")  # fmt: skip
         shot(page, "preview-1280")
+        _check(
+            page, live_server.url + reverse("reports:dashboard"), axe_source, "1280 px, điều hành:"
+        )
+        expect(page.get_by_test_id("chart-khoang-trong")).to_be_visible()
+        shot(page, "dashboard-1280")
         # The admin in the portal's colours keeps its contrast.
         _check(page, live_server.url + reverse("admin:index"), axe_source, "1280 px, quản trị:")
         shot(page, "admin-1280")
