@@ -176,3 +176,34 @@ def test_a_province_statistics_page_on_a_phone(live_server, phone_page, browser,
         shot(desktop, "stats-province-1280")
     finally:
         context.close()
+
+
+#: The article and the roster the accessibility tests build.
+portal = a11y.portal
+
+
+def test_wide_screens_use_their_width(live_server, browser, client, axe_source, portal, area_tree):
+    """At 1280 px a form lays its fields in two columns and an article is a centred
+    column, not a narrow strip at the left."""
+    from units.models import Unit
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    try:
+        officer = make_staff("commune_officer", [area_tree["commune"]], username="xa_rong")
+        _log_in_as(page, client, live_server, officer)
+        bloc = Unit.objects.get(kind="bloc")
+        url = live_server.url + reverse("members:membership_create", args=[bloc.pk])
+        _check(page, url, axe_source, "1280 px, thêm thành viên:")
+        fields = page.locator(".stack-form > .field")
+        first, second = fields.nth(0).bounding_box(), fields.nth(1).bounding_box()
+        assert abs(first["y"] - second["y"]) < 2 and second["x"] > first["x"] + 200
+        shot(page, "form-1280")
+        _check(page, live_server.url + portal["article"].get_absolute_url(), axe_source,
+               "1280 px, bài viết:")  # fmt: skip
+        box = page.get_by_test_id("article").bounding_box()
+        left, right = box["x"], 1280 - (box["x"] + box["width"])
+        assert abs(left - right) < 40, (left, right)
+        shot(page, "article-1280")
+    finally:
+        context.close()
