@@ -54,6 +54,7 @@ def test_drill_down_from_the_country_to_a_commune(live_server, phone_page, demo)
     province, district, commune = demo
     page = phone_page
     page.goto(live_server.url + "/")
+    page.get_by_test_id("menu-button").click()  # the phone menu is folded
     page.get_by_role("link", name="Thống kê", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Toàn quốc")
     _no_sideways_scroll(page)
