@@ -7,12 +7,13 @@ of its models is registered here, in the first app that does (docs/DECISIONS.md)
 """
 
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import areas_visible_to, units_visible_to
 from portal.forms import ServiceAdminMixin, ServiceModelForm
 from portal.text import fold
-from units.models import Area, Unit
+from units.models import Area, Succession, Unit
 from units.services import UNIT_EDITABLE_FIELDS, unit_create, unit_update
 
 
@@ -25,12 +26,14 @@ class AreaAdmin(admin.ModelAdmin):
     list_filter = ["edition", "level", "type_word"]
     search_fields = ["search_name", "code"]
     list_select_related = ["parent__parent__parent"]
-    readonly_fields = ["path", "search_name", "parent_chain", "created_at", "updated_at"]
+    readonly_fields = [
+        "path", "search_name", "parent_chain", "lineage", "created_at", "updated_at",
+    ]  # fmt: skip
     autocomplete_fields = ["parent"]
     list_per_page = 50
     fields = [
         "edition", "level", "code", "name", "short_name", "type_word", "parent",
-        "parent_chain", "valid_from", "valid_until", "path", "search_name",
+        "parent_chain", "valid_from", "valid_until", "lineage", "path", "search_name",
         "created_at", "updated_at",
     ]  # fmt: skip
 
@@ -42,6 +45,26 @@ class AreaAdmin(admin.ModelAdmin):
             names.append(node.name)
             node = node.parent if node.parent_id else None
         return " › ".join(names) or "—"
+
+    @admin.display(description=_("sắp xếp đơn vị hành chính 2025"))
+    def lineage(self, obj: Area) -> str:
+        """The areas this one came from (2025) or went to (legacy), from the lineage."""
+        if obj.pk is None:
+            return "—"
+        links = Succession.objects.filter(Q(predecessor=obj) | Q(successor=obj))
+        rows = []
+        for link in links.select_related("predecessor", "successor").order_by(
+            "-is_default", "predecessor__path", "successor__path"
+        ):
+            if link.successor_id == obj.pk:
+                rows.append(_("từ {area} ({share})").format(
+                    area=link.predecessor.name, share=_share(link)
+                ))  # fmt: skip
+            else:
+                rows.append(_("sang {area} ({share})").format(
+                    area=link.successor.name, share=_share(link)
+                ))  # fmt: skip
+        return "; ".join(str(r) for r in rows) or "—"
 
     def get_search_results(self, request, queryset, search_term):
         # The search column holds folded names, so fold the term the same way:
@@ -62,6 +85,12 @@ class AreaAdmin(admin.ModelAdmin):
         if obj is not None:
             readonly += ["edition", "level", "parent"]
         return readonly
+
+
+def _share(link: Succession) -> str:
+    if link.whole:
+        return str(_("toàn bộ"))
+    return str(_("một phần, phần mặc định") if link.is_default else _("một phần"))
 
 
 class UnitAdminForm(ServiceModelForm):

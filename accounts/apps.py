@@ -11,6 +11,10 @@ class AccountsConfig(AppConfig):
         # Imported here, not at the top: accounts.access reads the auth models, which
         # exist only once the app registry is ready.
         from accounts.access import sync_role_groups
+        from accounts.names import install_full_name
+
+        # Names in Vietnamese order ("Nguyễn Văn Tỉnh") wherever an account is named.
+        install_full_name()
 
         # One group per role with its permissions, after every migrate (docs/ROLES.md).
         post_migrate.connect(sync_role_groups, dispatch_uid="accounts.sync_role_groups")

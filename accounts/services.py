@@ -43,6 +43,7 @@ from django_otp.util import random_hex
 from accounts.access import role_group, scope_of
 from accounts.choices import ROLE_AREA_LEVEL, StaffRole
 from accounts.models import StaffProfile
+from accounts.names import full_name_of, split_full_name  # noqa: F401 (full_name_of: callers)
 from accounts.selectors import accounts_visible_to, can_manage_accounts
 from portal import audit
 from portal.text import normalize
@@ -97,19 +98,6 @@ _USERNAME_CHARACTERS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
 
 
 # --- Helpers ---------------------------------------------------------------------------
-
-
-def full_name_of(user) -> str:
-    """ "Nguyễn Văn An": family and middle names (``last_name``) before the given name
-    (``first_name``), as Vietnamese names are written."""
-    return f"{user.last_name} {user.first_name}".strip()
-
-
-def split_full_name(full_name: str) -> tuple[str, str]:
-    """ "Nguyễn Văn An" -> ("Nguyễn Văn", "An"): the given name is the last word, which
-    is also what Vietnamese lists are sorted by."""
-    words = normalize(full_name).split(" ")
-    return " ".join(words[:-1]), words[-1]
 
 
 def password_generate() -> str:

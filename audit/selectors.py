@@ -24,6 +24,7 @@ import functools
 import operator
 import uuid
 from collections import defaultdict
+from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
@@ -412,6 +413,8 @@ def _show(field, value, names: dict) -> str:
         return formats.day_time(value)
     if isinstance(value, datetime.date):
         return formats.day(value)
+    if isinstance(value, Decimal | float):
+        return formats.number(value)
     return str(value)
 
 

@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "documents",
     # The teams' daily work: activities, citizens' opinions, hot spots (docs/WORK.md).
     "work",
+    # What each account is told (ratings returned and decided, deadlines), in the
+    # portal and by e-mail (docs/NOTIFICATIONS.md).
+    "notifications",
     "danvan",
 ]
 
@@ -124,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "danvan.context_processors.portal",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -319,3 +323,15 @@ DANVAN_IMPORT_MAX_BYTES = env.int("DANVAN_IMPORT_MAX_BYTES", default=10 * 1024 *
 DANVAN_IMPORT_MAX_ROWS = env.int("DANVAN_IMPORT_MAX_ROWS", default=100_000)
 # Largest attachment of a document (PDF or Word), in bytes (docs/DOCUMENTS.md).
 DANVAN_DOCUMENT_MAX_BYTES = env.int("DANVAN_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+
+# --- E-mail (docs/CONFIGURATION.md, docs/NOTIFICATIONS.md) ---------------------------------
+# Without EMAIL_HOST nothing is sent (portal.mail.email_configured): notifications stay in
+# the portal. The address of the site, for the links in the messages.
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+DANVAN_SITE_URL = env.str("DANVAN_SITE_URL", default="http://127.0.0.1:8000")

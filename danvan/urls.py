@@ -43,6 +43,7 @@ urlpatterns = [
     # Staff interface: rosters of blocs and teams, imports and exports.
     path("can-bo/tai-khoan/", include("accounts.urls")),
     path("can-bo/lich-su/", include("audit.urls")),
+    path("can-bo/thong-bao/", include("notifications.urls")),
     path("can-bo/danh-gia/", include("evaluations.urls")),
     # The daily work: activities /can-bo/hoat-dong/..., opinions /can-bo/y-kien/...
     path("can-bo/", include("work.urls")),

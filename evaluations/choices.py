@@ -39,6 +39,22 @@ class ScoreStage(models.TextChoices):
     DECISION = "decision", _("Quyết định")
 
 
+class StepAction(models.TextChoices):
+    """What one step on a unit's rating did (its history, ``EvaluationStep``)."""
+
+    START = "start", _("Mở phiếu tự đánh giá")
+    SELF_DRAFT = "self_draft", _("Lưu nháp tự đánh giá")
+    SELF = "self", _("Gửi tự đánh giá")
+    PROPOSAL_DRAFT = "prop_draft", _("Lưu nháp đề xuất")
+    PROPOSAL = "proposal", _("Gửi đề xuất")
+    APPROVE = "approve", _("Phê duyệt như đề xuất")
+    ADJUST = "adjust", _("Điều chỉnh và quyết định")
+    RETURN = "return", _("Trả lại")
+    NOT_RATED = "not_rated", _("Không xếp loại")
+    REOPEN = "reopen", _("Mở lại")
+    EVIDENCE = "evidence", _("Thay đổi minh chứng")
+
+
 #: The rating scale of Quy định 366-QĐ/TW (2025): total out of 100, four levels.
 #: (level, label, minimum total)
 DEFAULT_SCALE = [

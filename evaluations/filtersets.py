@@ -45,7 +45,10 @@ class RatingFilterSet(django_filters.FilterSet):
         field_name="current_level",
         empty_label=_("Tất cả"),
         error_messages=CHOICE_ERRORS,
-        help_text=_("Mức đã quyết định, nếu chưa có thì mức đề xuất hoặc tự đánh giá."),
+        help_text=_(
+            "Mức ở bước đánh giá đang đứng: đã quyết định, đề xuất đã gửi lên, hoặc tự đánh "
+            "giá đã gửi lên Đảng ủy xã."
+        ),
     )
     kind = django_filters.ChoiceFilter(
         label=_("Loại đơn vị"),

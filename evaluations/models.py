@@ -12,11 +12,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.choices import LEVELS, LOCKED_STAGES, ScoreStage, Stage, Subject
+from evaluations.choices import LEVELS, LOCKED_STAGES, ScoreStage, Stage, StepAction, Subject
 from members.models import Membership
-from portal.audit import AuditedHistory
+from portal.audit import AuditedHistory, Door, current_batch_id, current_door
 from portal.paths import PathField
 from units.models import Area, Unit
 
@@ -51,7 +52,12 @@ class CriteriaSet(models.Model):
         related_name="+",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
@@ -204,23 +210,43 @@ class RatingSteps(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"))
     stage = models.CharField(_("bước"), max_length=10, choices=Stage.choices, default=Stage.SELF)
     area_path = PathField(_("đường dẫn địa bàn"), max_length=120, db_index=True, editable=False)
-    self_level = models.PositiveSmallIntegerField(null=True, blank=True, choices=LEVEL_CHOICES)
+    # Every field has a Vietnamese name: the audit trail labels its changes with them.
+    self_level = models.PositiveSmallIntegerField(
+        _("mức tự đánh giá"), null=True, blank=True, choices=LEVEL_CHOICES
+    )
     self_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người gửi tự đánh giá"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    self_at = models.DateTimeField(null=True, blank=True)
-    proposed_level = models.PositiveSmallIntegerField(null=True, blank=True, choices=LEVEL_CHOICES)
+    self_at = models.DateTimeField(_("gửi tự đánh giá lúc"), null=True, blank=True)
+    proposed_level = models.PositiveSmallIntegerField(
+        _("mức đề xuất"), null=True, blank=True, choices=LEVEL_CHOICES
+    )
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người gửi đề xuất"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    proposed_at = models.DateTimeField(null=True, blank=True)
+    proposed_at = models.DateTimeField(_("gửi đề xuất lúc"), null=True, blank=True)
     decided_level = models.PositiveSmallIntegerField(
         _("mức xếp loại"), null=True, blank=True, choices=LEVEL_CHOICES
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người quyết định"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
     adjust_reason = models.CharField(_("lý do điều chỉnh"), max_length=500, blank=True)
     return_comment = models.CharField(_("ý kiến khi trả lại"), max_length=500, blank=True)
     not_rated_reason = models.CharField(_("lý do không xếp loại"), max_length=300, blank=True)
@@ -251,12 +277,24 @@ class Evaluation(RatingSteps):
     criteria_set = models.ForeignKey(
         CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.PROTECT, related_name="+"
     )
-    self_total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    proposed_total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    decided_total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    self_total = models.DecimalField(
+        _("tổng điểm tự đánh giá"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    proposed_total = models.DecimalField(
+        _("tổng điểm đề xuất"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    decided_total = models.DecimalField(
+        _("tổng điểm quyết định"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
 
-    # Every step (stage, totals, levels, who, reasons) is a change of this row.
-    history = AuditedHistory(kind="evaluation", paths=("area_path",), related=("unit",))
+    # Every step (stage, totals, levels, who, reasons) is a change of this row; the
+    # rating's history page (what each step changed in the sheet) is its detail page.
+    history = AuditedHistory(
+        kind="evaluation",
+        paths=("area_path",),
+        related=("unit",),
+        detail_url=("evaluations:history", "id"),
+    )
 
     class Meta:
         verbose_name = _("đánh giá đơn vị")
@@ -339,6 +377,54 @@ class GateAnswer(models.Model):
 
     def __str__(self):
         return f"{self.gate_id}: {self.answer}"
+
+
+class EvaluationStep(models.Model):
+    """One step taken on a unit's rating and what it changed: which items' scores went
+    from what to what, which gate answers changed, which evidence files were added or
+    removed, with who, when and through which door (web, Excel import, admin).
+
+    The audit trail keeps the rating row's own columns (stage, totals, levels); the
+    scores, answers and files are rows of their own, replaced as a sheet is saved, so
+    the services write this record of the step (``evaluations.services.history``).
+    ``changes`` holds ``{"scores": [[stage, code, old, new]], "gates": [[stage, code,
+    old, new]], "added": [[code, name]], "removed": [[code, name]]}`` (numbers as text,
+    answers as booleans, None for "none")."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("đánh giá"), on_delete=models.CASCADE, related_name="steps"
+    )
+    area_path = PathField(_("đường dẫn địa bàn"), max_length=120, db_index=True, editable=False)
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    door = models.CharField(_("kênh"), max_length=8, choices=Door.choices, default=current_door)
+    batch_id = models.UUIDField(_("mã lượt nhập"), null=True, blank=True, default=current_batch_id)
+    action = models.CharField(_("thao tác"), max_length=10, choices=StepAction.choices)
+    stage = models.CharField(_("bước sau thao tác"), max_length=10, choices=Stage.choices)
+    total = models.DecimalField(_("tổng điểm"), max_digits=6, decimal_places=2, null=True)
+    level = models.PositiveSmallIntegerField(_("mức"), null=True, choices=LEVEL_CHOICES)
+    note = models.CharField(_("ý kiến, lý do"), max_length=500, blank=True)
+    changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("bước đánh giá")
+        verbose_name_plural = _("các bước đánh giá")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["evaluation", "at"], name="evaluations_step_at")]
+
+    def __str__(self):
+        return f"{self.evaluation_id}: {self.action}"
+
+    def save(self, *args, **kwargs):
+        self.area_path = self.evaluation.area_path
+        super().save(*args, **kwargs)
 
 
 def evidence_path(instance, filename):

@@ -26,8 +26,16 @@ MANAGE_CRITERIA = "evaluations.manage_criteria"
 #: The permission that records the step a rating waits at and moves it on; the same
 #: permission sends a rating waiting there back one step.
 STEP_PERMISSION = {Stage.SELF: SELF_ASSESS, Stage.PROPOSAL: PROPOSE, Stage.DECISION: DECIDE}
-#: Where a return sends a rating, by the stage it waits at.
+#: Where a return sends a rating by default, by the stage it waits at: one step back.
 RETURN_TO = {Stage.DECISION: Stage.PROPOSAL, Stage.PROPOSAL: Stage.SELF}
+#: Every stage a return may send a rating to, the default first: a decider asking the
+#: unit itself for new evidence sends the rating straight back to the self-assessment.
+RETURN_TARGETS = {
+    Stage.DECISION: (Stage.PROPOSAL, Stage.SELF),
+    Stage.PROPOSAL: (Stage.SELF,),
+}
+#: The sheet a stage's scores start from (prefilled, and compared with in the history).
+STARTS_FROM = {Stage.PROPOSAL: Stage.SELF, Stage.DECISION: Stage.PROPOSAL}
 #: Closing an open rating as "not rated" is a decision like any other.
 NOT_RATED_PERMISSION = DECIDE
 #: Reopening a locked rating (decided or not rated) is for provincial staff.

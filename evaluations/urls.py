@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from evaluations.views import criteria, member_ratings, overview, steps, unit_ratings, workbook
+from evaluations.views import (
+    criteria,
+    history,
+    member_ratings,
+    overview,
+    steps,
+    unit_ratings,
+    workbook,
+)
 
 app_name = "evaluations"
 
@@ -28,6 +36,7 @@ urlpatterns = [
     path("<int:pk>/tra-lai/", steps.ReturnView.as_view(), name="return"),
     path("<int:pk>/khong-xep-loai/", steps.NotRatedView.as_view(), name="not_rated"),
     path("<int:pk>/mo-lai/", steps.ReopenView.as_view(), name="reopen"),
+    path("<int:pk>/lich-su/", history.HistoryView.as_view(), name="history"),
     path("minh-chung/<int:pk>/", unit_ratings.EvidenceView.as_view(), name="evidence"),
     # Member ratings of a roster.
     path(

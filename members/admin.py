@@ -30,6 +30,7 @@ from accounts.admin import UnitAdmin
 from accounts.selectors import areas_visible_to, units_visible_to
 from audit.choices import EXPORT_ROSTER_SELECTED
 from audit.services import record_export
+from members import views_imports
 from members.models import Membership, Person
 from members.models_imports import ImportJob, ImportJobStatus
 from members.selectors import memberships_visible_to, people_visible_to
@@ -41,6 +42,7 @@ from members.services import (
     person_create,
     person_update,
 )
+from members.workbooks import roster_export
 from portal.forms import ServiceAdminMixin, ServiceModelForm
 from portal.text import fold
 from units.choices import Level
@@ -464,8 +466,6 @@ class MembershipAdmin(FoldedSearchMixin, ServiceAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Xuất danh sách đã chọn (Excel)"), permissions=["view"])
     def export_selected_xlsx(self, request, queryset):
         """The selected seats in the roster workbook layout (the staff export's writer)."""
-        from members.workbooks import roster_export
-
         rows = queryset.select_related("unit__area", "unit__commune", "person").order_by(
             "area_path", "unit__kind", "unit_id", "role", "person__search_name", "pk"
         )
@@ -489,8 +489,6 @@ class MembershipAdmin(FoldedSearchMixin, ServiceAdminMixin, admin.ModelAdmin):
     # --- The admin door of the roster import ----------------------------------------------
 
     def get_urls(self):
-        from members import views_imports
-
         def door(view_class):
             view = view_class.as_view(door=views_imports.ADMIN_DOOR, admin_site=self.admin_site)
 

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from members import views
+from members import views, views_reorganise
 
 app_name = "members"
 
@@ -12,6 +12,22 @@ urlpatterns = [
     path("xa/<int:pk>/", views.CommuneDetailView.as_view(), name="commune_detail"),
     path("xa/<int:pk>/lap-khoi/", views.BlocCreateView.as_view(), name="bloc_create"),
     path("xa/<int:pk>/lap-to/", views.TeamCreateView.as_view(), name="team_create"),
+    # Villages: merge, rename, move (members/views_reorganise.py).
+    path(
+        "xa/<int:pk>/sap-xep-thon/",
+        views_reorganise.VillageReorganiseView.as_view(),
+        name="village_reorganise",
+    ),
+    path(
+        "thon/<int:pk>/doi-ten/",
+        views_reorganise.VillageRenameView.as_view(),
+        name="village_rename",
+    ),
+    path(
+        "thon/<int:pk>/chuyen-xa/",
+        views_reorganise.VillageMoveView.as_view(),
+        name="village_move",
+    ),
     # Units: the roster and its actions.
     path("don-vi/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
     path("don-vi/<int:pk>/sua/", views.UnitUpdateView.as_view(), name="unit_update"),

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
@@ -29,6 +30,7 @@ from members.forms import (
 )
 from members.health import roster_size
 from members.models_imports import ImportJob, ImportJobStatus
+from units import selectors as unit_selectors
 from units import services as unit_services
 from units.choices import Edition, UnitKind, UnitStatus
 
@@ -128,10 +130,31 @@ class CommuneDetailView(StaffRequiredMixin, DetailView):
         overview = selectors.commune_overview(user=self.request.user, commune=self.object)
         context.update(
             overview=overview,
+            lineage=self.lineage(),
+            # A commune that has ceased (a legacy one after 30/06/2025): its rosters are
+            # history, no founding form (the services refuse it anyway).
+            ended=unit_services.area_ended_before(self.object, timezone.localdate()),
             team_form=kwargs.get("team_form") or TeamCreateForm(),
             edition_label=Edition(self.object.edition).label,
         )
         return context
+
+    def lineage(self) -> list:
+        """The 2025 commune's predecessors, or the legacy commune's successors
+        (units.models.Succession); those the user may open carry ``visible``."""
+        commune = self.object
+        if commune.edition == Edition.V2025:
+            areas = unit_selectors.predecessor_communes(commune)
+        else:
+            areas = unit_selectors.successor_communes(commune)
+        visible = set(
+            communes_visible_to(self.request.user)
+            .filter(pk__in=[a.pk for a in areas])
+            .values_list("pk", flat=True)
+        )
+        for area in areas:
+            area.visible = area.pk in visible
+        return areas
 
 
 class CommuneFormView(ServiceFormView):
@@ -386,7 +409,8 @@ class PersonFormView(ServiceFormView):
 
 
 class PersonMergeView(PersonFormView):
-    """Fold a duplicate record of the same province into this person: search by name,
+    """Fold a duplicate record of the same province (or of a province linked to it by the
+    2025 reorganisation) into this person: search by name,
     then merge one of the matches (``person_merge``)."""
 
     template_name = "members/person_merge.html"
@@ -395,7 +419,7 @@ class PersonMergeView(PersonFormView):
     def get_form_kwargs(self):
         candidates = (
             selectors.people_visible_to(self.request.user)
-            .filter(province=self.object.province_id)
+            .filter(province__in=unit_selectors.provinces_linked(self.object.province_id))
             .exclude(pk=self.object.pk)
         )
         return {**super().get_form_kwargs(), "candidates": candidates}

@@ -27,12 +27,14 @@ from django.views.generic import FormView, TemplateView
 
 from accounts.mixins import StaffRequiredMixin
 from audit.services import record_export
+from members.filtersets import membership_filter
 from members.forms_imports import RosterUploadForm, megabytes
-from members.imports import row_error_kinds
+from members.imports import error_report_workbook, row_error_kinds
 from members.imports.editions import edition_for_user
 from members.models import Membership
 from members.models_imports import ImportJob, ImportJobStatus
 from members.tasks import import_job_confirm, import_job_create, plan_from_dict
+from members.workbooks import roster_export, roster_template_workbook
 from units.selectors import edition_default, editions_loaded
 
 logger = logging.getLogger(__name__)
@@ -290,8 +292,6 @@ class ImportJobReportView(ImportDoorMixin, View):
     """The uploaded workbook with an added "Lỗi" column (error_report_workbook)."""
 
     def get(self, request, *args, **kwargs):
-        from members.imports import error_report_workbook
-
         job = self.get_job(with_file=True)
         if not job.has_errors:
             raise Http404(ERROR_NO_ERROR_REPORT)
@@ -320,9 +320,6 @@ class RosterExportView(StaffRequiredMixin, View):
     """
 
     def get(self, request, fmt: str):
-        from members.filtersets import membership_filter
-        from members.workbooks import roster_export
-
         if fmt not in EXPORT_FORMATS:
             raise Http404
         filterset = membership_filter(request.user, request.GET)
@@ -353,8 +350,6 @@ class RosterTemplateView(StaffRequiredMixin, View):
     """The empty roster workbook: header row, a sample row, dropdown lists."""
 
     def get(self, request):
-        from members.workbooks import roster_template_workbook
-
         return _download(
             roster_template_workbook(),
             filename=_("Mẫu danh sách thành viên.xlsx"),

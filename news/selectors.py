@@ -12,6 +12,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from news.models import Article, Category, NewsState, public_q
+from news.sanitize import body_text
+from portal.audit import ACTION_LABELS, Door
 from portal.text import fold
 
 MAX_QUERY_LENGTH = 100
@@ -175,9 +177,6 @@ def article_revisions(article: Article) -> list[Revision]:
     from django.db.models import ForeignKey
     from django.utils.text import capfirst
     from django.utils.translation import gettext as _
-
-    from news.sanitize import body_text
-    from portal.audit import ACTION_LABELS, Door
 
     rows = list(
         Article.history.filter(id=article.pk)

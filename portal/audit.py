@@ -49,7 +49,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.core.management.base import BaseCommand
-from django.db import models
+from django.db import connections, models, router
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -406,3 +406,96 @@ def bulk_update(model, objs: list, fields: list[str], *, batch_size: int | None 
     return bulk_update_with_history(
         objs, model, fields, batch_size=batch_size, **_bulk_history_arguments()
     )
+
+
+def copy_to_history(model, pks: list, history_type: str, *, batch_size: int = 5000) -> None:
+    """One history row per row ``pks`` of ``model`` holding its current values, written
+    by the database itself (``INSERT INTO history SELECT ... FROM table``), with the
+    audit context's user, door, reason and batch and ``history_type`` ("+", "~", "-").
+
+    What ``bulk_history_create`` writes, without building a Python object per row and
+    per history row: the carry-over of a province (40,000 history rows and more) spends
+    most of its time there otherwise (docs/PERFORMANCE.md, "Carry-over")."""
+    if not pks:
+        return
+    history = model.history.model
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    columns = [f.column for f in history.tracked_fields]
+    extra = ["history_date", "history_type", "history_user_id", "history_change_reason"]
+    extra += ["door", "batch_id"]
+    arguments = _bulk_history_arguments()
+    user = arguments["default_user"]
+    values = [
+        history._meta.get_field("history_date").get_db_prep_value(
+            arguments["default_date"], connection
+        ),
+        history_type,
+        user.pk if user is not None else None,
+        arguments["default_change_reason"],
+        arguments["custom_historical_attrs"]["door"],
+        history._meta.get_field("batch_id").get_db_prep_value(
+            arguments["custom_historical_attrs"]["batch_id"], connection
+        ),
+    ]
+    target = ", ".join(quote(c) for c in [*columns, *extra])
+    source = ", ".join(quote(c) for c in columns)
+    pk_column = quote(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), batch_size):
+            chunk = list(pks[start : start + batch_size])
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} ({target}) "  # noqa: S608
+                f"SELECT {source}, %s, %s, %s, %s, %s, %s "
+                f"FROM {quote(model._meta.db_table)} WHERE {pk_column} IN ({marks})",
+                [*values, *chunk],
+            )
+
+
+def bulk_insert(model, objs: list, *, batch_size: int = 2000) -> list:
+    """``bulk_create`` plus a history row per object ("created"), the history written by
+    the database (``copy_to_history``): the fast path of large batches. Needs the new
+    ids back (PostgreSQL, SQLite 3.35+)."""
+    if not objs:
+        return objs
+    model._default_manager.bulk_create(objs, batch_size=batch_size)
+    copy_to_history(model, [o.pk for o in objs], "+")
+    return objs
+
+
+def bulk_set(model, objs: list, *, batch_size: int = 2000, **values) -> int:
+    """Give every object of ``objs`` the same ``values`` (and a new ``updated_at`` when
+    the model has one): one ``UPDATE ... WHERE id IN (...)`` per batch, much cheaper than
+    ``bulk_update``'s CASE per row, plus one history row per object ("changed",
+    ``copy_to_history``), with the audit context's user, door, reason and batch."""
+    if not objs:
+        return 0
+    if any(f.name == "updated_at" for f in model._meta.fields):
+        values["updated_at"] = timezone.now()
+    for obj in objs:
+        for field, value in values.items():
+            setattr(obj, field, value)
+    pks = [o.pk for o in objs]
+    for start in range(0, len(pks), batch_size):
+        chunk = pks[start : start + batch_size]
+        model._default_manager.filter(pk__in=chunk).update(**values)
+    copy_to_history(model, pks, "~")
+    return len(objs)
+
+
+def bulk_delete(model, objs: list, *, batch_size: int = 2000) -> int:
+    """Delete ``objs`` in bulk, with one history row per object ("deleted") holding its
+    last values, with the audit context's user, door, reason and batch.
+
+    ``QuerySet.delete()`` would send a signal per object (one history insert each); the
+    rows are deleted here without signals or cascades (``_raw_delete``), so the caller
+    must know that nothing points at them (an undo checks it first)."""
+    if not objs:
+        return 0
+    pks = [o.pk for o in objs]
+    copy_to_history(model, pks, "-")
+    for start in range(0, len(pks), batch_size):
+        queryset = model._default_manager.filter(pk__in=pks[start : start + batch_size])
+        queryset._raw_delete(queryset.db)
+    return len(objs)

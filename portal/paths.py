@@ -18,6 +18,13 @@ def province_path(path: str) -> str:
     return PATH_SEPARATOR.join(path.split(PATH_SEPARATOR)[:2]) + PATH_SEPARATOR
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of ``path``'s ancestors and its own, from the top ("2025/19/05977/" ->
+    ["2025/", "2025/19/", "2025/19/05977/"])."""
+    parts = [p for p in path.split(PATH_SEPARATOR) if p]
+    return [PATH_SEPARATOR.join(parts[: i + 1]) + PATH_SEPARATOR for i in range(len(parts))]
+
+
 class PathField(models.CharField):
     """A materialized path: the ancestors' segments joined by "/", ending with "/".
 

@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from portal.paths import province_path
+from units.models import Area
 
 #: The version row bumped by a write whose provinces are unknown (the divisions
 #: loader): every province's figures depend on it too.
@@ -88,8 +89,6 @@ def bump_version(path: str) -> None:
 def bump_province_id(province_id: int) -> None:
     """``bump_version`` for the province of id ``province_id`` (a person's), in one
     query when the province's row exists."""
-    from units.models import Area
-
     path = Area.objects.filter(pk=province_id).values("path")[:1]
     if not ProvinceVersion.objects.filter(path=models.Subquery(path)).update(
         version=F("version") + 1

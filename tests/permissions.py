@@ -292,6 +292,10 @@ DECLARED: dict[str, Access] = {
     "members:bloc_create": page(IN_A, IN_A, kwargs=lambda w: {"pk": w.commune_a.pk}),
     "members:team_create": page(IN_A, IN_A, kwargs=lambda w: {"pk": w.commune_a.pk}),
     "members:unit_detail": page(IN_A, kwargs=_pk("bloc_a")),
+    # Village reorganisation: an empty POST is refused by the form (200, errors).
+    "members:village_reorganise": page(IN_A, IN_A, kwargs=lambda w: {"pk": w.commune_a.pk}),
+    "members:village_rename": page(IN_A, IN_A, kwargs=_pk("village_a")),
+    "members:village_move": page(IN_A, IN_A, kwargs=_pk("village_a")),
     # Every field of a bloc's form is optional: an empty POST saves (and is rolled back).
     "members:unit_update": page(
         IN_A, expect(REDIRECT, anonymous=LOGIN, news_editor=403, outside=404), kwargs=_pk("bloc_a")
@@ -325,6 +329,18 @@ DECLARED: dict[str, Access] = {
     # Every account's own security page (second factor); the login's code page, which
     # sends on whoever owes no code (nobody in the matrix has a device).
     "accounts:security": page(ANY_LOGGED_IN, ANY_LOGGED_IN),
+    # --- Notifications (notifications/urls.py): every account its own, nobody else's
+    # (a system administrator included): another's answers 404 like a missing one.
+    "notifications:list": page(ANY_LOGGED_IN),
+    "notifications:open": page(
+        expect(404, anonymous=LOGIN, officer_a=REDIRECT), kwargs=_pk("notification_a")
+    ),
+    "notifications:mark_all_read": page(
+        expect(405, anonymous=LOGIN), expect(REDIRECT, anonymous=LOGIN)
+    ),
+    "notifications:email_preference": page(
+        expect(405, anonymous=LOGIN), expect(REDIRECT, anonymous=LOGIN)
+    ),
     "accounts:otp_verify": page(
         expect(REDIRECT, anonymous=LOGIN), expect(REDIRECT, anonymous=LOGIN)
     ),
@@ -1056,6 +1072,8 @@ class World:
     activity_a: object = None
     photo_a: object = None
     opinion_a: object = None
+    # A notification of A's officer about the returned rating (its comment in the text).
+    notification_a: object = None
     media_root: str = ""
     #: The temporary folder made when no ``media_root`` was given (removed with the world).
     media_dir: object = None
@@ -1173,6 +1191,7 @@ def build_world(area_tree, media_root=None) -> World:
         add_news(world)
         add_documents(world)
         add_work(world)
+        add_notifications(world)
     return world
 
 
@@ -1372,6 +1391,20 @@ def add_work(world: World) -> None:
         summary="Đề nghị đo lại ranh giới đất",
         citizen_name=SECRET_CITIZEN,
         citizen_phone=SECRET_CITIZEN_PHONE,
+    )
+
+
+def add_notifications(world: World) -> None:
+    """A notification of A's officer: the return of this year's rating, with its
+    comment (``SECRET_COMMENT``), which only the officer may read."""
+    from notifications.choices import Kind
+    from notifications.services import notify
+
+    (world.notification_a,) = notify(
+        [world.users["officer_a"]],
+        Kind.RATING_RETURNED,
+        f"Đánh giá bị trả lại: {SECRET_COMMENT}",
+        f"/can-bo/danh-gia/don-vi/{world.bloc_a.pk}/",
     )
 
 

@@ -4,6 +4,7 @@ from django import template
 
 from accounts.access import user_role
 from accounts.choices import StaffRole
+from accounts.names import display_name
 
 register = template.Library()
 
@@ -15,4 +16,4 @@ def staff_identity(user) -> dict | None:
     role = user_role(user)
     if role is None:
         return None
-    return {"name": user.get_full_name() or user.get_username(), "role": StaffRole(role).label}
+    return {"name": display_name(user), "role": StaffRole(role).label}

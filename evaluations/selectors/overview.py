@@ -4,15 +4,15 @@ list and the dashboard's progress by stage read the same rows."""
 import dataclasses
 from collections.abc import Mapping
 
-from django.db.models import Case, Count, F, FilteredRelation, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, FilteredRelation, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import units_visible_to
 from evaluations.choices import Stage
 from evaluations.filtersets import STAGE_NONE, RatingFilterSet
-from evaluations.models import RatingLevel
-from evaluations.scoring import number_text
+from evaluations.models import EvaluationScore, GateAnswer, RatingLevel
+from evaluations.scoring import number_text, scale_level
 from units.choices import UnitKind, UnitStatus
 
 
@@ -35,8 +35,12 @@ def rating_rows(*, user, year: int) -> QuerySet:
             proposed_level=F("ev__proposed_level"),
             decided_total=F("ev__decided_total"),
             decided_level=F("ev__decided_level"),
-            current_level=Coalesce(
-                F("ev__decided_level"), F("ev__proposed_level"), F("ev__self_level")
+            # The level the rating stands at: the one sent to the step it waits at.
+            current_level=Case(
+                When(ev__stage=Stage.DECIDED, then=F("ev__decided_level")),
+                When(ev__stage=Stage.DECISION, then=F("ev__proposed_level")),
+                When(ev__stage=Stage.PROPOSAL, then=F("ev__self_level")),
+                default=Value(None),
             ),
             return_comment=F("ev__return_comment"),
             not_rated_reason=F("ev__not_rated_reason"),
@@ -91,19 +95,98 @@ def rating_overview(*, user, year: int, filters: Mapping | None = None) -> Ratin
 STAGE_LABELS = {STAGE_NONE: _("Chưa tự đánh giá"), **dict(Stage.choices)}
 
 
+#: What the result shown for a rating is, by the stage it waits at: a draft being typed
+#: at that step, or the result the step before sent to it.
+STEP_RESULT_LABELS = {
+    "self_draft": _("Bản nháp tự đánh giá"),
+    "proposal_draft": _("Bản nháp đề xuất"),
+    Stage.PROPOSAL: _("Tự đánh giá đã gửi"),
+    Stage.DECISION: _("Đề xuất đã gửi"),
+    Stage.DECIDED: _("Đã quyết định"),
+}
+
+
+@dataclasses.dataclass
+class StepResult:
+    """The total and level of the step a rating stands at, and what they are."""
+
+    kind: str
+    label: str
+    total_text: str
+    level: int | None
+    level_label: str
+
+    @property
+    def is_draft(self) -> bool:
+        return self.kind.endswith("_draft")
+
+
+def _drafts(rows) -> dict[int, tuple]:
+    """(total, level) of the draft being typed on the rows waiting at the unit's or the
+    commune's step, from the scores and answers stored for that step: two queries."""
+    waiting = {r.ev_id: r.stage_key for r in rows if r.stage_key in (Stage.SELF, Stage.PROPOSAL)}
+    if not waiting:
+        return {}
+    totals = {}
+    for row in (
+        EvaluationScore.objects.filter(evaluation_id__in=waiting)
+        .values("evaluation_id", "stage")
+        .annotate(total=Sum("score"))
+    ):
+        if waiting[row["evaluation_id"]] == row["stage"]:
+            totals[row["evaluation_id"]] = row["total"]
+    caps: dict[int, list[int]] = {}
+    for answer in GateAnswer.objects.filter(evaluation_id__in=waiting, answer=True).values(
+        "evaluation_id", "stage", "gate__cap_level"
+    ):
+        if waiting[answer["evaluation_id"]] == answer["stage"]:
+            caps.setdefault(answer["evaluation_id"], []).append(answer["gate__cap_level"])
+    return {pk: (total, caps.get(pk, [])) for pk, total in totals.items()}
+
+
+def _step_result(row, drafts, scales, labels) -> StepResult | None:
+    stage = row.stage_key
+    if stage in (Stage.SELF, Stage.PROPOSAL) and row.ev_id in drafts:
+        total, caps = drafts[row.ev_id]
+        level = scale_level(total, scales.get(row.ev_criteria_set_id, []), caps)
+        kind = "self_draft" if stage == Stage.SELF else "proposal_draft"
+    elif stage == Stage.PROPOSAL and row.self_total is not None:
+        kind, total, level = stage, row.self_total, row.self_level
+    elif stage == Stage.DECISION and row.proposed_total is not None:
+        kind, total, level = stage, row.proposed_total, row.proposed_level
+    elif stage == Stage.DECIDED:
+        kind, total, level = stage, row.decided_total, row.decided_level
+    else:
+        return None
+    return StepResult(
+        kind=kind,
+        label=str(STEP_RESULT_LABELS[kind]),
+        total_text=number_text(total),
+        level=level,
+        level_label=labels.get((row.ev_criteria_set_id, level), ""),
+    )
+
+
 def attach_labels(rows) -> list:
-    """Give each row of a page its stage label and its levels' labels from its own
-    criteria set's scale (one query for the whole page)."""
+    """Give each row of a page its stage label, the result of the step it stands at
+    (``step_result``: the draft being typed there, else what the step before sent; a
+    returned rating never shows the level it had before) and the first line of a
+    return comment. A constant number of queries for the page (the scales; the
+    drafts' totals and gate answers)."""
     rows = list(rows)
     set_ids = {r.ev_criteria_set_id for r in rows if r.ev_criteria_set_id}
-    labels = {
-        (lv.criteria_set_id, lv.level): lv.label
-        for lv in RatingLevel.objects.filter(criteria_set_id__in=set_ids)
-    }
+    scales: dict[int, list] = {}
+    for lv in RatingLevel.objects.filter(criteria_set_id__in=set_ids):
+        scales.setdefault(lv.criteria_set_id, []).append(lv)
+    labels = {(lv.criteria_set_id, lv.level): lv.label for lvs in scales.values() for lv in lvs}
+    drafts = _drafts(rows)
     for row in rows:
         row.stage_label = STAGE_LABELS.get(row.stage_key, row.stage_key)
         for name in ("self_total", "proposed_total", "decided_total"):
             setattr(row, f"{name}_text", number_text(getattr(row, name)))
         for name in ("self_level", "proposed_level", "decided_level", "current_level"):
             setattr(row, f"{name}_label", labels.get((row.ev_criteria_set_id, getattr(row, name))))
+        row.step_result = _step_result(row, drafts, scales, labels)
+        comment = (row.return_comment or "").strip()
+        row.return_first_line = comment.splitlines()[0] if comment else ""
     return rows

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.choices import Stage
+from evaluations.choices import Stage, StepAction
 from evaluations.models import CriterionItem, Evaluation, EvidenceFile
+from evaluations.services.history import evidence_changes, step_record
 from evaluations.services.ratings import evaluation_self_assess
 from evaluations.services.steps import require_permission, require_stage
 from evaluations.stages import SELF_ASSESS
@@ -67,8 +68,18 @@ def validate_evidence_file(upload) -> None:
 
 
 @transaction.atomic
-def evidence_add(*, acting_user, evaluation: Evaluation, item: CriterionItem, file, description=""):
-    """Attach a file to one item of the unit's self-assessment (while it is a draft)."""
+def evidence_add(
+    *,
+    acting_user,
+    evaluation: Evaluation,
+    item: CriterionItem,
+    file,
+    description="",
+    record: bool = True,
+):
+    """Attach a file to one item of the unit's self-assessment (while it is a draft).
+    ``record``: write the step in the rating's history (the sheet's save records its
+    files with its scores instead)."""
     require_permission(acting_user, SELF_ASSESS, evaluation.area_path)
     require_stage(evaluation, Stage.SELF)
     if item.group.criteria_set_id != evaluation.criteria_set_id:
@@ -83,17 +94,31 @@ def evidence_add(*, acting_user, evaluation: Evaluation, item: CriterionItem, fi
     )
     evidence.full_clean()
     evidence.save()
+    if record:
+        step_record(
+            rating=evaluation,
+            action=StepAction.EVIDENCE,
+            acting_user=acting_user,
+            changes=evidence_changes(added=[evidence]),
+        )
     return evidence
 
 
 @transaction.atomic
-def evidence_remove(*, acting_user, evidence) -> None:
+def evidence_remove(*, acting_user, evidence, record: bool = True) -> None:
     """Remove a file from a draft self-assessment; the stored file goes once the
-    transaction commits."""
+    transaction commits. ``record``: as for ``evidence_add``."""
     evaluation = evidence.evaluation
     require_permission(acting_user, SELF_ASSESS, evaluation.area_path)
     require_stage(evaluation, Stage.SELF)
     storage, name = evidence.file.storage, evidence.file.name
+    if record:
+        step_record(
+            rating=evaluation,
+            action=StepAction.EVIDENCE,
+            acting_user=acting_user,
+            changes=evidence_changes(removed=[evidence]),
+        )
     evidence.delete()
     transaction.on_commit(lambda: storage.delete(name))
 
@@ -115,12 +140,21 @@ def evaluation_sheet_save(
     added: list[EvidenceFile] = []
     try:
         with transaction.atomic():
-            for evidence in EvidenceFile.objects.filter(evaluation=evaluation, pk__in=removed):
-                evidence_remove(acting_user=acting_user, evidence=evidence)
+            gone = list(
+                EvidenceFile.objects.filter(evaluation=evaluation, pk__in=removed).select_related(
+                    "item"
+                )
+            )
+            for evidence in gone:
+                evidence_remove(acting_user=acting_user, evidence=evidence, record=False)
             for item, upload in uploads:
                 added.append(
                     evidence_add(
-                        acting_user=acting_user, evaluation=evaluation, item=item, file=upload
+                        acting_user=acting_user,
+                        evaluation=evaluation,
+                        item=item,
+                        file=upload,
+                        record=False,
                     )
                 )
             return evaluation_self_assess(
@@ -129,6 +163,7 @@ def evaluation_sheet_save(
                 scores=scores,
                 gates=gates,
                 submit=submit,
+                evidence=evidence_changes(added=added, removed=gone),
             )
     except Exception:
         for evidence in added:

@@ -11,15 +11,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.choices import ScoreStage, Stage
+from evaluations.choices import ScoreStage, Stage, StepAction
+from evaluations.events import announce, rating_decided
 from evaluations.models import Evaluation
 from evaluations.services.criteria import criteria_missing, criteria_set_current, subject_of_unit
+from evaluations.services.history import step_record
 from evaluations.services.scores import sheet_of, sheet_result, store_sheet, validate_sheet
 from evaluations.services.steps import ERROR_ADJUST_REASON, require_permission, require_stage
 from evaluations.stages import DECIDE, PROPOSE, SELF_ASSESS
 from portal.paths import province_path
 from portal.text import normalize
 from units.models import Unit
+from units.services import ACTION_RATE, area_require_exists, rating_reference_day
 
 WARNING_QUOTA = _(
     "Mức 1 vượt tỷ lệ {quota}%: {count}/{total} đơn vị được xếp mức 1 (tối đa {allowed})."
@@ -29,11 +32,13 @@ WARNING_QUOTA = _(
 @transaction.atomic
 def evaluation_start(*, acting_user, unit: Unit, year: int) -> Evaluation:
     """The unit's rating for ``year``, created on first use against the province's
-    current criteria."""
+    current criteria, if the unit's area exists at the year's end (today for the year in
+    progress): a legacy unit is rated up to 2024, a 2025 unit from 2025."""
     require_permission(acting_user, SELF_ASSESS, unit.area_path)
     existing = Evaluation.objects.filter(unit=unit, year=year).first()
     if existing is not None:
         return existing
+    area_require_exists(unit.area, rating_reference_day(year), action=ACTION_RATE, field="year")
     subject = subject_of_unit(unit)
     criteria_set = criteria_set_current(
         province_path_=province_path(unit.area_path), year=year, subject=subject
@@ -42,21 +47,31 @@ def evaluation_start(*, acting_user, unit: Unit, year: int) -> Evaluation:
         raise ValidationError(criteria_missing(path=unit.area_path, year=year, subject=subject))
     evaluation = Evaluation(unit=unit, year=year, criteria_set=criteria_set)
     evaluation.save()
+    step_record(rating=evaluation, action=StepAction.START, acting_user=acting_user)
     return evaluation
 
 
 @transaction.atomic
 def evaluation_self_assess(
-    *, acting_user, evaluation: Evaluation, scores: Mapping, gates: Mapping, submit: bool = False
+    *,
+    acting_user,
+    evaluation: Evaluation,
+    scores: Mapping,
+    gates: Mapping,
+    submit: bool = False,
+    evidence: Mapping | None = None,
 ) -> Evaluation:
     """Save the unit's own scores (a draft may be partial); ``submit`` needs every item
-    and gate, computes the total and level and hands the rating to the commune."""
+    and gate, computes the total and level and hands the rating to the commune.
+    ``evidence``: the files added and removed with the sheet (``evaluation_sheet_save``),
+    recorded in the same step of the history."""
     require_permission(acting_user, SELF_ASSESS, evaluation.area_path)
     require_stage(evaluation, Stage.SELF)
     clean_scores, clean_gates = validate_sheet(
         evaluation.criteria_set, scores, gates, complete=submit
     )
-    store_sheet(evaluation, ScoreStage.SELF, clean_scores, clean_gates)
+    changes = {**store_sheet(evaluation, ScoreStage.SELF, clean_scores, clean_gates)}
+    changes.update(evidence or {})
     if submit:
         evaluation.self_total, evaluation.self_level = sheet_result(
             evaluation.criteria_set, clean_scores, clean_gates
@@ -64,7 +79,18 @@ def evaluation_self_assess(
         evaluation.self_by, evaluation.self_at = acting_user, timezone.now()
         evaluation.stage = Stage.PROPOSAL
         evaluation.return_comment = ""
-    evaluation.save()
+        # A draft changes only the sheet: the rating's own row (and its audit trail)
+        # changes when the sheet is sent.
+        evaluation.save()
+    if submit or changes:
+        step_record(
+            rating=evaluation,
+            action=StepAction.SELF if submit else StepAction.SELF_DRAFT,
+            acting_user=acting_user,
+            changes=changes,
+            total=evaluation.self_total if submit else None,
+            level=evaluation.self_level if submit else None,
+        )
     return evaluation
 
 
@@ -88,7 +114,7 @@ def evaluation_propose(
     clean_scores, clean_gates = validate_sheet(
         evaluation.criteria_set, scores, gates, complete=submit
     )
-    store_sheet(evaluation, ScoreStage.PROPOSAL, clean_scores, clean_gates)
+    changes = store_sheet(evaluation, ScoreStage.PROPOSAL, clean_scores, clean_gates)
     if submit:
         evaluation.proposed_total, evaluation.proposed_level = sheet_result(
             evaluation.criteria_set, clean_scores, clean_gates
@@ -96,7 +122,16 @@ def evaluation_propose(
         evaluation.proposed_by, evaluation.proposed_at = acting_user, timezone.now()
         evaluation.stage = Stage.DECISION
         evaluation.return_comment = ""
-    evaluation.save()
+        evaluation.save()
+    if submit or changes:
+        step_record(
+            rating=evaluation,
+            action=StepAction.PROPOSAL if submit else StepAction.PROPOSAL_DRAFT,
+            acting_user=acting_user,
+            changes=changes,
+            total=evaluation.proposed_total if submit else None,
+            level=evaluation.proposed_level if submit else None,
+        )
     return evaluation
 
 
@@ -125,7 +160,7 @@ def evaluation_decide(
     reason = normalize(reason)
     if adjusted and not reason:
         raise ValidationError(ERROR_ADJUST_REASON)
-    store_sheet(evaluation, ScoreStage.DECISION, clean_scores, clean_gates)
+    changes = store_sheet(evaluation, ScoreStage.DECISION, clean_scores, clean_gates)
     evaluation.decided_total, evaluation.decided_level = sheet_result(
         evaluation.criteria_set, clean_scores, clean_gates
     )
@@ -133,6 +168,16 @@ def evaluation_decide(
     evaluation.adjust_reason = reason if adjusted else ""
     evaluation.stage = Stage.DECIDED
     evaluation.save()
+    step_record(
+        rating=evaluation,
+        action=StepAction.ADJUST if adjusted else StepAction.APPROVE,
+        acting_user=acting_user,
+        changes=changes,
+        note=evaluation.adjust_reason,
+        total=evaluation.decided_total,
+        level=evaluation.decided_level,
+    )
+    announce(rating_decided, rating=evaluation, acting_user=acting_user)
     return evaluation
 
 

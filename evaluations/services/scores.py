@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.models import Evaluation, EvaluationScore, GateAnswer
 from evaluations.scoring import parse_score, scale_level
 from evaluations.services.criteria import criteria_items
+from evaluations.services.history import sheet_baseline, sheet_changes
 
 ERROR_MISSING_ITEMS = _("Chưa chấm các tiêu chí: {codes}.")
 ERROR_MISSING_GATES = _("Chưa trả lời các điều kiện: {codes}.")
@@ -49,8 +50,11 @@ def validate_sheet(criteria_set, scores: Mapping, gates: Mapping, *, complete: b
     return clean_scores, clean_gates
 
 
-def store_sheet(evaluation, stage: str, scores: Mapping, gates: Mapping) -> None:
-    """Replace the stage's stored scores and answers with checked ones (``validate_sheet``)."""
+def store_sheet(evaluation, stage: str, scores: Mapping, gates: Mapping) -> dict:
+    """Replace the stage's stored scores and answers with checked ones (``validate_sheet``);
+    returns what changed (``services.history.sheet_changes``) for the step's history."""
+    before = sheet_baseline(evaluation, stage, sheet_of(evaluation, stage))
+    after = ({i.code: v for i, v in scores.items()}, {g.code: a for g, a in gates.items()})
     EvaluationScore.objects.filter(evaluation=evaluation, stage=stage).delete()
     EvaluationScore.objects.bulk_create(
         EvaluationScore(evaluation=evaluation, item=item, stage=stage, score=score)
@@ -61,6 +65,7 @@ def store_sheet(evaluation, stage: str, scores: Mapping, gates: Mapping) -> None
         GateAnswer(evaluation=evaluation, gate=gate, stage=stage, answer=answer)
         for gate, answer in gates.items()
     )
+    return sheet_changes(stage, before, after)
 
 
 def sheet_of(evaluation: Evaluation, stage: str) -> tuple[dict, dict]:

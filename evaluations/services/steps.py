@@ -9,8 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import scope_of
-from evaluations.choices import Stage
-from evaluations.stages import NOT_RATED_PERMISSION, REOPEN_PERMISSION, RETURN_TO, STEP_PERMISSION
+from evaluations.choices import Stage, StepAction
+from evaluations.events import announce, rating_decided, rating_returned
+from evaluations.services.history import step_record
+from evaluations.stages import (
+    NOT_RATED_PERMISSION,
+    REOPEN_PERMISSION,
+    RETURN_TARGETS,
+    RETURN_TO,
+    STEP_PERMISSION,
+)
 from portal.text import normalize
 
 ERROR_LOCKED = _("Kết quả đã được quyết định và khóa; chỉ cán bộ cấp tỉnh mở lại được.")
@@ -20,6 +28,7 @@ ERROR_REASON_REQUIRED = _("Phải ghi lý do.")
 ERROR_ADJUST_REASON = _("Điều chỉnh kết quả đề xuất phải ghi lý do.")
 ERROR_OUTSIDE_AREA = _("Đơn vị này ngoài địa bàn bạn phụ trách.")
 ERROR_NO_PERMISSION = _("Tài khoản của bạn không có quyền thực hiện bước này.")
+ERROR_RETURN_TARGET = _("Không trả lại được về bước “{stage}” từ bước này.")
 
 
 def require_permission(acting_user, permission: str, area_path: str | None = None) -> None:
@@ -45,17 +54,23 @@ def require_stage(rating, *stages) -> None:
 
 
 @transaction.atomic
-def rating_return(*, acting_user, rating, comment: str):
-    """Send a unit or member rating back one step with a required comment: a decision
-    pending goes back to the commune's proposal, a proposal back to the unit."""
+def rating_return(*, acting_user, rating, comment: str, to_stage: str | None = None):
+    """Send a unit or member rating back with a required comment: by default one step
+    (a decision pending to the commune's proposal, a proposal to the unit); a decider
+    may send it straight back to the unit (``to_stage``, one of ``RETURN_TARGETS``)."""
     comment = normalize(comment)
     if not comment:
         raise ValidationError(ERROR_COMMENT_REQUIRED)
     require_stage(rating, *RETURN_TO)
     require_permission(acting_user, STEP_PERMISSION[rating.stage], rating.area_path)
-    rating.stage = RETURN_TO[rating.stage]
+    target = to_stage or RETURN_TO[rating.stage]
+    if target not in RETURN_TARGETS[rating.stage]:
+        raise ValidationError(ERROR_RETURN_TARGET.format(stage=Stage(target).label))
+    rating.stage = target
     rating.return_comment = comment
     rating.save()
+    step_record(rating=rating, action=StepAction.RETURN, acting_user=acting_user, note=comment)
+    announce(rating_returned, rating=rating, acting_user=acting_user)
     return rating
 
 
@@ -74,6 +89,8 @@ def rating_not_rated(*, acting_user, rating, reason: str):
     rating.decided_level = None
     rating.decided_by, rating.decided_at = acting_user, timezone.now()
     rating.save()
+    step_record(rating=rating, action=StepAction.NOT_RATED, acting_user=acting_user, note=reason)
+    announce(rating_decided, rating=rating, acting_user=acting_user)
     return rating
 
 
@@ -90,4 +107,5 @@ def rating_reopen(*, acting_user, rating, reason: str):
     rating.reopen_reason = reason
     rating.not_rated_reason = ""
     rating.save()
+    step_record(rating=rating, action=StepAction.REOPEN, acting_user=acting_user, note=reason)
     return rating

@@ -27,6 +27,7 @@ from evaluations.selectors.scope import (
     criteria_sets_managed_by,
 )
 from evaluations.services.criteria import (
+    copy_targets,
     criteria_set_copy,
     criteria_set_create,
     criteria_set_is_used,
@@ -186,8 +187,21 @@ class CriteriaCreateView(CriteriaEditView):
         raise Http404
 
 
-class CriteriaIssueView(CriteriaManageMixin, View):
+class CriteriaIssueView(CriteriaManageMixin, TemplateView):
+    """Issuing a set cannot be undone once a rating uses it: a page asks first (what the
+    set holds, what issuing means); only its "confirm" button issues."""
+
+    template_name = "evaluations/criteria_issue.html"
+
+    def get(self, request, pk):
+        criteria_set = criteria_set_contents(self.get_set())
+        if criteria_set.issued:
+            return redirect("evaluations:criteria_detail", criteria_set.pk)
+        return self.render_to_response(self.get_context_data(criteria_set=criteria_set))
+
     def post(self, request, pk):
+        if not request.POST.get("confirm"):
+            return self.get(request, pk)
         criteria_set = self.get_set()
         try:
             criteria_set_issue(acting_user=request.user, criteria_set=criteria_set)
@@ -214,16 +228,19 @@ class CriteriaCopyView(CriteriaManageMixin, TemplateView):
 
     def get(self, request, pk):
         source = self.get_set()
-        form = CopyForm(initial={"year": source.year + 1})
+        form = CopyForm(initial={"year": source.year + 1}, provinces=copy_targets(source))
         return self.render_to_response(self.get_context_data(source=source, form=form))
 
     def post(self, request, pk):
         source = self.get_set()
-        form = CopyForm(request.POST)
+        form = CopyForm(request.POST, provinces=copy_targets(source))
         if form.is_valid():
             try:
                 copy = criteria_set_copy(
-                    acting_user=request.user, source=source, year=form.cleaned_data["year"]
+                    acting_user=request.user,
+                    source=source,
+                    year=form.cleaned_data["year"],
+                    province=form.cleaned_data.get("province"),
                 )
             except ValidationError as exc:
                 form.add_service_error(exc)

@@ -12,7 +12,7 @@ from accounts.selectors import units_visible_to
 from evaluations import stages
 from evaluations.choices import Stage
 from evaluations.forms.member_ratings import RosterRatingForm
-from evaluations.forms.steps import ReasonForm, return_form
+from evaluations.forms.steps import not_rated_form, reopen_form, return_form
 from evaluations.selectors.member_ratings import roster_ratings
 from evaluations.selectors.scope import member_rating_get_queryset
 from evaluations.services.member_ratings import member_ratings_step
@@ -148,9 +148,9 @@ class MemberRatingView(RatingsMixin, TemplateView):
             can_return=stages.can_return(user, rating),
             can_not_rated=stages.can_close(user, rating),
             can_reopen=stages.can_reopen(user, rating),
-            return_form=return_form(),
-            not_rated_form=ReasonForm(label=_("Lý do không xếp loại")),
-            reopen_form=ReasonForm(label=_("Lý do mở lại")),
+            return_form=kwargs.get("return_form") or return_form(rating=rating),
+            not_rated_form=kwargs.get("not_rated_form") or not_rated_form(),
+            reopen_form=kwargs.get("reopen_form") or reopen_form(),
         )
         return context
 
@@ -170,6 +170,11 @@ class MemberRatingActionMixin:
 
     def success_url(self, rating) -> str:
         return _member_rating_url(rating)
+
+    def origin_page(self, rating, form):
+        view = MemberRatingView()
+        view.setup(self.request, pk=rating.pk)
+        return view.render_to_response(view.get_context_data(pk=rating.pk, **{self.form_key: form}))
 
 
 class MemberReturnView(MemberRatingActionMixin, ReturnView):

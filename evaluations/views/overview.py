@@ -30,12 +30,22 @@ class OverviewView(RatingsMixin, TemplateView):
 
     template_name = "evaluations/overview.html"
     decision_mode = False
+    #: The stage the list opens on when the address names none ("?stage=" lists all).
+    default_stage = None
+
+    def filters(self):
+        filters = self.request.GET
+        if self.default_stage and "stage" not in filters:
+            filters = filters.copy()
+            filters["stage"] = self.default_stage
+        return filters
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         year = year_param(self.request, user)
-        overview = rating_overview(user=user, year=year, filters=self.request.GET)
+        filters = self.filters()
+        overview = rating_overview(user=user, year=year, filters=filters)
         page = Paginator(overview.rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
         years = sorted({*criteria_set_years(user), year}, reverse=True)
         context.update(
@@ -50,6 +60,7 @@ class OverviewView(RatingsMixin, TemplateView):
                 for key, label in STAGE_LABELS.items()
             ],
             decision_mode=self.decision_mode,
+            current_stage=filters.get("stage", ""),
             can_decide=user.has_perm(stages.DECIDE),
             can_self_assess=user.has_perm(stages.SELF_ASSESS),
         )
@@ -58,10 +69,12 @@ class OverviewView(RatingsMixin, TemplateView):
 
 class DecisionListView(OverviewView):
     """The overview for deciders: tick the ratings waiting for a decision and approve
-    them together (after a confirmation that shows the quota warnings)."""
+    them together (after a confirmation that shows the quota warnings). It opens on the
+    ratings waiting for a decision; the other stages are one link away."""
 
     permission = stages.DECIDE
     decision_mode = True
+    default_stage = Stage.DECISION
 
 
 class BulkApproveView(RatingsMixin, View):

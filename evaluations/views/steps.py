@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 
 from evaluations import stages
 from evaluations.choices import Stage
-from evaluations.forms.steps import ReasonForm, return_form
+from evaluations.forms.steps import ReasonForm, not_rated_form, reopen_form, return_form
 from evaluations.services.steps import rating_not_rated, rating_reopen, rating_return
 from evaluations.views.base import RatingsMixin, evaluation_or_404, sheet_url
 
@@ -29,8 +29,10 @@ class ReasonActionView(RatingsMixin, TemplateView):
     heading = ""
     submit_label = ""
     message = ""
+    #: The name of this step's form on the rating's page (``origin_page``).
+    form_key = ""
 
-    def make_form(self, data=None):
+    def make_form(self, data=None, rating=None):
         return ReasonForm(data)
 
     def perform(self, rating, text):
@@ -50,22 +52,41 @@ class ReasonActionView(RatingsMixin, TemplateView):
             return reverse("evaluations:decision", args=[rating.pk])
         return sheet_url(rating)
 
+    def origin_page(self, rating, form):
+        """The rating's page that holds this step's card, rendered with ``form`` (its
+        errors beside the field); None when there is none for this user."""
+        from evaluations.views.unit_ratings import DecisionView, ProposalView
+
+        user = self.request.user
+        if self.form_key == "return_form" and rating.stage == Stage.PROPOSAL:
+            view_class = ProposalView
+        elif user.has_perm(stages.DECIDE):
+            view_class = DecisionView
+        else:
+            return None
+        view = view_class()
+        view.setup(self.request, pk=rating.pk)
+        view.load()
+        return view.render_with(**{self.form_key: form})
+
     def get(self, request, pk):
         rating = self.get_rating(pk)
-        return self.render_to_response(self.context(rating, self.make_form()))
+        return self.render_to_response(self.context(rating, self.make_form(rating=rating)))
 
     def post(self, request, pk):
         rating = self.get_rating(pk)
-        form = self.make_form(request.POST)
+        form = self.make_form(request.POST, rating=rating)
         if form.is_valid():
             try:
-                self.perform(rating, form.cleaned_data["text"])
+                self.perform(rating, form.cleaned_data)
             except ValidationError as exc:
                 form.add_service_error(exc)
             else:
                 messages.success(request, str(self.message).format(unit=self.rating_name(rating)))
                 return redirect(self.success_url(rating))
-        return self.render_to_response(self.context(rating, form))
+        # The error beside the field, on the page the user came from.
+        page = self.origin_page(rating, form) if self.form_key else None
+        return page or self.render_to_response(self.context(rating, form))
 
     def context(self, rating, form):
         return self.get_context_data(
@@ -87,12 +108,18 @@ class ReturnView(ReasonActionView):
     heading = _("Trả lại kèm ý kiến")
     submit_label = _("Trả lại")
     message = MESSAGE_RETURNED
+    form_key = "return_form"
 
-    def make_form(self, data=None):
-        return return_form(data)
+    def make_form(self, data=None, rating=None):
+        return return_form(data, rating=rating)
 
-    def perform(self, rating, text):
-        rating_return(acting_user=self.request.user, rating=rating, comment=text)
+    def perform(self, rating, data):
+        rating_return(
+            acting_user=self.request.user,
+            rating=rating,
+            comment=data["text"],
+            to_stage=data.get("to_stage") or None,
+        )
 
     def success_url(self, rating) -> str:
         if self.request.user.has_perm(stages.DECIDE) and rating.stage == Stage.PROPOSAL:
@@ -105,12 +132,13 @@ class NotRatedView(ReasonActionView):
     heading = _("Không xếp loại")
     submit_label = _("Ghi không xếp loại")
     message = MESSAGE_NOT_RATED
+    form_key = "not_rated_form"
 
-    def make_form(self, data=None):
-        return ReasonForm(data, label=_("Lý do không xếp loại"))
+    def make_form(self, data=None, rating=None):
+        return not_rated_form(data)
 
-    def perform(self, rating, text):
-        rating_not_rated(acting_user=self.request.user, rating=rating, reason=text)
+    def perform(self, rating, data):
+        rating_not_rated(acting_user=self.request.user, rating=rating, reason=data["text"])
 
 
 class ReopenView(ReasonActionView):
@@ -118,9 +146,10 @@ class ReopenView(ReasonActionView):
     heading = _("Mở lại xếp loại đã khóa")
     submit_label = _("Mở lại")
     message = MESSAGE_REOPENED
+    form_key = "reopen_form"
 
-    def make_form(self, data=None):
-        return ReasonForm(data, label=_("Lý do mở lại"))
+    def make_form(self, data=None, rating=None):
+        return reopen_form(data)
 
-    def perform(self, rating, text):
-        rating_reopen(acting_user=self.request.user, rating=rating, reason=text)
+    def perform(self, rating, data):
+        rating_reopen(acting_user=self.request.user, rating=rating, reason=data["text"])

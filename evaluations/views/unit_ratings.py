@@ -4,7 +4,7 @@ proposal and the decision."""
 import mimetypes
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import content_disposition_header
@@ -16,7 +16,7 @@ from accounts.selectors import units_visible_to
 from evaluations import stages
 from evaluations.choices import ScoreStage, Stage
 from evaluations.forms.scores import AdjustForm, ScoreSheetForm
-from evaluations.forms.steps import ReasonForm, return_form
+from evaluations.forms.steps import not_rated_form, reopen_form, return_form
 from evaluations.selectors.criteria import default_year
 from evaluations.selectors.scope import evaluation_get_queryset, evidence_get_queryset
 from evaluations.selectors.sheet import score_sheet
@@ -24,6 +24,7 @@ from evaluations.services.criteria import criteria_set_current, subject_of_unit
 from evaluations.services.evidence import (
     EVIDENCE_CONTENT_TYPES,
     evaluation_sheet_save,
+    evidence_add,
     evidence_extension,
 )
 from evaluations.services.ratings import evaluation_decide, evaluation_propose, evaluation_start
@@ -34,6 +35,10 @@ MESSAGE_STARTED = _("Đã mở phiếu tự đánh giá năm {year} của {unit}
 MESSAGE_SELF_SUBMITTED = _("Đã gửi tự đánh giá của {unit} lên Đảng ủy xã.")
 MESSAGE_PROPOSED = _("Đã gửi đề xuất xếp loại {unit} lên cấp trên.")
 MESSAGE_DECIDED = _("Đã quyết định xếp loại {unit}: mức {level}.")
+MESSAGE_EVIDENCE_KEPT = _(
+    "Đã lưu tệp minh chứng {names} cùng bản nháp; điểm chưa được lưu vì còn lỗi bên dưới."
+)
+ERROR_EVIDENCE_NOT_KEPT = _("Tệp {name} chưa được lưu: hãy chọn lại tệp sau khi sửa lỗi.")
 
 
 class UnitRatingView(RatingsMixin, View):
@@ -104,7 +109,33 @@ class SheetView(RatingsMixin, TemplateView):
                 message = MESSAGE_SELF_SUBMITTED if submit else MESSAGE_DRAFT_SAVED
                 messages.success(request, str(message).format(unit=self.unit))
                 return redirect(f"{request.path}#ket-qua")
+        self.keep_evidence(form)
         return self.render_to_response(self.get_context_data(form=form), status=200)
+
+    def keep_evidence(self, form) -> None:
+        """The sheet was not saved (a score out of range, a submit with items missing):
+        its valid evidence files are stored with the draft anyway, and the page says
+        so, since a browser never re-sends a chosen file; a file that cannot be stored
+        gets an error beside its field asking to choose it again."""
+        kept = []
+        for item, upload in form.uploads():
+            try:
+                kept.append(
+                    evidence_add(
+                        acting_user=self.request.user,
+                        evaluation=self.evaluation,
+                        item=item,
+                        file=upload,
+                    )
+                )
+            except (ValidationError, PermissionDenied):
+                form.add_error(
+                    f"evidence_{item.pk}", str(ERROR_EVIDENCE_NOT_KEPT).format(name=upload.name)
+                )
+        if kept:
+            names = ", ".join(e.file.name.rsplit("/", 1)[-1] for e in kept)
+            messages.warning(self.request, str(MESSAGE_EVIDENCE_KEPT).format(names=names))
+            self.sheet = form.sheet = score_sheet(self.evaluation)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -207,10 +238,16 @@ class ProposalView(EvaluationPageMixin, TemplateView):
             data, sheet=self.sheet, stage=ScoreStage.PROPOSAL, prefill=ScoreStage.SELF
         )
 
+    def render_with(self, form=None, **forms):
+        """The page; ``forms``: a step's form bound with its errors (``origin_page``)."""
+        if form is None and self.editable:
+            form = self.make_form()
+        forms.setdefault("return_form", return_form(rating=self.evaluation))
+        return self.render_to_response(self.base_context(form=form, **forms))
+
     def get(self, request, *args, **kwargs):
         self.load()
-        form = self.make_form() if self.editable else None
-        return self.render_to_response(self.base_context(form=form, return_form=return_form()))
+        return self.render_with()
 
     def post(self, request, *args, **kwargs):
         self.load()
@@ -231,7 +268,7 @@ class ProposalView(EvaluationPageMixin, TemplateView):
                 message = MESSAGE_PROPOSED if submit else MESSAGE_DRAFT_SAVED
                 messages.success(request, str(message).format(unit=self.evaluation.unit))
                 return redirect(f"{request.path}#ket-qua")
-        return self.render_to_response(self.base_context(form=form, return_form=return_form()))
+        return self.render_with(form)
 
 
 class DecisionView(EvaluationPageMixin, TemplateView):
@@ -248,22 +285,24 @@ class DecisionView(EvaluationPageMixin, TemplateView):
             data, sheet=self.sheet, stage=ScoreStage.DECISION, prefill=ScoreStage.PROPOSAL
         )
 
-    def context(self, form=None):
-        return self.base_context(
-            form=form,
-            return_form=return_form(),
-            not_rated_form=ReasonForm(label=_("Lý do không xếp loại")),
-            reopen_form=ReasonForm(label=_("Lý do mở lại")),
+    def context(self, form=None, **forms):
+        forms.setdefault("return_form", return_form(rating=self.evaluation))
+        forms.setdefault("not_rated_form", not_rated_form())
+        forms.setdefault("reopen_form", reopen_form())
+        return self.base_context(form=form, **forms)
+
+    def render_with(self, **forms):
+        """The page; ``forms``: a step's form bound with its errors (``origin_page``)."""
+        form = (
+            self.make_form()
+            if stages.can_type(self.request.user, self.evaluation, Stage.DECISION)
+            else None
         )
+        return self.render_to_response(self.context(form, **forms))
 
     def get(self, request, *args, **kwargs):
         self.load()
-        form = (
-            self.make_form()
-            if stages.can_type(request.user, self.evaluation, Stage.DECISION)
-            else None
-        )
-        return self.render_to_response(self.context(form))
+        return self.render_with()
 
     def post(self, request, *args, **kwargs):
         self.load()

@@ -50,7 +50,7 @@ def _media_and_cache(settings, tmp_path):
 def editor(db):
     """A news editor: keeps the documents (documents/apps.py)."""
     return make_staff(
-        StaffRole.NEWS_EDITOR, username="bien_tap", first_name="Minh", last_name="Anh"
+        StaffRole.NEWS_EDITOR, username="bien_tap", first_name="Anh", last_name="Minh"
     )
 
 

@@ -53,7 +53,7 @@ def test_officer_ends_a_seat_and_finds_it_in_the_history_on_a_phone(live_server,
     changes = latest.get_by_role("listitem")
     expect(changes.nth(0)).to_have_text(f"Ngày thôi: — → {today}")
     expect(changes.nth(1)).to_have_text("Lý do thôi: — → Chuyển công tác")
-    expect(latest).to_contain_text("Hà Lê (canbo_xa)")
+    expect(latest).to_contain_text("Lê Hà (canbo_xa)")  # family name first
     expect(latest).to_contain_text("Trang cán bộ")
     _no_sideways_scroll(page)
 

@@ -204,7 +204,7 @@ def test_bulk_approval_with_quota_warning_and_a_return_with_comment(
     page.goto(live_server.url + reverse("evaluations:overview") + "?year=2026")
     row = page.get_by_test_id("rating-list").locator("tbody tr", has_text="Xã Bộc Bố")
     expect(row).to_contain_text("bị trả lại")
-    row.get_by_role("link", name="Khối dân vận Xã Bộc Bố").click()
+    row.get_by_role("link", name="Khối dân vận Xã Bộc Bố", exact=True).click()
     expect(page.get_by_test_id("return-comment")).to_contain_text(COMMENT)
     page.get_by_role("link", name="Nhập đề xuất của Đảng ủy xã").click()
     expect(page.get_by_test_id("return-comment")).to_contain_text(COMMENT)
@@ -249,15 +249,19 @@ def test_district_staff_return_a_members_rating_with_a_comment_on_a_phone(
 
     card = page.get_by_test_id("return")
     card.get_by_role("button", name="Trả lại", exact=True).click()  # empty: refused
-    expect(page.get_by_role("heading", level=1)).to_have_text("Trả lại kèm ý kiến")
-    expect(page.get_by_text("Khi trả lại phải ghi ý kiến.")).to_be_visible()
+    # The same page again, the error beside the field (issue 17).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xếp loại năm 2026: Lò Văn Pọm")
+    expect(
+        page.get_by_test_id("return").get_by_text("Khi trả lại phải ghi ý kiến.")
+    ).to_be_visible()
     _no_sideways_scroll(page)
     rating.refresh_from_db()
     assert (rating.stage, rating.return_comment) == (Stage.DECISION, "")
     assert rating.history.count() == changes_before
 
-    page.get_by_label("Ý kiến khi trả lại").fill(MEMBER_COMMENT)
-    page.get_by_role("main").get_by_role("button", name="Trả lại", exact=True).click()
+    card = page.get_by_test_id("return")
+    card.get_by_label("Ý kiến khi trả lại").fill(MEMBER_COMMENT)
+    card.get_by_role("button", name="Trả lại", exact=True).click()
     expect(page.get_by_text("Đã trả lại Lò Văn Pọm kèm ý kiến.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Xếp loại năm 2026: Lò Văn Pọm")
     expect(page.get_by_test_id("return-comment")).to_contain_text(MEMBER_COMMENT)

@@ -50,8 +50,8 @@ def officer(area_tree):
             short_name=name, type_word="tổ",
         )  # fmt: skip
     return make_staff(
-        "commune_officer", [commune], username="can_bo_xa", first_name="Lò Văn",
-        last_name="Sáng",
+        "commune_officer", [commune], username="can_bo_xa", last_name="Lò Văn",
+        first_name="Sáng",
     )  # fmt: skip
 
 

@@ -55,3 +55,18 @@ def bloc_criteria(area_tree, province_staff):
         quota_percent=20,
     )
     return criteria_set_issue(acting_user=province_staff, criteria_set=criteria)
+
+
+@pytest.fixture
+def team_criteria(area_tree, province_staff):
+    """The team criteria of 2026, issued (some modules keep their own with another title)."""
+    criteria = criteria_set_create(
+        acting_user=province_staff,
+        province=area_tree["province"],
+        year=2026,
+        subject="team",
+        title="Tiêu chí Tổ dân vận 2026",
+        groups=GROUPS,
+        gates=GATES,
+    )
+    return criteria_set_issue(acting_user=province_staff, criteria_set=criteria)

@@ -469,7 +469,7 @@ def test_lists_read_a_constant_number_of_queries(
 
     def count():
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(reverse(name), {"year": 2026})
+            response = client.get(reverse(name), {"year": 2026, "stage": ""})  # every stage
         assert response.status_code == 200
         return len(queries), response.text
 
@@ -573,7 +573,16 @@ def test_provincial_staff_create_issue_and_version_a_set(
     ]  # fmt: skip
 
     detail = reverse("evaluations:criteria_detail", args=[criteria_set.pk])
-    client.post(reverse("evaluations:criteria_issue", args=[criteria_set.pk]))
+    issue = reverse("evaluations:criteria_issue", args=[criteria_set.pk])
+    assert f'href="{issue}"' in client.get(detail).text
+    # Issuing asks first (issue 17): the page, then only its confirm button issues.
+    page = client.get(issue)
+    assert page.status_code == 200 and "Xác nhận ban hành" in page.text
+    assert "không thu hồi được" in page.text
+    assert client.post(issue).status_code == 200
+    criteria_set.refresh_from_db()
+    assert not criteria_set.issued
+    assert client.post(issue, {"confirm": "1"}).status_code == 302
     criteria_set.refresh_from_db()
     assert criteria_set.issued
     evaluation_start(acting_user=officer, unit=bloc, year=2027)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def officer(area_tree):
     return make_staff(
         "commune_officer", areas=[area_tree["commune"]], username="can_bo_xa",
-        first_name="Lò Văn", last_name="Sáng",
+        last_name="Lò Văn", first_name="Sáng",
     )  # fmt: skip
 
 

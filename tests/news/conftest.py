@@ -33,7 +33,7 @@ def picture_upload(name="anh.png", size=(1600, 900), fmt="PNG", color=(200, 30, 
 @pytest.fixture
 def editor(db):
     return make_staff(
-        StaffRole.NEWS_EDITOR, username="bien_tap", first_name="Minh", last_name="Anh"
+        StaffRole.NEWS_EDITOR, username="bien_tap", first_name="Anh", last_name="Minh"
     )
 
 

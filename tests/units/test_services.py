@@ -7,8 +7,9 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from units.choices import Edition, Level
-from units.models import Area
+from units.models import Area, Succession
 from units.services import ERROR_UNKNOWN_PROVINCE, divisions_load
+from units.successions import official_links
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +61,12 @@ def test_both_editions_live_in_one_database_with_overlapping_codes():
     assert legacy.name == "Tỉnh Bắc Kạn"
     assert legacy.valid_until == datetime.date(2025, 6, 30)
     assert Area.objects.subtree(legacy).filter(level=Level.COMMUNE).count() == 108
+    # The lineage came with the second edition: every legacy commune has a successor,
+    # every 2025 commune a predecessor (tests/units/test_successions.py has the rest).
+    assert Succession.objects.count() == len(official_links())
+    communes = Area.objects.filter(level=Level.COMMUNE)
+    assert not communes.filter(edition=Edition.LEGACY, successions_out__isnull=True).exists()
+    assert not communes.filter(edition=Edition.V2025, successions_in__isnull=True).exists()
 
 
 def test_names_are_normalised_from_the_package():
