@@ -391,8 +391,10 @@ class MembershipAdmin(FoldedSearchMixin, ServiceAdminMixin, admin.ModelAdmin):
         return obj.person.full_name
 
     @admin.display(description=_("năm sinh"), ordering="person__birth_year")
-    def birth_year(self, obj: Membership):
-        return obj.person.birth_year
+    def birth_year(self, obj: Membership) -> str | None:
+        # Text, not a number: a year is never grouped by thousands ("1985", not "1.985").
+        year = obj.person.birth_year
+        return None if year is None else str(year)
 
     @admin.display(description=_("vai trò"), ordering="role")
     def role_display(self, obj: Membership) -> str:

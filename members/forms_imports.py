@@ -39,7 +39,7 @@ class RosterUploadForm(forms.Form):
         help_text=_("Danh mục đơn vị hành chính mà cột “Mã xã” dùng."),
     )
 
-    def __init__(self, *args, editions: list[str], **kwargs):
+    def __init__(self, *args, editions: list[str], initial_edition: str = Edition.V2025, **kwargs):
         super().__init__(*args, **kwargs)
         self.editions = editions
         if len(editions) < 2:
@@ -49,7 +49,8 @@ class RosterUploadForm(forms.Form):
             self.fields["edition"].choices = [
                 (value, label) for value, label in Edition.choices if value in editions
             ]
-            self.fields["edition"].initial = Edition.V2025
+            # The list of the user's areas (members.imports.editions.edition_for_user).
+            self.fields["edition"].initial = initial_edition
             self.fields["edition"].required = True
 
     def clean_file(self):

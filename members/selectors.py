@@ -198,3 +198,44 @@ def merge_candidates(
         .prefetch_related(seats)
         .order_by("search_name", "birth_year", "pk")[:limit]
     )
+
+
+# --- The staff home of an officer bound to communes --------------------------------------
+#: Communes shown on the staff home (an account bound to more gets the search).
+HOME_COMMUNES = 5
+
+
+@dataclasses.dataclass
+class CommuneHome:
+    """One of the officer's communes on the staff home: its overview and what waits
+    for the officer there (a bloc to found, rosters with warnings, villages without a
+    team)."""
+
+    overview: CommuneOverview
+    units_with_warnings: list[Unit]
+
+    @property
+    def waiting(self) -> int:
+        return (
+            (self.overview.bloc is None)
+            + len(self.units_with_warnings)
+            + len(self.overview.villages_without_team)
+        )
+
+
+def home_communes(user, *, limit: int = HOME_COMMUNES) -> list[CommuneHome]:
+    """The communes the account is bound to (its areas at commune level, in code order),
+    each with its overview: what a commune officer's staff home opens on. Three queries
+    per commune, for at most ``limit`` communes."""
+    profile = getattr(user, "staff_profile", None)
+    if profile is None:
+        return []
+    communes = profile.areas.filter(level="commune").select_related("parent__parent")
+    homes = []
+    for commune in communes.order_by("code", "pk")[:limit]:
+        overview = commune_overview(user=user, commune=commune)
+        units = ([overview.bloc] if overview.bloc else []) + [
+            row.team for row in overview.villages if row.team is not None
+        ]
+        homes.append(CommuneHome(overview, [u for u in units if u.warnings]))
+    return homes

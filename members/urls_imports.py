@@ -3,6 +3,7 @@
 from django.urls import path
 
 from members import views_imports as views
+from members import views_villages
 
 urlpatterns = [
     path("nhap-danh-sach/", views.ImportUploadView.as_view(), name="import_upload"),
@@ -24,4 +25,9 @@ urlpatterns = [
     ),
     path("xuat-danh-sach/<str:fmt>/", views.RosterExportView.as_view(), name="roster_export"),
     path("mau-danh-sach/", views.RosterTemplateView.as_view(), name="roster_template"),
+    path(
+        "nap-danh-sach-thon/",
+        views_villages.VillageListUploadView.as_view(),
+        name="village_list_upload",
+    ),
 ]

@@ -32,6 +32,7 @@ from members.forms import (
     UnitUpdateForm,
 )
 from members.health import roster_size
+from members.models_imports import ImportJob, ImportJobStatus
 from units import selectors as unit_selectors
 from units import services as unit_services
 from units.choices import Edition, UnitKind, UnitStatus
@@ -104,6 +105,16 @@ class StaffHomeView(StaffRequiredMixin, TemplateView):
             query=query,
             communes=communes,
             edition_labels=dict(Edition.choices),
+            # An officer bound to communes opens on them, and on the imports waiting
+            # for their confirmation.
+            home_communes=selectors.home_communes(self.request.user),
+            imports_waiting=[
+                job
+                for job in ImportJob.objects.filter(
+                    created_by=self.request.user, status=ImportJobStatus.VALIDATED
+                ).light()[:20]
+                if job.can_confirm
+            ],
         )
         return context
 

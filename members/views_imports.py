@@ -29,6 +29,8 @@ from accounts.mixins import StaffRequiredMixin
 from audit.services import record_export
 from members.filtersets import membership_filter
 from members.forms_imports import RosterUploadForm, megabytes
+from members.imports import row_error_kinds
+from members.imports.editions import edition_for_user
 from members.models import Membership
 from members.models_imports import ImportJob, ImportJobStatus
 from members.tasks import (
@@ -63,6 +65,9 @@ FIELD_LABELS = {
 }
 
 PREVIEW_ROWS_PER_PAGE = 100
+#: Row errors listed on the page; every one is in the error report, and the page counts
+#: them by kind, so a file with a thousand errors stays one screen.
+ERRORS_SHOWN = 50
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,16 +133,22 @@ class ImportDoorMixin(StaffRequiredMixin):
         return get_object_or_404(jobs, pk=self.kwargs["pk"])
 
 
-class ImportUploadView(ImportDoorMixin, FormView):
-    """Step 1: choose a file (and the edition when both are loaded)."""
-
-    form_class = RosterUploadForm
-    template_name = "members/imports/upload.html"
+class EditionChoiceMixin:
+    """An upload form that asks for the list of communes when both are loaded, offering
+    first the one of the user's areas (members.imports.editions)."""
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["editions"] = editions_loaded()
+        kwargs["initial_edition"] = edition_for_user(self.request.user, kwargs["editions"])
         return kwargs
+
+
+class ImportUploadView(EditionChoiceMixin, ImportDoorMixin, FormView):
+    """Step 1: choose a file (and the edition when both are loaded)."""
+
+    form_class = RosterUploadForm
+    template_name = "members/imports/upload.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -201,6 +212,7 @@ class ImportJobView(ImportDoorMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         job = self.get_job()
         result = job.result or {}
+        row_errors = [e for e in job.errors if e.get("row")]
         context.update(
             job=job,
             title=_("Lượt nhập: %(filename)s") % {"filename": job.filename},
@@ -211,7 +223,10 @@ class ImportJobView(ImportDoorMixin, TemplateView):
             counts=job.counts,
             errors=job.errors,
             file_errors=[e for e in job.errors if not e.get("row")],
-            row_errors=[e for e in job.errors if e.get("row")],
+            row_errors=row_errors[:ERRORS_SHOWN],
+            row_errors_total=len(row_errors),
+            row_errors_hidden=max(0, len(row_errors) - ERRORS_SHOWN),
+            error_kinds=row_error_kinds([e["message"] for e in row_errors]),
             notes=result.get("notes") or [],
             new_villages=result.get("new_villages") or [],
             new_units=result.get("new_units") or [],
@@ -226,6 +241,7 @@ class ImportJobView(ImportDoorMixin, TemplateView):
                     **row,
                     "action_label": ACTION_LABELS.get(row.get("action"), row.get("action")),
                     "changes_text": _changes_text(row.get("changes")),
+                    "values": list((row.get("values") or {}).items()),
                 }
                 for row in page.object_list
             ]

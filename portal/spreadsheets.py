@@ -325,9 +325,27 @@ def _read_csv(data: bytes, name, max_rows, errors, layout) -> Table | None:
         return None
     header = _find_header(rows, layout)
     if header is None:
-        errors.append(RowError(0, "", layout.no_header))
+        if _looks_like_a_table(text, name):
+            errors.append(RowError(0, "", layout.no_header))
+        else:
+            errors.append(RowError(0, "", ERROR_NOT_SPREADSHEET.format(filename=name)))
         return None
     return _table("csv", "", rows, header, more, max_rows, errors, layout)
+
+
+#: Names a table without the expected header may have: a CSV, or a CSV renamed .xlsx.
+_TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def _looks_like_a_table(text: str, name: str) -> bool:
+    """Whether a text file without the layout's header is still a table (then the
+    header is what is wrong) rather than something else (a letter saved as .txt, an
+    exported PDF, a JSON file: then the file is). A table is named like one and its
+    first line has a delimiter."""
+    if not name.lower().endswith(_TABLE_SUFFIXES) or text.lstrip().startswith("%PDF"):
+        return False
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return any(d in first for d in (",", ";", "\t"))
 
 
 def _csv_delimiter(text: str, layout: SheetLayout) -> str:
@@ -367,6 +385,27 @@ def _table(fmt, sheet_name, rows, header, more, max_rows, errors, layout) -> Tab
     elif not data_rows and not errors:
         errors.append(RowError(0, "", ERROR_NO_ROWS))
     return Table(fmt, sheet_name, header + 1, columns, data_rows)
+
+
+# --- Errors by kind. ------------------------------------------------------------------
+def error_kinds(messages, templates) -> list[tuple[str, int]]:
+    """How many of ``messages`` were written from each of ``templates`` (message
+    constants with ``{placeholders}``), most frequent first, each kind labelled by its
+    template with "…" for the values. A message no template matches counts under its
+    own text. Import pages show these counts and only the first errors, so a file with
+    a thousand errors says what kind they are in a few lines."""
+    patterns = []
+    for template in templates:
+        text = str(template)
+        parts = re.split(r"\{[^{}]*\}", text)
+        patterns.append(
+            (re.compile("(?s)" + "(.+?)".join(re.escape(p) for p in parts) + "$"), "…".join(parts))
+        )
+    counts: dict[str, int] = defaultdict(int)
+    for message in messages:
+        label = next((lab for pattern, lab in patterns if pattern.match(message)), message)
+        counts[label] += 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 # --- The error report. ----------------------------------------------------------------

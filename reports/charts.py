@@ -250,3 +250,57 @@ def ratings_chart(stats: dict, chart_id: str = "chart-ratings") -> SafeString:
     return stacked_chart(
         chart_id=chart_id, title=_("Xếp loại đơn vị theo năm"), segments=segments, rows=rows
     )
+
+
+# --- The charts of the staff dashboard ----------------------------------------------------
+
+
+def dashboard_chart(slug: str, rows: list[dict]) -> SafeString | str:
+    """The chart of a dashboard table, drawn from the rows the table prints (so chart
+    and table never disagree): coverage as bars of percentages, the membership trend as
+    a bar per year, the rating trend as a stacked bar per year. Other tables: none."""
+    if slug == "khoang-trong":
+        bars = [
+            Bar(
+                label=str(r["item"]),
+                value=r["percent"] or 0,
+                text=f"{percent_text(r['percent'])} ({number(r['covered'])}/{number(r['total'])})",
+                tone=1,
+            )
+            for r in rows
+        ]
+        return bar_chart(
+            chart_id="chart-dashboard-coverage", title=_("Độ phủ (%)"), bars=bars, scale=100
+        )
+    if slug == "xu-huong-thanh-vien":
+        bars = [
+            Bar(
+                label=str(r["year"]),
+                value=r["memberships"] or 0,
+                text=_("%(n)s lượt") % {"n": number(r["memberships"] or 0)},
+                tone=2,
+            )
+            for r in rows
+        ]
+        return bar_chart(
+            chart_id="chart-dashboard-members",
+            title=_("Số lượt thành viên theo năm"),
+            bars=bars,
+        )
+    if slug == "xu-huong-xep-loai" and rows:
+        segments = [
+            Segment(_("Mức 1"), 11),
+            Segment(_("Mức 2"), 12),
+            Segment(_("Mức 3"), 13),
+            Segment(_("Mức 4"), 14),
+        ]
+        return stacked_chart(
+            chart_id="chart-dashboard-ratings",
+            title=_("Xếp loại đơn vị theo năm"),
+            segments=segments,
+            rows=[
+                (str(r["year"]), [r.get(f"level_{level}") or 0 for level in (1, 2, 3, 4)])
+                for r in rows
+            ],
+        )
+    return ""

@@ -36,6 +36,7 @@ from reports.disclosure import public_figures
 from reports.models import data_versions
 from reports.openapi import openapi_schema
 from reports.reports.base import HTMLFormatter, Report, XLSXFormatter
+from reports.reports.children import SORT_PARAMETER
 from reports.reports.coverage import CoverageGapReport
 from reports.reports.dashboard import staff_list_report
 from reports.reports.memberships import MembershipTrendReport
@@ -303,14 +304,14 @@ class StatsPageView(View):
             CompositionReport(stats),
             RatingReport(stats),
             DailyWorkReport(stats),
-            AreaBreakdownReport(stats, link=page_url),
+            AreaBreakdownReport(stats, link=page_url, sort=request.GET.get(SORT_PARAMETER, "")),
         ]
         fmt = request.GET.get("format", "")
         if fmt in DOWNLOAD_TYPES:
             stem = f"thong-ke-{place.area.code if place.area else 'toan-quoc'}-{day.isoformat()}"
             return reports_download(reports, fmt=fmt, table=request.GET.get("table", ""), stem=stem)
 
-        sections = self._sections(stats, reports, keep)
+        sections = self._sections(stats, reports, keep, sort=reports[-1].sort)
         context = {
             "place": place,
             "area": place.area,
@@ -331,16 +332,19 @@ class StatsPageView(View):
         return render(request, self.template_name, context)
 
     @staticmethod
-    def _sections(stats: dict, reports: list[Report], keep: dict) -> list[dict]:
+    def _sections(stats: dict, reports: list[Report], keep: dict, sort: str = "") -> list[dict]:
         """The tables and charts of the page as HTML, cached under the figures they
         print (with the links' query string and the language): the figures are already
         cached under the data version, and printing a national page's tables took
         longer than everything else of the request."""
-        material = json.dumps([stats, keep, get_language()], sort_keys=True, default=str)
+        material = json.dumps([stats, keep, sort, get_language()], sort_keys=True, default=str)
         key = "stats-page:v1:" + hashlib.sha256(material.encode()).hexdigest()
         sections = cache.get(key)
         if sections is not None:
             return sections
+
+        def sort_url(value: str) -> str:
+            return "?" + urlencode({**keep, SORT_PARAMETER: value})
 
         def download_url(report: Report, fmt: str) -> str:
             return "?" + urlencode({**keep, "format": fmt, "table": report.slug})
@@ -356,7 +360,9 @@ class StatsPageView(View):
                 "slug": report.slug,
                 "caption": str(report.caption),
                 "note": str(report.note),
-                "table": report.as_html(),
+                "table": report.as_html(sort_url=sort_url)
+                if isinstance(report, AreaBreakdownReport)
+                else report.as_html(),
                 "chart": charts.get(report.slug, ""),
                 "csv": download_url(report, "csv"),
                 "xlsx": download_url(report, "xlsx"),
@@ -438,6 +444,14 @@ def dashboard_edition(request) -> tuple[str, list[str]]:
     return (editions[0] if len(editions) == 1 else edition_default(editions)), editions
 
 
+def _rows_once(report: Report) -> list[dict]:
+    """The report's rows, kept on it: the chart and the table print the same rows, and
+    reading them twice would double the dashboard's queries."""
+    rows = report.rows()
+    report.rows = lambda: rows
+    return rows
+
+
 class DashboardView(StaffRequiredMixin, View):
     """/can-bo/thong-ke/: the figures of the user's area and where the work is: coverage
     gaps, rosters to complete, ratings of a year by stage, trends by year. Every figure
@@ -492,6 +506,7 @@ class DashboardView(StaffRequiredMixin, View):
             "sections": [
                 {
                     "report": report,
+                    "chart": charts_module.dashboard_chart(report.slug, _rows_once(report)),
                     "table": report.as_html(),
                     "csv": download_url(report, "csv"),
                     "xlsx": download_url(report, "xlsx"),

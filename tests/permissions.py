@@ -338,6 +338,8 @@ DECLARED: dict[str, Access] = {
     # The export of the member list's filter: every roster role gets its own rows only.
     "members:roster_export": page(STAFF_PAGE, kwargs=lambda w: {"fmt": "csv"}),
     "members:roster_template": page(STAFF_PAGE),
+    # The official village list: an empty POST is the form again, with its message.
+    "members:village_list_upload": page(STAFF_PAGE, STAFF_PAGE),
     # --- Staff accounts (accounts/urls.py): managers only (provincial staff and
     # system administrators); the account opened is commune A's officer's, which the
     # other province's staff may not see (404), and nobody else may manage (403).

@@ -361,6 +361,22 @@ def village_find(*, commune: Area, name: str) -> Area | VillageAmbiguous | None:
 
 
 @transaction.atomic
+def village_build(*, commune: Area, name: str, type_word: str = "") -> Area:
+    """A new village of ``commune``, not saved: valid while its commune is, its type
+    word given or read from its name (``village_type_word``). Every door that creates
+    villages builds them here (the staff pages, roster imports, village lists)."""
+    return Area(
+        edition=commune.edition,
+        level=Level.VILLAGE,
+        parent=commune,
+        name=name,
+        short_name=name,
+        type_word=type_word or village_type_word(name),
+        valid_from=commune.valid_from,
+        valid_until=commune.valid_until,
+    )
+
+
 def village_get_or_create(*, commune: Area, name: str, acting_user=None) -> tuple[Area, bool]:
     """The village of that name in ``commune``, created when missing.
 
@@ -387,16 +403,7 @@ def village_get_or_create(*, commune: Area, name: str, acting_user=None) -> tupl
         )
     if existing is not None:
         return existing, False
-    village = Area(
-        edition=commune.edition,
-        level=Level.VILLAGE,
-        parent=commune,
-        name=name,
-        short_name=name,
-        type_word=village_type_word(name),
-        valid_from=commune.valid_from,
-        valid_until=commune.valid_until,
-    )
+    village = village_build(commune=commune, name=name)
     village.full_clean()
     village.save()
     return village, True

@@ -82,6 +82,16 @@ from members.imports.stored import (
 )
 from members.imports.write import Progress
 from members.models import Membership
+from members.validation import (
+    ERROR_BIRTH_YEAR,
+    ERROR_DATE,
+    ERROR_ETHNICITY,
+    ERROR_GENDER,
+    ERROR_PARTY,
+    ERROR_PHONE,
+    ERROR_ROLE,
+    ERROR_UNIT_KIND,
+)
 from portal import audit, spreadsheets
 
 # The shared reader's names, which callers have always imported from here.
@@ -101,6 +111,7 @@ from portal.spreadsheets import (
     RowError,
     SheetLayout,
     Table,
+    error_kinds,
     header_key,
     megabytes,
     read_table,
@@ -120,6 +131,20 @@ BATCH_SIZE = 1000
 ERROR_CONFLICT = _(
     "Dữ liệu vừa bị người khác thay đổi trong lúc nhập nên chưa ghi gì. Hãy nhập lại tệp."
 )
+
+#: The template of every row message, for the counts by kind on the import page.
+ROW_ERROR_TEMPLATES = (
+    ERROR_REQUIRED, ERROR_CODE_FORMAT, ERROR_VILLAGE_REQUIRED, ERROR_VILLAGE_FOR_BLOC,
+    ERROR_TOO_LONG, ERROR_CODE_UNKNOWN, ERROR_CODE_OTHER_EDITION, ERROR_COMMUNE_NAME,
+    ERROR_OUT_OF_SCOPE, ERROR_DUPLICATE_MEMBER, ERROR_PERSON_CONFLICT, ERROR_UNIT_DISSOLVED,
+    ERROR_PHONE, ERROR_BIRTH_YEAR, ERROR_DATE, ERROR_GENDER, ERROR_ETHNICITY, ERROR_PARTY,
+    ERROR_ROLE, ERROR_UNIT_KIND,
+)  # fmt: skip
+
+
+def row_error_kinds(messages) -> list[tuple[str, int]]:
+    """Row messages counted by kind, most frequent first (portal.spreadsheets.error_kinds)."""
+    return error_kinds(messages, ROW_ERROR_TEMPLATES)
 
 
 def roster_plan(
@@ -255,8 +280,9 @@ __all__ = [
     "ERROR_TOO_MANY_ROWS", "ERROR_UNIT_DISSOLVED", "ERROR_VILLAGE_FOR_BLOC",
     "ERROR_VILLAGE_REQUIRED", "FORMULA_STARTS", "GENDER_WORDS", "KIND_WORDS",
     "NOTE_SHEET_CHOSEN", "NOTE_VILLAGE_SIMILAR", "NOTE_VILLAGE_SIMILAR_IN_FILE",
-    "PROGRESS_EVERY", "REQUIRED_COLUMNS", "ROSTER_LAYOUT", "ImportPlan", "PlannedRow",
-    "RowError", "SheetLayout", "Table", "commune_code", "commune_name_matches",
+    "PROGRESS_EVERY", "REQUIRED_COLUMNS", "ROSTER_LAYOUT", "ROW_ERROR_TEMPLATES",
+    "ImportPlan", "PlannedRow", "RowError", "SheetLayout", "Table", "commune_code",
+    "commune_name_matches",
     "error_report_workbook", "header_key", "megabytes", "read_table", "roster_import",
-    "roster_plan",
+    "roster_plan", "row_error_kinds",
 ]  # fmt: skip

@@ -77,6 +77,9 @@ class PlannedRow:
     unit_label: str
     full_name: str
     changes: dict = field(default_factory=dict)  # column -> (old, new), as text
+    #: How the row's cells were read, as text, for new and updated rows: column -> value
+    #: (the commune's name for the code, dates dd/mm/yyyy, the phone with its 0 ...).
+    values: dict = field(default_factory=dict)
 
 
 @dataclass

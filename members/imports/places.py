@@ -16,15 +16,15 @@ from members.imports.rows import Row
 from members.imports.stored import Stored
 from members.imports.write import Writes
 from portal.text import fold
-from units.choices import Level, UnitKind
+from units.choices import UnitKind
 from units.models import Area, Unit, unit_default_name
 from units.services import (
     ERROR_VILLAGE_AMBIGUOUS,
     VillageAmbiguous,
     VillageIndex,
+    village_build,
     village_name_accentless,
     village_name_key,
-    village_type_word,
 )
 
 #: Warnings (plan notes, not errors): a new village whose name differs only by its
@@ -85,20 +85,10 @@ class Places:
         self._note_similar_villages()
 
     def _new_village(self, row: Row, index: VillageIndex) -> Area:
-        commune = row.commune
-        area = Area(
-            edition=commune.edition,
-            level=Level.VILLAGE,
-            parent=commune,
-            name=row.village,
-            short_name=row.village,
-            type_word=village_type_word(row.village),
-            valid_from=commune.valid_from,
-            valid_until=commune.valid_until,
-        )
+        area = village_build(commune=row.commune, name=row.village)
         index.add(area)
         self.writes.villages.append(area)
-        self.plan.new_villages.append(f"{row.village} ({commune.name})")
+        self.plan.new_villages.append(f"{row.village} ({row.commune.name})")
         return area
 
     def _note_similar_villages(self) -> None:

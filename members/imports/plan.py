@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.choices import Role
 from members.imports.contract import (
+    COL_BIRTH_YEAR,
     COL_CODE,
     COL_END,
     COL_ETHNICITY,
@@ -26,11 +27,13 @@ from members.imports.contract import (
     COL_POSITION,
     COL_ROLE,
     COL_START,
+    COL_VILLAGE,
     COLUMNS,
     ROSTER_LAYOUT,
     ImportPlan,
     PlannedRow,
 )
+from members.imports.editions import edition_mismatch
 from members.imports.places import Places
 from members.imports.rows import Row, day, parse_row, show
 from members.imports.stored import Stored
@@ -112,6 +115,32 @@ def build_plan(
     return plan, planner.writes
 
 
+def read_values(row: Row, kind: str, membership: Membership) -> dict:
+    """How a new or updated row was read, column -> text as the workbook writes it, so
+    the officer can check it before confirming: the commune the code names, the
+    village, dates as dd/mm/yyyy, the phone with its restored 0, the role (the seat's,
+    so "Thành viên" for a new seat without one), Party membership. Empty cells are left
+    out (they keep what is stored)."""
+    values = {COL_CODE: f"{row.code} → {row.commune.name}"}
+    if row.area is not None and row.village:
+        values[COL_VILLAGE] = row.area.name
+    cells = (
+        (COL_GENDER, row.gender),
+        (COL_BIRTH_YEAR, row.birth_year),
+        (COL_ETHNICITY, row.ethnicity),
+        (COL_PARTY, row.party_member),
+        (COL_PHONE, row.phone),
+        (COL_ROLE, membership.role),
+        (COL_START, row.start),
+        (COL_END, row.end),
+    )
+    for column, value in cells:
+        text = show(column, value, kind)
+        if text:
+            values[column] = text
+    return values
+
+
 class Planner:
     """Matches parsed rows against what is stored, in memory, after loading every
     lookup in a fixed number of queries (members/imports/stored.py)."""
@@ -134,7 +163,15 @@ class Planner:
 
     def plan_rows(self, rows: list[Row]) -> None:
         """Every valid row becomes a ``PlannedRow`` (create, update or unchanged) and
-        its writes; every problem a row error."""
+        its writes; every problem a row error. A file whose communes fit the other
+        list better gets one whole-file message instead of a row error per commune
+        (members/imports/editions.py)."""
+        mismatch = edition_mismatch(
+            ((r.code, r.commune_name) for r in rows), edition=self.plan.edition
+        )
+        if mismatch:
+            self.plan.errors.insert(0, RowError(0, "", mismatch))
+            return
         self.stored.load_communes(
             rows, edition=self.plan.edition, scope=self.scope, error=self.error
         )
@@ -171,7 +208,10 @@ class Planner:
             if unit.status != UnitStatus.ACTIVE and action != "unchanged":
                 self.error(row, "", ERROR_UNIT_DISSOLVED.format(unit=label))
             if row.ok:
-                self.plan.rows.append(PlannedRow(row.row, action, label, person.full_name, changes))
+                values = read_values(row, unit.kind, membership) if action != "unchanged" else {}
+                self.plan.rows.append(
+                    PlannedRow(row.row, action, label, person.full_name, changes, values)
+                )
 
     def check_area_exists(self, row: Row) -> None:
         """A new seat does not start in a commune that has ceased (on its join date,

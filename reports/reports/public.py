@@ -18,6 +18,7 @@ from reports.reports.base import (
     Report,
     percent,
 )
+from reports.reports.children import children_table_html
 from reports.stats import Place, area_stats_cached
 from units.choices import Level
 
@@ -207,9 +208,24 @@ class AreaBreakdownReport(StatsReport):
         Column("team_members", _("Lượt thành viên tổ"), INT),
     )
 
-    def __init__(self, stats: dict, *, link=None):
+    #: Columns the page sorts by (``?sap-xep=blocs``, ``-blocs`` for the largest first).
+    SORTABLE = ("name", "code", "blocs", "bloc_members", "teams", "team_members")
+    #: The figures a row without any unit has all at zero.
+    FIGURES = ("blocs", "bloc_members", "teams", "team_members")
+
+    def __init__(self, stats: dict, *, link=None, sort: str = ""):
         super().__init__(stats)
         self.link = link
+        self.sort = sort if sort.lstrip("-") in self.SORTABLE else ""
+
+    @classmethod
+    def is_empty_row(cls, row: dict) -> bool:
+        return not any(row.get(key) for key in cls.FIGURES)
+
+    def as_html(self, *, table_id: str = "", sort_url=None) -> str:
+        """A compact table that stays a table on a phone, sortable by its headings
+        (links: no script), the areas without any unit folded below it."""
+        return children_table_html(self, sort_url=sort_url)
 
     @property
     def title(self):
@@ -225,6 +241,13 @@ class AreaBreakdownReport(StatsReport):
             if self.link and child["code"]:
                 row["links"] = {"name": self.link(child["code"])}
             rows.append(row)
+        if self.sort:
+            key = self.sort.lstrip("-")
+            text = key in ("name", "code")
+            rows.sort(
+                key=lambda r: (r.get(key) or "") if text else (r.get(key) or 0),
+                reverse=self.sort.startswith("-"),
+            )
         return rows
 
 

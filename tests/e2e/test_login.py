@@ -176,6 +176,7 @@ def test_provincial_staff_creates_an_account_on_a_phone(live_server, phone_page,
     page = phone_page
     watch = CspWatch(page)
     _log_in(page, live_server.url, "tinh")
+    page.get_by_test_id("menu-button").click()  # the phone menu is folded
     page.get_by_role("navigation").get_by_role("link", name="Tài khoản").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tài khoản cán bộ")
     _no_sideways_scroll(page)
@@ -197,6 +198,7 @@ def test_provincial_staff_creates_an_account_on_a_phone(live_server, phone_page,
     _no_sideways_scroll(page)
     watch.assert_clean()
 
+    page.get_by_test_id("menu-button").click()  # the phone menu is folded
     page.get_by_role("button", name="Đăng xuất").click()
     _log_in(page, live_server.url, "lovanpao", password)
     # A password someone else chose: the officer must change it before anything else.
@@ -268,6 +270,7 @@ def test_staff_turns_on_the_second_factor_and_logs_in_with_a_code(live_server, p
     expect(page.get_by_test_id("totp-state")).to_contain_text("Đang bật")
     watch.assert_clean()
 
+    page.get_by_test_id("menu-button").click()  # the phone menu is folded
     page.get_by_role("button", name="Đăng xuất").click()
     _log_in(page, live_server.url, "canbo")
     expect(page.get_by_role("heading", level=1)).to_have_text("Xác thực hai bước")

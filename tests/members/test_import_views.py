@@ -275,6 +275,7 @@ def test_no_file_chosen(staff_client, area_tree):
         ("anh.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"),
         ("hong.xlsx", b"PK\x03\x04" + b"\x00" * 200),
         ("cu.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 200),
+        ("thu-moi.txt", "Kính gửi các đồng chí, đề nghị gửi danh sách.\n".encode()),
     ],
 )
 def test_a_file_that_is_not_a_readable_spreadsheet_gets_a_message(
@@ -291,6 +292,7 @@ def test_a_file_that_is_not_a_readable_spreadsheet_gets_a_message(
     file_errors = page.context["file_errors"]
     assert len(file_errors) == 1 and file_errors[0]["row"] == 0
     assert file_errors[0]["message"] in page.content.decode()
+    assert "Không tìm thấy dòng tiêu đề" not in file_errors[0]["message"]
     assert 'data-testid="import-confirm"' not in page.content.decode()
     assert Membership.objects.count() == 0
 
@@ -561,3 +563,36 @@ def test_the_preview_warns_about_a_new_village_differing_only_by_accents(staff_c
     )
     assert names == {"Tổ 1", "Thôn Na", "Thôn Nà"}
     assert Membership.objects.get().unit.area.name == "Thôn Nà"
+
+
+def test_the_preview_shows_how_each_new_or_updated_row_was_read(staff_client, area_tree):
+    """Code → commune name, the village, dd/mm/yyyy dates, the phone with its restored 0,
+    the role and Party membership, for an officer to check before confirming."""
+    rows = [list(r) for r in GOOD_ROWS]
+    rows[0][0] = 1834  # a code that lost its leading 0 in Excel
+    rows[0][11] = 912345678  # a phone that lost its 0
+    upload(staff_client, roster_workbook(rows))
+    job = ImportJob.objects.get()
+    page = staff_client.get(reverse("members:import_job", args=[job.pk]))
+    first = page.context["rows"][0]
+    assert dict(first["values"]) == {
+        "Mã xã": "01834 → Phường Nguyễn Thị Minh Khai",
+        "Giới tính": "Nam",
+        "Năm sinh": "1975",
+        "Dân tộc": "Kinh",
+        "Đảng viên": "Có",
+        "Số điện thoại": "0912345678",
+        "Vai trò": "Trưởng khối",
+        "Ngày tham gia": "01/02/2023",
+    }
+    third = dict(page.context["rows"][2]["values"])
+    assert third["Thôn/Tổ dân phố"] == "Tổ 5" and third["Vai trò"] == "Thành viên"
+    html = page.content.decode()
+    assert "01834 → Phường Nguyễn Thị Minh Khai" in html
+    assert html.count('data-testid="import-values"') == 3
+    # Imported, the same file again: unchanged rows have nothing to check.
+    staff_client.post(reverse("members:import_job_confirm", args=[job.pk]))
+    upload(staff_client, roster_workbook(rows))
+    again = ImportJob.objects.latest("pk")
+    page = staff_client.get(reverse("members:import_job", args=[again.pk]))
+    assert all(row["values"] == [] for row in page.context["rows"])

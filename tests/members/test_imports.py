@@ -351,10 +351,14 @@ def test_commune_name_may_differ_in_diacritics_and_prefix(thai_nguyen):
 
 
 def test_a_code_of_the_other_edition_says_so(thai_nguyen, lao_cai_legacy):
-    plan = import_rows([{**TEAM_ROW, "Mã xã": "02635", "Xã": ""}], edition="2025")
+    """One stray code of the other list in a file of the chosen one: a row error naming
+    it (a file that fits the other list better gets one message: test_import_editions)."""
+    rows = [TEAM_ROW, {**TEAM_ROW, "Họ và tên": "Khác", "Mã xã": "01840", "Xã": ""}]
+    rows.append({**TEAM_ROW, "Họ và tên": "Lạc", "Mã xã": "02635", "Xã": ""})
+    plan = import_rows(rows, edition="2025")
     assert plan.errors == [
         RowError(
-            2,
+            4,
             "Mã xã",
             ERROR_CODE_OTHER_EDITION.format(
                 code="02635",
@@ -575,18 +579,23 @@ def test_error_report_adds_a_loi_column_on_the_rows_with_errors(thai_nguyen):
         io.BytesIO(error_report_workbook(data, filename="a.xlsx", plan=plan))
     )
     sheet = report.active
-    assert sheet.cell(2, 15).value == "Lỗi"
-    assert sheet.cell(4, 15).value == "\n".join(
+    # The error column comes first, the bad cells are highlighted, the header filters.
+    assert sheet.cell(2, 1).value == "Lỗi"
+    assert sheet.auto_filter.ref == "A2:O5"
+    assert sheet.cell(4, 12).fill.fgColor.rgb == sheet.cell(4, 13).fill.fgColor.rgb
+    assert sheet.cell(4, 12).fill.fgColor.rgb.endswith("FFC7CE")  # Vai trò
+    assert sheet.cell(4, 6).fill.fill_type is None  # Họ và tên is fine
+    assert sheet.cell(4, 1).value == "\n".join(
         [
             "Vai trò: " + ERROR_ROLE.format(value="Chủ nhiệm"),
             "Số điện thoại: " + ERROR_PHONE.format(value="12345"),
         ]
     )
-    assert sheet.cell(3, 15).value is None
-    assert sheet.cell(4, 5).value == rows[1]["Họ và tên"]
+    assert sheet.cell(3, 1).value is None
+    assert sheet.cell(4, 6).value == rows[1]["Họ và tên"]
     # Fixed and uploaded again, the report's extra column is ignored.
     rows[1] = {**rows[1], "Số điện thoại": "0912000111", "Vai trò": "Tổ phó"}
-    for index, value in enumerate(rows[1].values(), start=1):
+    for index, value in enumerate(rows[1].values(), start=2):
         sheet.cell(4, index, value)
     buffer = io.BytesIO()
     report.save(buffer)
@@ -599,7 +608,8 @@ def test_error_report_of_a_csv_or_an_unreadable_file_is_an_xlsx(thai_nguyen):
     sheet = openpyxl.load_workbook(
         io.BytesIO(error_report_workbook(data, filename="a.csv", plan=plan))
     ).active
-    assert sheet.cell(2, 15).value.startswith("Mã xã: Không có xã, phường mã 99999")
+    assert sheet.cell(2, 1).value.startswith("Mã xã: Không có xã, phường mã 99999")
+    assert sheet.cell(2, 2).fill.fgColor.rgb.endswith("FFC7CE")
 
     plan = roster_plan(b"\x00\x01", filename="x.bin")
     sheet = openpyxl.load_workbook(

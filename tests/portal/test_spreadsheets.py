@@ -14,6 +14,7 @@ from portal.spreadsheets import (
     ERROR_FILE_EMPTY,
     ERROR_MISSING_COLUMN,
     ERROR_NO_ROWS,
+    ERROR_NOT_SPREADSHEET,
     ERROR_TOO_MANY_ROWS,
     NOTE_SHEET_CHOSEN_LAYOUT,
     RowError,
@@ -181,10 +182,37 @@ def test_the_error_report_adds_a_column_of_each_rows_messages():
         sheet_name="Hộ",
     )
     sheet = report(data, result)
-    assert sheet["C1"].value == "Lỗi: Tệp có ghi chú."
-    assert sheet["C2"].value is None
-    assert sheet["C3"].value == "Tên hộ: Tên không hợp lệ.\nDòng trùng."
-    assert sheet["C3"].data_type == "s"
+    assert sheet["A1"].value == "Lỗi: Tệp có ghi chú."
+    assert sheet["A2"].value is None
+    assert sheet["A3"].value == "Tên hộ: Tên không hợp lệ.\nDòng trùng."
+    assert sheet["A3"].data_type == "s"
+    assert [c.value for c in sheet[3]][1:] == ["A2", "=1+1"]
+    assert sheet["C3"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert sheet["B3"].fill.fill_type is None
+    assert sheet.auto_filter.ref == "A1:C3"
+
+
+def test_the_error_column_goes_first_with_merged_titles_and_widths_moved():
+    """A title merged across the columns and the column widths follow their cells."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Hộ"
+    sheet.append(["DANH SÁCH HỘ"])
+    sheet.merge_cells("A1:B1")
+    sheet.append(["Mã", "Tên hộ"])
+    sheet.append(["A1", "Nguyễn Văn A"])
+    sheet.column_dimensions["B"].width = 33
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = Result(
+        errors=[RowError(3, "Mã", "Sai mã.")], header_row=2, file_format="xlsx", sheet_name="Hộ"
+    )
+    sheet = report(buffer.getvalue(), result)
+    assert [str(r) for r in sheet.merged_cells.ranges] == ["B1:C1"]
+    assert sheet["B1"].value == "DANH SÁCH HỘ"
+    assert sheet.column_dimensions["C"].width == 33
+    assert [c.value for c in sheet[3]] == ["Mã: Sai mã.", "A1", "Nguyễn Văn A"]
+    assert sheet.auto_filter.ref == "A2:C3"
 
 
 def test_the_error_report_reuses_its_column_and_reads_a_csv_back():
@@ -197,6 +225,7 @@ def test_the_error_report_reuses_its_column_and_reads_a_csv_back():
     sheet = report(data, result, error_title="Errors")
     assert [c.value for c in sheet[1]] == ["Mã", "Tên hộ", "Errors"]
     assert [c.value for c in sheet[2]] == ["A1", "=1+1", "Mã: Sai mã."]
+    assert sheet["A2"].fill.fgColor.rgb.endswith("FFC7CE")
     assert sheet["B2"].data_type == "s" and sheet["B2"].quotePrefix
 
 
@@ -219,3 +248,39 @@ def test_the_error_report_clears_old_messages_and_streams_a_large_sheet():
     assert [c.value for c in sheet[5]] == ["A5", "Hộ 5", "Mã: Sai mã."]
     assert [c.value for c in sheet[6]] == ["A6", "Hộ 6", None]
     assert sheet["C5"].font.color.rgb.endswith("C00000")
+
+
+def test_error_kinds_count_messages_by_template():
+    from portal.spreadsheets import error_kinds
+
+    templates = ["Mã {code} sai.", "Thiếu {what} ở {where}."]
+    messages = ["Mã 1 sai.", "Mã 22 sai.", "Thiếu tên ở dòng 3.", "Lạ quá."]
+    assert error_kinds(messages, templates) == [
+        ("Mã … sai.", 2),
+        ("Lạ quá.", 1),
+        ("Thiếu … ở ….", 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("thu-moi.txt", "Kính gửi các đồng chí,\nĐề nghị nộp danh sách trước 15/12.\n"),
+        ("bao-cao.pdf", "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"),
+        ("du-lieu.json", '{"ho": [1, 2, 3]}'),
+        ("danh-sach.xlsx", "%PDF-1.7\n"),
+        ("ghi-chu", "Hộ Nguyễn Văn A, thôn 2\n"),
+        ("danh-sach.csv", "Danh sách hộ gia đình\nkhông có cột nào\n"),
+    ],
+)
+def test_a_text_file_that_is_not_a_table_is_not_a_spreadsheet(name, data):
+    """Not "no header row found": the file itself is the problem."""
+    table, errors, _notes = read(data.encode(), filename=name)
+    assert table is None
+    assert errors == [RowError(0, "", ERROR_NOT_SPREADSHEET.format(filename=name))]
+
+
+@pytest.mark.parametrize("name", ["ho.csv", "ho.xlsx", "HO.TSV"])
+def test_a_table_without_the_header_still_says_so(name):
+    _table, errors, _notes = read("Mã,Tên\nA1,B\n".encode(), filename=name)
+    assert errors == [RowError(0, "", NO_HEADER)]

@@ -311,6 +311,22 @@ def test_no_personal_data_on_the_dashboard(client, world):
     assert "Nông Văn Trưởng" not in html and "Triệu Văn Tổ" not in html
 
 
+def test_trends_and_coverage_are_charts_with_a_text_alternative(client, world):
+    """The same server-drawn SVG charts as the public pages, drawn from the rows the
+    tables print: coverage, the membership trend, the rating trend."""
+    html = dashboard(client, world["officer_a"]).content.decode()
+    for slug, chart in (
+        ("khoang-trong", "chart-dashboard-coverage"),
+        ("xu-huong-thanh-vien", "chart-dashboard-members"),
+    ):
+        assert f'data-testid="chart-{slug}"' in html, slug
+        assert f'<svg class="chart" id="{chart}"' in html and f'<desc id="{chart}-desc">' in html
+    coverage = html.split('<desc id="chart-dashboard-coverage-desc">')[1].split("</desc>")[0]
+    assert "Xã có Khối dân vận: 100,0 % (1/1)" in coverage
+    assert "Thôn có Tổ dân vận: 50,0 % (1/2)" in coverage
+    assert "<script" not in html.split('data-testid="chart-khoang-trong"')[1].split("</figure>")[0]
+
+
 def _count_queries(client, user) -> int:
     client.force_login(user)
     with CaptureQueriesContext(connection) as queries:

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from evaluations.choices import Stage
@@ -173,11 +174,18 @@ def test_figures_on_the_page_equal_the_api(client, rated):
             assert [vn_int(c) for c in row[1:6]] == [
                 year["1"], year["2"], year["3"], year["4"], year["unrated"],
             ]  # fmt: skip
+        # The children with any unit in the table, the others folded below it.
         children = tables.get("table-dia-ban", [[]])[1:]
-        assert [r[0] for r in children] == [c["name"] for c in api["children"]]
+        figures = ("blocs", "bloc_members", "teams", "team_members")
+        full = [c for c in api["children"] if any(c[f] for f in figures)]
+        assert [r[0] for r in children] == [c["name"] for c in full]
         assert [[vn_int(x) for x in r[2:]] for r in children] == [
-            [c["blocs"], c["bloc_members"], c["teams"], c["team_members"]] for c in api["children"]
+            [c[f] for f in figures] for c in full
         ]
+        empty = [c for c in api["children"] if not any(c[f] for f in figures)]
+        if empty:
+            folded = html.split('data-testid="children-empty"')[1].split("</details>")[0]
+            assert all(escape(c["name"]) in folded for c in empty)
 
 
 def test_ratings_match_a_straight_count(client, rated):
@@ -227,7 +235,9 @@ def test_vietnamese_number_format(client, demo, monkeypatch):
     assert "1265" not in html
     tables = parse_tables(html).tables
     assert tables["table-xep-loai"][1][0] == "2024"
-    assert tables["table-dia-ban"][1][:2] == ["Thành phố Bắc Kạn", "058"]
+    # Its one district has no unit: folded below the (absent) table, still named.
+    assert "table-dia-ban" not in tables
+    assert "Thành phố Bắc Kạn" in html.split('data-testid="children-empty"')[1]
     assert "2.024" not in html
     assert "100,0" in html  # 108/108 communes: one decimal, decimal comma
 
@@ -472,3 +482,41 @@ def test_warm_stats_fills_the_cache(client, demo):
             answer = client.get(api_url(place), {"edition": "legacy"}).json()
         assert len(queries) <= 2, place.path
         assert answer == area_stats(place, TODAY)
+
+
+def test_children_sort_by_their_headings_and_fold_the_empty_ones(client, demo):
+    """?sap-xep=-blocs lists the children with the most blocs first; each heading is a
+    link to its order (largest first for figures), the current one marked aria-sort;
+    the children without any unit are folded behind a <details> toggle."""
+    url = reverse("reports:stats_page")
+    html = client.get(url, {"edition": "legacy", "sap-xep": "-blocs"}).content.decode()
+    rows = parse_tables(html).tables["table-dia-ban"][1:]
+    blocs = [vn_int(r[2]) for r in rows]
+    assert blocs == sorted(blocs, reverse=True) and len(blocs) >= 2
+    assert 'aria-sort="descending"' in html
+    assert "sap-xep=blocs#dia-ban" in html  # the next click: smallest first
+    assert "sap-xep=-teams#dia-ban" in html
+    names = [r[0] for r in parse_tables(
+        client.get(url, {"edition": "legacy", "sap-xep": "name"}).content.decode()
+    ).tables["table-dia-ban"][1:]]  # fmt: skip
+    assert names == sorted(names)
+    # An unknown order is ignored, not an error.
+    assert client.get(url, {"edition": "legacy", "sap-xep": "xoa"}).status_code == 200
+
+
+def test_children_without_any_unit_are_folded():
+    from reports.reports.public import AreaBreakdownReport
+
+    def child(code, name, blocs):
+        return {"code": code, "name": name, "level": "commune", "blocs": blocs,
+                "bloc_members": 9 * blocs, "teams": 0, "team_members": 0}  # fmt: skip
+
+    stats = {"children": [child("01834", "Phường A", 1), child("01837", "Xã B", 0),
+                          child("01840", "Xã C", 0)]}  # fmt: skip
+    html = AreaBreakdownReport(stats, link=lambda code: f"/thong-ke/{code}/").as_html()
+    tables = parse_tables(html)
+    assert [r[0] for r in tables.tables["table-dia-ban"][1:]] == ["Phường A"]
+    folded = html.split('data-testid="children-empty"')[1]
+    assert "<summary>2 địa bàn chưa có khối, tổ dân vận nào</summary>" in folded
+    assert '<a href="/thong-ke/01837/">Xã B</a>' in folded
+    assert '<a href="/thong-ke/01840/">Xã C</a>' in folded

@@ -214,8 +214,8 @@ def test_the_upload_page_lists_errors_and_offers_the_marked_file(client, officer
     assert report.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(report.content)).active
     header = [c.value for c in sheet[1]]
-    assert header[-1] == "Lỗi"
-    assert sheet.cell(3, len(header)).value == f"Ngày: Ngày không được sau hôm nay ({_day(today)})."
+    assert header[0] == "Lỗi"
+    assert sheet.cell(3, 1).value == f"Ngày: Ngày không được sau hôm nay ({_day(today)})."
     good = client.post(
         reverse("work:activity_import"),
         {"file": SimpleUploadedFile("tot.csv", _csv(rows), "text/csv")},
