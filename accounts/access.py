@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import translation
 
 from accounts.choices import ROSTER_ROLES, StaffRole
+from units.selectors import predecessor_province_paths
 
 #: Roles that work on rosters within their areas (system administrators are superusers:
 #: every permission without a group).
@@ -134,8 +135,9 @@ def user_role(user) -> str | None:
 
 def scope_of(user) -> Scope:
     """The roster scope of ``user``: everything for system administrators, the subtrees
-    of the account's areas for provincial, district and commune staff, nothing for news
-    editors and the public. Computed once per user object (one query)."""
+    of the account's areas for provincial, district and commune staff (a 2025 province
+    with the legacy provinces merged into it), nothing for news editors and the public.
+    Computed once per user object (one query, two for the staff of a 2025 province)."""
     cached = getattr(user, "_danvan_scope", None)
     if cached is not None:
         return cached
@@ -147,6 +149,9 @@ def scope_of(user) -> Scope:
         scope = Scope(role=role, everything=True)
     elif role in ROSTER_ROLES:
         paths = tuple(user.staff_profile.areas.order_by("path").values_list("path", flat=True))
+        # Staff of a 2025 province also reach the legacy provinces merged into it: their
+        # rosters and people are the province's history (docs/REORGANISATION.md).
+        paths += tuple(predecessor_province_paths(paths))
         scope = Scope(role=role, paths=_outermost(paths))
     else:
         scope = Scope(role=role)

@@ -7,6 +7,8 @@ holds exactly the rows the page showed.
 
 import django_filters
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import areas_visible_to, units_visible_to
@@ -14,6 +16,7 @@ from members.choices import ETHNICITY_CHOICES, Gender, Role
 from members.selectors import membership_list
 from portal.text import fold
 from units.choices import Edition, UnitKind
+from units.models import area_exists_q
 from units.selectors import edition_default, editions_loaded
 
 STATUS_ACTIVE = "active"
@@ -170,10 +173,13 @@ class MembershipFilterSet(django_filters.FilterSet):
     def filter_status(self, queryset, name, value):
         if self.form.cleaned_data.get("active_on"):
             return queryset
+        # A seat in a unit whose area no longer exists (a legacy commune after
+        # 30/06/2025) has ended with it, even when nobody wrote an end date.
+        exists = area_exists_q(timezone.localdate(), "unit__")
         if value == STATUS_ACTIVE:
-            return queryset.filter(end_date__isnull=True)
+            return queryset.filter(exists, end_date__isnull=True)
         if value == STATUS_ENDED:
-            return queryset.filter(end_date__isnull=False)
+            return queryset.filter(~exists | Q(end_date__isnull=False))
         return queryset
 
 

@@ -15,7 +15,7 @@ from members.choices import ETHNICITY_CHOICES, KINH, Gender, Role, role_label
 from portal.audit import AuditedHistory
 from portal.paths import PathField
 from portal.text import fold, normalize
-from units.models import Area, Unit
+from units.models import Area, Unit, area_exists_q
 
 ERROR_END_BEFORE_START = _("Ngày thôi không được trước ngày tham gia.")
 ERROR_BIRTH_YEAR = _("Năm sinh phải từ 1900 đến năm nay.")
@@ -108,11 +108,14 @@ class MembershipQuerySet(models.QuerySet):
         return self.active_on(timezone.localdate())
 
     def active_on(self, day) -> "MembershipQuerySet":
-        """Memberships in force on ``day``: started by then (or start unknown) and not
-        ended before it (the end date is the last day)."""
+        """Memberships in force on ``day``: started by then (or start unknown), not
+        ended before it (the end date is the last day), in a unit whose area exists on
+        that day (a legacy seat is never in force after 30/06/2025, even when nobody
+        ended it: docs/REORGANISATION.md, "Validity")."""
         return self.filter(
             Q(start_date__isnull=True) | Q(start_date__lte=day),
             Q(end_date__isnull=True) | Q(end_date__gte=day),
+            area_exists_q(day, "unit__"),
         )
 
     def under(self, area: Area) -> "MembershipQuerySet":

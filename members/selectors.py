@@ -23,6 +23,7 @@ from members.health import roster_health, unit_health, units_with_roster_counts
 from members.models import Membership, Person
 from units.choices import TEAM_KINDS, UnitKind, UnitStatus
 from units.models import Area, Unit
+from units.selectors import provinces_linked
 
 #: Heads first, then deputies, then members: the order of every roster.
 ROLE_ORDER = {Role.HEAD: 0, Role.DEPUTY: 1, Role.MEMBER: 2}
@@ -191,7 +192,7 @@ def merge_candidates(
     )
     return list(
         people_visible_to(user)
-        .filter(province=person.province_id)
+        .filter(province__in=provinces_linked(person.province_id))
         .exclude(pk=person.pk)
         .search(query)
         .prefetch_related(seats)

@@ -17,8 +17,10 @@ from members.selectors import people_visible_to
 from members.validation import parse_phone
 from portal.paths import province_path
 from portal.text import fold, normalize
-from units.choices import Level, UnitStatus
+from units.choices import Edition, Level, UnitStatus
 from units.models import Area, Unit
+from units.selectors import predecessor_province_ids
+from units.services import ACTION_SEAT, area_require_exists
 
 ERROR_NAME_REQUIRED = _("Chưa nhập họ và tên.")
 ERROR_UNIT_DISSOLVED = _("Đơn vị đã giải thể, không thêm thành viên được.")
@@ -27,7 +29,10 @@ ERROR_ALREADY_ENDED = _("Thành viên này đã thôi từ ngày {date}.")
 ERROR_END_BEFORE_START = _("Ngày thôi không được trước ngày tham gia ({date}).")
 ERROR_END_IN_FUTURE = _("Ngày thôi không được sau hôm nay.")
 ERROR_MERGE_SELF = _("Không thể gộp một người với chính người đó.")
-ERROR_MERGE_PROVINCE = _("Chỉ gộp được hai hồ sơ trong cùng một tỉnh.")
+ERROR_MERGE_PROVINCE = _(
+    "Chỉ gộp được hai hồ sơ trong cùng một tỉnh (hoặc một tỉnh trước 01/07/2025 với tỉnh "
+    "kế thừa nó)."
+)
 ERROR_MERGE_OVERLAP = _(
     "Hai hồ sơ cùng đang là thành viên của {unit}: kết thúc một trong hai trước khi gộp."
 )
@@ -37,7 +42,8 @@ ERROR_SPLIT_FOREIGN = _("Lượt tham gia được chọn không thuộc hồ s�
 ERROR_DISSOLVE_DATE = _("Ngày giải thể không được sau hôm nay.")
 ERROR_ALREADY_DISSOLVED = _("Đơn vị đã giải thể từ ngày {date}.")
 ERROR_OTHER_PROVINCE = _(
-    "Người này được ghi nhận ở tỉnh khác: chỉ thêm được vào đơn vị cùng tỉnh với hồ sơ."
+    "Người này được ghi nhận ở tỉnh khác: chỉ thêm được vào đơn vị cùng tỉnh với hồ sơ "
+    "(hoặc của tỉnh kế thừa tỉnh đó từ 01/07/2025)."
 )
 
 END_REASON_DISSOLVED = "Đơn vị giải thể"
@@ -61,17 +67,35 @@ def province_of(area: Area) -> Area:
     return Area.objects.get(path=province_path(area.path))
 
 
+def provinces_across(province: Area) -> list[int]:
+    """Ids of ``province`` and, for a 2025 province, of the legacy provinces merged into
+    it: where the identity rule looks for a person (one query for a 2025 province)."""
+    ids = [province.pk]
+    if province.edition == Edition.V2025:
+        ids += predecessor_province_ids([province.pk])[province.pk]
+    return ids
+
+
+def _successor_of(older: Area | int, newer: Area) -> bool:
+    """Whether the province ``older`` (or its id) was merged into the 2025 ``newer``."""
+    older_id = older if isinstance(older, int) else older.pk
+    return newer.edition == Edition.V2025 and older_id in provinces_across(newer)[1:]
+
+
 def person_identity_matches(
     *, province: Area, full_name: str, birth_year, phone: str = "", acting_user=None
 ):
     """People of ``province`` whom the identity rule takes for this person.
 
-    Same folded full name and birth year within the province, and phones that agree:
-    equal, or one of them unknown. A name without a birth year matches only people whose
-    birth year is unknown too. See docs/ROSTERS.md.
+    Same folded full name and birth year within the province (a 2025 province with the
+    legacy provinces merged into it: the rule works across the border), and phones that
+    agree: equal, or one of them unknown. A name without a birth year matches only
+    people whose birth year is unknown too. See docs/ROSTERS.md.
     """
     people = Person.objects.filter(
-        province=province, search_name=fold(full_name), birth_year=birth_year
+        province_id__in=provinces_across(province),
+        search_name=fold(full_name),
+        birth_year=birth_year,
     )
     if acting_user is not None and not scope_of(acting_user).everything:
         # Only people the acting user may already see: matching someone seated only
@@ -150,6 +174,18 @@ def _in_province_of(person: Person, unit: Unit) -> bool:
     return Area.objects.filter(pk=person.province_id, path=path).exists()
 
 
+def _bring_across(person: Person, unit: Unit, acting_user=None) -> bool:
+    """A person recorded in a legacy province seated in a unit of the 2025 province
+    that absorbed it: the person's province becomes the 2025 one (one record, its
+    history kept in the audit trail). False when the provinces are unrelated."""
+    province = province_of(unit.area)
+    if not _successor_of(person.province_id, province):
+        return False
+    person.province = province
+    person.save()
+    return True
+
+
 @transaction.atomic
 def membership_add(
     *,
@@ -171,6 +207,16 @@ def membership_add(
     """
     if unit.status != UnitStatus.ACTIVE:
         raise ValidationError(ERROR_UNIT_DISSOLVED)
+    # No seat starts in an area that has ceased (a legacy commune after 30/06/2025):
+    # today when no start date is given. An earlier start in a 2025 unit is the day the
+    # person joined the predecessor's unit; the seat counts from the area's first day.
+    area_require_exists(
+        unit.area,
+        start_date or timezone.localdate(),
+        action=ACTION_SEAT,
+        field="start_date",
+        ended_only=True,
+    )
     if person is None:
         values = _person_values(_given(person_data))
         province = province_of(unit.area)
@@ -188,10 +234,12 @@ def membership_add(
             values.pop("full_name", None)
             if values:
                 person = person_update(person=person, acting_user=acting_user, **values)
-    elif not _in_province_of(person, unit):
-        # A person sits only in units of the province they are recorded in: the
-        # identity rule works within a province, and the statistics add provinces up
-        # (reports.stats.country_stats).
+            if person.province_id != province.pk:  # recognised across the border
+                _bring_across(person, unit, acting_user)
+    elif not _in_province_of(person, unit) and not _bring_across(person, unit, acting_user):
+        # A person sits only in units of the province they are recorded in (or of the
+        # 2025 province that absorbed it): the identity rule works within a province,
+        # and the statistics add provinces up (reports.stats.country_stats).
         raise ValidationError(ERROR_OTHER_PROVINCE)
     if Membership.objects.filter(unit=unit, person=person, end_date__isnull=True).exists():
         raise ValidationError(ERROR_ALREADY_MEMBER.format(person=person))
@@ -274,8 +322,14 @@ def person_merge(*, keep: Person, duplicate: Person, acting_user=None) -> Person
     blanks in ``keep`` are filled from ``duplicate``, and ``duplicate`` is deleted."""
     if keep.pk == duplicate.pk:
         raise ValidationError(ERROR_MERGE_SELF)
+    province = keep.province
     if keep.province_id != duplicate.province_id:
-        raise ValidationError(ERROR_MERGE_PROVINCE)
+        # Across the border: a record of a legacy province and one of the 2025 province
+        # that absorbed it are one person, kept in the 2025 province.
+        if _successor_of(keep.province_id, duplicate.province):
+            province = duplicate.province
+        elif not _successor_of(duplicate.province_id, keep.province):
+            raise ValidationError(ERROR_MERGE_PROVINCE)
     # Lock both rows in id order so two merges of the same pair cannot interleave.
     locked = {
         p.pk: p
@@ -298,6 +352,7 @@ def person_merge(*, keep: Person, duplicate: Person, acting_user=None) -> Person
         if getattr(keep, field) in ("", None) and getattr(duplicate, field) not in ("", None):
             setattr(keep, field, getattr(duplicate, field))
     keep.party_member = keep.party_member or duplicate.party_member
+    keep.province = province
     for membership in duplicate.memberships.all():
         membership.person = keep
         membership.save(update_fields=["person", "updated_at"])

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
@@ -119,6 +120,9 @@ class CommuneDetailView(StaffRequiredMixin, DetailView):
         context.update(
             overview=overview,
             lineage=self.lineage(),
+            # A commune that has ceased (a legacy one after 30/06/2025): its rosters are
+            # history, no founding form (the services refuse it anyway).
+            ended=unit_services.area_ended_before(self.object, timezone.localdate()),
             team_form=kwargs.get("team_form") or TeamCreateForm(),
             edition_label=Edition(self.object.edition).label,
         )
@@ -394,7 +398,8 @@ class PersonFormView(ServiceFormView):
 
 
 class PersonMergeView(PersonFormView):
-    """Fold a duplicate record of the same province into this person: search by name,
+    """Fold a duplicate record of the same province (or of a province linked to it by the
+    2025 reorganisation) into this person: search by name,
     then merge one of the matches (``person_merge``)."""
 
     template_name = "members/person_merge.html"
@@ -403,7 +408,7 @@ class PersonMergeView(PersonFormView):
     def get_form_kwargs(self):
         candidates = (
             selectors.people_visible_to(self.request.user)
-            .filter(province=self.object.province_id)
+            .filter(province__in=unit_selectors.provinces_linked(self.object.province_id))
             .exclude(pk=self.object.pk)
         )
         return {**super().get_form_kwargs(), "candidates": candidates}

@@ -23,9 +23,10 @@ from evaluations.models import CriteriaSet, Evaluation
 from members.choices import KINH
 from members.models import Membership
 from portal.paths import PATH_SEPARATOR, province_path
+from reports.maps import UNIT_PATH, V2025_COMMUNE_KEY, map_path_field, map_version
 from reports.models import Versions, data_versions
 from units.choices import TEAM_KINDS, Edition, Level, UnitKind
-from units.models import Area, Unit
+from units.models import Area, Unit, unit_in_force_q
 
 #: The next level down, by edition and level ("" = the whole installation).
 CHILD_LEVEL = {
@@ -67,15 +68,9 @@ class Place:
 
 
 def units_active_on(day: datetime.date, prefix: str = "") -> Q:
-    """Units in force on ``day``: founded by then (or founding date unknown) and not yet
-    dissolved (the dissolution date is the first day without the unit)."""
-    founded = Q(**{f"{prefix}decision_date__isnull": True}) | Q(
-        **{f"{prefix}decision_date__lte": day}
-    )
-    standing = Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(
-        **{f"{prefix}dissolved_on__gt": day}
-    )
-    return founded & standing
+    """Units in force on ``day``: founded, not dissolved, on an area that exists then
+    (``units.models.unit_in_force_q``)."""
+    return unit_in_force_q(day, prefix)
 
 
 def _active_units(where: Q, day: datetime.date):
@@ -114,8 +109,9 @@ def _rating_rows(place: Place) -> list[dict]:
     every year with a rating in the place (``n`` counts the approved ones at each
     ``decided_level``), united with the years of criteria issued for the place's
     province(s) (rows with no level and ``n`` 0)."""
+    placed = f"{map_path_field(place.edition, 'unit__')}__descendant_of"
     ratings = (
-        Evaluation.objects.filter(area_path__descendant_of=place.path)
+        Evaluation.objects.filter(**{placed: place.path})
         .values("year", "decided_level")
         .annotate(n=Count("pk", filter=Q(stage=Stage.DECIDED)))
         .order_by()
@@ -139,16 +135,22 @@ def _reference_day(year: int, day: datetime.date) -> datetime.date:
     return min(datetime.date(year, 12, 31), day)
 
 
-def _unit_aggregates(day: datetime.date, active_years, approved_years) -> dict:
+def _unit_aggregates(
+    day: datetime.date, active_years, approved_years, edition: str = Edition.LEGACY
+) -> dict:
     """Active units on ``day`` by kind and the communes and villages they cover; the
     units in force in each of ``active_years`` (``active_<year>``) and those of them
-    with an approved rating for each of ``approved_years`` (``approved_<year>``)."""
+    with an approved rating for each of ``approved_years`` (``approved_<year>``). On the
+    2025 map a bloc's commune is the 2025 commune it stands in (a legacy bloc's successor)."""
     active = units_active_on(day)
     bloc, team = Q(kind=UnitKind.BLOC), Q(kind__in=TEAM_KINDS)
+    commune = "commune"
+    if edition == Edition.V2025:
+        commune = Substr(UNIT_PATH[edition], 1, V2025_COMMUNE_KEY)
     aggregates = {
         "blocs": Count("pk", filter=active & bloc),
         "teams": Count("pk", filter=active & team),
-        "communes_with_bloc": Count("commune", distinct=True, filter=active & bloc),
+        "communes_with_bloc": Count(commune, distinct=True, filter=active & bloc),
         "villages_with_team": Count("area", distinct=True, filter=active & team),
     }
     for year in active_years:
@@ -166,8 +168,9 @@ def _unit_aggregates(day: datetime.date, active_years, approved_years) -> dict:
 
 def _unit_counts(place: Place, day: datetime.date, years: list[int]) -> dict:
     """``_unit_aggregates`` over the units under the place: one query."""
-    return Unit.objects.filter(area_path__descendant_of=place.path).aggregate(
-        **_unit_aggregates(day, years, years)
+    placed = f"{map_path_field(place.edition)}__descendant_of"
+    return Unit.objects.filter(**{placed: place.path}).aggregate(
+        **_unit_aggregates(day, years, years, place.edition)
     )
 
 
@@ -181,14 +184,23 @@ def _ratings(rows: list[dict], years: list[int], units: dict) -> dict:
     return result
 
 
-def _child_figures(children: list[dict], key_length: int, where: Q, day: datetime.date):
+def _child_figures(
+    children: list[dict],
+    key_length: int,
+    paths: list[str],
+    day: datetime.date,
+    edition: str,
+    whole: bool = False,
+):
     """Blocs, teams and their seats on ``day`` of each child area (``children``: rows
     with a ``path``), by the child's path prefix of ``key_length`` characters: two
-    grouped queries over the units and memberships matching ``where``."""
+    grouped queries over the units and memberships placed under ``paths`` on
+    ``edition``'s map (``_under``)."""
     figures = {c["path"][:key_length]: dict.fromkeys(_CHILD_FIELDS, 0) for c in children}
+    unit_path, seat_path = map_path_field(edition), map_path_field(edition, "unit__")
     unit_rows = (
-        _active_units(where, day)
-        .annotate(key=Substr("area_path", 1, key_length))
+        _active_units(_under(unit_path, edition, paths, whole), day)
+        .annotate(key=Substr(unit_path, 1, key_length))
         .values("key")
         .annotate(
             blocs=Count("pk", filter=Q(kind=UnitKind.BLOC)),
@@ -200,8 +212,8 @@ def _child_figures(children: list[dict], key_length: int, where: Q, day: datetim
         if row["key"] in figures:
             figures[row["key"]].update(blocs=row["blocs"], teams=row["teams"])
     member_rows = (
-        _active_memberships(where, day)
-        .annotate(key=Substr("area_path", 1, key_length))
+        _active_memberships(_under(seat_path, edition, paths, whole), day)
+        .annotate(key=Substr(seat_path, 1, key_length))
         .values("key")
         .annotate(
             bloc_members=Count("pk", filter=Q(unit__kind=UnitKind.BLOC)),
@@ -239,7 +251,7 @@ def _children(place: Place, day: datetime.date) -> list[dict]:
         .values("code", "name", "level", "path")
     )
     key_length = len(place.path) + SEGMENT_LENGTH[child_level]
-    figures = _child_figures(children, key_length, Q(area_path__descendant_of=place.path), day)
+    figures = _child_figures(children, key_length, [place.path], day, place.edition)
     return [_child_row(c, figures, key_length) for c in children]
 
 
@@ -265,7 +277,8 @@ def area_stats(place: Place, day: datetime.date) -> dict:
     rating_rows = _rating_rows(place)
     years = sorted({row["year"] for row in rating_rows})
     units = _unit_counts(place, day, years)
-    members = _active_memberships(Q(area_path__descendant_of=place.path), day).aggregate(
+    seat_path = map_path_field(place.edition, "unit__")
+    members = _active_memberships(Q(**{f"{seat_path}__descendant_of": place.path}), day).aggregate(
         **_member_aggregates()
     )
     return _figures(
@@ -377,9 +390,10 @@ def provinces_stats(
         .order_by()
     ):
         areas[row["key"]][row["level"]] = row["n"]
+    seat_path, unit_path = map_path_field(edition, "unit__"), map_path_field(edition)
     ratings = (
-        Evaluation.objects.filter(_under("area_path", edition, paths, whole))
-        .annotate(key=Substr("area_path", 1, length))
+        Evaluation.objects.filter(_under(seat_path, edition, paths, whole))
+        .annotate(key=Substr(seat_path, 1, length))
         .values("key", "year", "decided_level")
         .annotate(n=Count("pk", filter=Q(stage=Stage.DECIDED)))
         .order_by()
@@ -404,19 +418,19 @@ def provinces_stats(
     window = list(range(day.year - IN_FORCE_YEARS, day.year + 1))
     every_year = sorted(set(window).union(*years.values()))
     rated_years = sorted(set().union(*years.values()))
-    aggregates = _unit_aggregates(day, every_year, rated_years)
+    aggregates = _unit_aggregates(day, every_year, rated_years, edition)
     units = {
         row["key"]: row
-        for row in Unit.objects.filter(_under("area_path", edition, paths, whole))
-        .annotate(key=Substr("area_path", 1, length))
+        for row in Unit.objects.filter(_under(unit_path, edition, paths, whole))
+        .annotate(key=Substr(unit_path, 1, length))
         .values("key")
         .annotate(**aggregates)
         .order_by()
     }
     members = {
         row["key"]: row
-        for row in _active_memberships(_under("area_path", edition, paths, whole), day)
-        .annotate(key=Substr("area_path", 1, length))
+        for row in _active_memberships(_under(seat_path, edition, paths, whole), day)
+        .annotate(key=Substr(seat_path, 1, length))
         .values("key")
         .annotate(**_member_aggregates())
         .order_by()
@@ -460,9 +474,7 @@ def _provinces_children(
         .order_by("code", "name")
         .values("code", "name", "level", "path")
     )
-    figures = _child_figures(
-        children, child_length, _under("area_path", edition, paths, whole), day
-    )
+    figures = _child_figures(children, child_length, paths, day, edition, whole)
     result: dict[str, list[dict]] = defaultdict(list)
     for c in children:
         result[c["path"][:length]].append(_child_row(c, figures, child_length))
@@ -476,9 +488,10 @@ def _older_in_force(
     provinces (paths) that need them: one query."""
     years = sorted(set().union(*missing.values()))
     length = _province_key_length(edition)
+    unit_path = map_path_field(edition)
     rows = (
-        Unit.objects.filter(_under("area_path", edition, sorted(missing), False))
-        .annotate(key=Substr("area_path", 1, length))
+        Unit.objects.filter(_under(unit_path, edition, sorted(missing), False))
+        .annotate(key=Substr(unit_path, 1, length))
         .values("key")
         .annotate(
             **{
@@ -492,7 +505,7 @@ def _older_in_force(
 
 
 def _province_key(path: str, day: datetime.date, versions: Versions) -> str:
-    return f"{KEY_PREFIX}:province:{versions.of_province(path)}:{path}:{day.isoformat()}"
+    return f"{KEY_PREFIX}:province:{map_version(path, versions)}:{path}:{day.isoformat()}"
 
 
 def province_entries(
@@ -576,10 +589,10 @@ def area_stats_cached(place: Place, day: datetime.date, versions: Versions | Non
     if versions is None:
         versions = data_versions()
     if place.area is None:
-        key = (
-            f"{KEY_PREFIX}:country:{versions.of_edition(place.edition)}:"
-            f"{place.edition}:{day.isoformat()}"
-        )
+        version = versions.of_edition(place.edition)
+        if place.edition == Edition.V2025:
+            version += f"+{versions.of_edition(Edition.LEGACY)}"
+        key = f"{KEY_PREFIX}:country:{version}:{place.edition}:{day.isoformat()}"
         result = cache.get(key)
         if result is None:
             result = country_stats(place.edition, day, versions)
@@ -588,8 +601,7 @@ def area_stats_cached(place: Place, day: datetime.date, versions: Versions | Non
     if place.level == Level.PROVINCE:
         return province_entries(place.edition, [place.area], day, versions)[place.path]["stats"]
     key = (
-        f"{KEY_PREFIX}:area:{versions.of_province(place.path)}:{place.edition}:"
-        f"{place.path}:{day.isoformat()}"
+        f"{KEY_PREFIX}:area:{map_version(place.path, versions)}:{place.edition}:{place.path}:{day}"
     )
     result = cache.get(key)
     if result is None:

@@ -5,6 +5,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -120,6 +121,9 @@ class Area(models.Model):
     def save(self, *args, **kwargs):
         self.fill_derived_fields()
         super().save(*args, **kwargs)
+        if self.level in (Level.COMMUNE, Level.VILLAGE):
+            # The units on this area copy its dates (a village ended by a merge, say).
+            units_copy_area_dates([self.pk])
 
     def get_absolute_url(self):
         return reverse("admin:units_area_change", args=[self.pk])
@@ -162,9 +166,39 @@ class Area(models.Model):
         return " › ".join(names)
 
 
+def _open_or(field: str, lookup: str, day) -> Q:
+    """``field`` is empty (open) or satisfies ``lookup`` against ``day``."""
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__{lookup}": day})
+
+
+def area_exists_q(day, prefix: str = "") -> Q:
+    """Units (``prefix`` "unit__" from a membership) whose area exists on ``day``: its
+    valid-from to valid-until, both inclusive, copied onto the unit (``Unit.area_from``,
+    ``Unit.area_until``, so no join): a legacy unit never counts after 30/06/2025, a
+    2025 unit never before 01/07/2025."""
+    return _open_or(f"{prefix}area_from", "lte", day) & _open_or(f"{prefix}area_until", "gte", day)
+
+
+def unit_in_force_q(day, prefix: str = "") -> Q:
+    """Units in force on ``day`` (``prefix``: the path to the unit, "unit__" from a
+    membership): founded by then (or founding date unknown), not yet dissolved (the
+    dissolution date is the first day without the unit), on an area that exists then."""
+    return (
+        _open_or(f"{prefix}decision_date", "lte", day)
+        & _open_or(f"{prefix}dissolved_on", "gt", day)
+        & area_exists_q(day, prefix)
+    )
+
+
 class UnitQuerySet(models.QuerySet):
     def active(self) -> "UnitQuerySet":
+        """Units not dissolved (the status): at most one per area. Whether a unit counts
+        on a day also depends on its area's dates: ``in_force_on``."""
         return self.filter(status=UnitStatus.ACTIVE)
+
+    def in_force_on(self, day) -> "UnitQuerySet":
+        """Units in force on ``day`` (``unit_in_force_q``)."""
+        return self.filter(unit_in_force_q(day))
 
     def under(self, area: Area) -> "UnitQuerySet":
         """Units whose area is ``area`` or lies under it (one indexed condition, no join)."""
@@ -192,6 +226,16 @@ class Unit(models.Model):
         editable=False,
     )
     area_path = PathField(_("đường dẫn địa bàn"), max_length=120, db_index=True, editable=False)
+    # Where the unit stands on the 2025 map: its own path for a 2025 unit; for a legacy
+    # unit the 2025 commune that succeeded its commune (the default piece), or for a
+    # team the 2025 village its village was carried to. Empty while unknown (2025 map
+    # not loaded). The 2025 map's statistics at any date read it (``units_map_2025``).
+    map_path = PathField(
+        _("đường dẫn trên bản đồ 2025"), max_length=120, null=True, db_index=True, editable=False
+    )
+    # The days the area exists, copied from it like the path (``unit_in_force_q``).
+    area_from = models.DateField(_("địa bàn có hiệu lực từ"), null=True, editable=False)
+    area_until = models.DateField(_("địa bàn có hiệu lực đến"), null=True, editable=False)
     name = models.CharField(_("tên"), max_length=200)
     search_name = models.CharField(_("tên không dấu"), max_length=200, editable=False)
     decision_number = models.CharField(_("số quyết định thành lập"), max_length=60, blank=True)
@@ -243,6 +287,8 @@ class Unit(models.Model):
     def save(self, *args, **kwargs):
         self.fill_derived_fields()
         super().save(*args, **kwargs)
+        if self.map_path is None:
+            units_map_2025(Unit.objects.filter(pk=self.pk))
 
     def get_absolute_url(self):
         return reverse("members:unit_detail", args=[self.pk])
@@ -259,10 +305,13 @@ class Unit(models.Model):
             raise ValidationError({"dissolved_on": ERROR_DISSOLVED_NEEDS_DATE})
 
     def fill_derived_fields(self) -> None:
-        """Copy the area's path and commune, and name the unit after its area when no
-        name is given. Bulk writes call this before writing."""
+        """Copy the area's path, dates and commune, and name the unit after its area
+        when no name is given. Bulk writes call this before writing."""
         area = self.area
         self.area_path = area.path
+        self.area_from, self.area_until = area.valid_from, area.valid_until
+        if area.edition == Edition.V2025:
+            self.map_path = area.path
         self.commune_id = area.pk if area.level == Level.COMMUNE else area.parent_id
         if not self.name:
             self.name = unit_default_name(self.kind, area)
@@ -272,6 +321,43 @@ class Unit(models.Model):
     @property
     def is_team(self) -> bool:
         return self.kind in TEAM_KINDS
+
+
+def units_copy_area_dates(area_ids) -> int:
+    """Copy the dates of the areas ``area_ids`` onto their units (one UPDATE); for the
+    writes that change an area's dates without going through ``Unit.save``."""
+    dates = Area.objects.filter(pk=models.OuterRef("area_id"))
+    return Unit.objects.filter(area_id__in=area_ids).update(
+        area_from=models.Subquery(dates.values("valid_from")[:1]),
+        area_until=models.Subquery(dates.values("valid_until")[:1]),
+    )
+
+
+def units_map_2025(units=None) -> int:
+    """Set where legacy units stand on the 2025 map (``Unit.map_path``), in one UPDATE:
+    a team whose village was carried to a 2025 village (a village ``Succession``)
+    stands there; any other legacy unit at the 2025 commune that succeeded its commune
+    (the default piece of a split commune). ``units``: a queryset to limit the update
+    (default: every legacy unit). Called after the lineage is loaded, after a unit is
+    saved without a place yet, after bulk writes of units, and by whoever records
+    village links (the carry-over)."""
+    units = Unit.objects.all() if units is None else units
+    # Only links onto the 2025 map: a village merged on the legacy map (before 2025)
+    # has a village link too, to another legacy village.
+    village = Succession.objects.filter(
+        predecessor=models.OuterRef("area_id"),
+        level=Level.VILLAGE,
+        successor__edition=Edition.V2025,
+    ).order_by("-is_default", "-effective_on")
+    commune = Succession.objects.filter(
+        predecessor=models.OuterRef("commune_id"), level=Level.COMMUNE, is_default=True
+    )
+    return units.filter(area_path__descendant_of=f"{Edition.LEGACY}{PATH_SEPARATOR}").update(
+        map_path=Coalesce(
+            models.Subquery(village.values("successor__path")[:1]),
+            models.Subquery(commune.values("successor__path")[:1]),
+        )
+    )
 
 
 def unit_default_name(kind: str, area: Area) -> str:

@@ -5,7 +5,7 @@ the user (``areas_visible_to``, ``units_visible_to`` and friends) need the accou
 scope, so they live one layer up, in ``accounts.selectors`` (docs/DECISIONS.md).
 """
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
 from units.choices import Edition, Level
@@ -139,3 +139,32 @@ def _linked(links, side: str, *, by_default: bool = True) -> list[Area]:
         area.succession = link
         areas.append(area)
     return areas
+
+
+def predecessor_province_paths(paths) -> list[str]:
+    """The paths of the legacy provinces merged into the 2025 provinces among ``paths``
+    (paths of any areas: only 2025 provinces have predecessors), in one query, none when
+    ``paths`` holds no 2025 province."""
+    provinces = [p for p in paths if p.startswith(f"{Edition.V2025}/") and p.count("/") == 2]
+    if not provinces:
+        return []
+    return list(
+        Succession.objects.official()
+        .filter(level=Level.PROVINCE, successor__path__in=provinces)
+        .order_by("predecessor__path")
+        .values_list("predecessor__path", flat=True)
+    )
+
+
+def provinces_linked(province_id: int) -> list[int]:
+    """Ids of the province and of the provinces linked to it by the 2025 reorganisation:
+    a 2025 province with the legacy provinces merged into it, a legacy province with the
+    2025 province that absorbed it (one query). Records of these provinces may be the
+    same person (merge candidates)."""
+    links = Succession.objects.official().filter(
+        Q(predecessor_id=province_id) | Q(successor_id=province_id), level=Level.PROVINCE
+    )
+    ids = {province_id}
+    for predecessor, successor in links.values_list("predecessor_id", "successor_id"):
+        ids.update((predecessor, successor))
+    return sorted(ids)

@@ -1,6 +1,7 @@
 """Every write to administrative areas goes through here."""
 
 import dataclasses
+import datetime
 import logging
 from collections.abc import Iterable
 
@@ -9,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal import audit
+from portal import audit, formats
 from portal.text import fold, normalize
 from units.choices import (
     EDITION_LEVELS,
@@ -21,7 +22,8 @@ from units.choices import (
     Level,
     UnitKind,
 )
-from units.models import Area, Unit
+from units.models import Area, Unit, units_copy_area_dates
+from units.selectors import successor_communes
 from units.signals import data_changed
 from units.successions import SuccessionLoadResult, successions_load
 
@@ -35,6 +37,16 @@ ERROR_VILLAGE_AMBIGUOUS = _(
     "Tên “{name}” không có dấu nên không rõ là thôn, tổ dân phố nào của {commune}: "
     "{candidates}. Hãy ghi tên có đủ dấu."
 )
+ERROR_AREA_ENDED = _(
+    "{area} chỉ tồn tại đến ngày {until} (sắp xếp đơn vị hành chính): không thể {action} "
+    "vào ngày {day}."
+)
+ERROR_AREA_SUCCESSORS = _("Địa bàn kế thừa từ ngày {since}: {successors}.")
+ERROR_AREA_NOT_YET = _("{area} chỉ tồn tại từ ngày {since}: không thể {action} vào ngày {day}.")
+#: What was refused, for the messages above.
+ACTION_FOUND = _("lập đơn vị")
+ACTION_SEAT = _("thêm thành viên")
+ACTION_RATE = _("bắt đầu đánh giá")
 ERROR_UNIT_EXISTS = _("{area} đã có {kind} đang hoạt động.")
 ERROR_UNIT_KIND_AREA = _("Khối dân vận đặt ở xã; Tổ dân vận đặt ở thôn, tổ dân phố.")
 
@@ -234,6 +246,8 @@ def divisions_load(
             audit.bulk_update(
                 Area, to_update, [*_COMPARED_FIELDS, "search_name", "updated_at"], batch_size=2000
             )
+        if to_update:
+            units_copy_area_dates([a.pk for a in to_update])
         if to_create or to_update:
             # Bulk writes send no model signal: every province's statistics become
             # stale (reports.signals), in this transaction.
@@ -388,6 +402,60 @@ def village_get_or_create(*, commune: Area, name: str, acting_user=None) -> tupl
     return village, True
 
 
+def area_exists_on(area: Area, day: datetime.date) -> bool:
+    """Whether ``area`` exists on ``day`` (its valid-from to valid-until, inclusive)."""
+    return (area.valid_from is None or area.valid_from <= day) and (
+        area.valid_until is None or day <= area.valid_until
+    )
+
+
+def area_not_existing_message(area: Area, day: datetime.date, action) -> str:
+    """The Vietnamese refusal of ``action`` on ``area`` on ``day`` when the area does not
+    exist then; a legacy area's message names its successor(s) on the 2025 map."""
+    if area.valid_from is not None and day < area.valid_from:
+        return str(ERROR_AREA_NOT_YET).format(
+            area=area.name, since=formats.day(area.valid_from), action=action, day=formats.day(day)
+        )
+    message = str(ERROR_AREA_ENDED).format(
+        area=area.name, until=formats.day(area.valid_until), action=action, day=formats.day(day)
+    )
+    commune = area.parent if area.level == Level.VILLAGE else area
+    successors = successor_communes(commune) if commune.level == Level.COMMUNE else []
+    if successors:
+        names = ", ".join(
+            f"{s.name} ({s.parent.name})" if s.parent_id else s.name for s in successors
+        )
+        since = successors[0].succession.effective_on
+        message += " " + str(ERROR_AREA_SUCCESSORS).format(
+            since=formats.day(since), successors=names
+        )
+    return message
+
+
+def rating_reference_day(year: int, today: datetime.date | None = None) -> datetime.date:
+    """The day a rating of ``year`` is about: the year's last day, or today for the
+    year in progress (the statistics count the units "of a year" the same way)."""
+    return min(datetime.date(year, 12, 31), today or timezone.localdate())
+
+
+def area_ended_before(area: Area, day: datetime.date) -> bool:
+    """Whether ``area`` had ceased to exist by ``day`` (a legacy area after 30/06/2025)."""
+    return area.valid_until is not None and area.valid_until < day
+
+
+def area_require_exists(
+    area: Area, day: datetime.date, *, action, field: str = "area", ended_only: bool = False
+) -> None:
+    """Refuse (``ValidationError`` on ``field``) new work on an area that does not exist
+    on ``day``: founding a unit, starting a rating; with ``ended_only``, only an area that
+    had ceased by then (a seat: its start date may be the day the person joined the
+    predecessor's unit, docs/REORGANISATION.md, "Validity"). Every door goes through
+    the services that call this."""
+    refused = area_ended_before(area, day) if ended_only else not area_exists_on(area, day)
+    if refused:
+        raise ValidationError({field: area_not_existing_message(area, day, action)})
+
+
 @transaction.atomic
 def unit_create(
     *,
@@ -400,7 +468,8 @@ def unit_create(
     rules_adopted: bool = False,
     rules_adopted_on=None,
 ) -> Unit:
-    """Found a bloc at a commune or a team at a village.
+    """Found a bloc at a commune or a team at a village, on an area that exists on the
+    founding date (today when not given).
 
     At most one active unit per area is also a database constraint; this check gives
     the Vietnamese message before the database has to refuse.
@@ -408,6 +477,7 @@ def unit_create(
     expected = Level.COMMUNE if kind == UnitKind.BLOC else Level.VILLAGE
     if area.level != expected:
         raise ValidationError({"area": ERROR_UNIT_KIND_AREA})
+    area_require_exists(area, decision_date or timezone.localdate(), action=ACTION_FOUND)
     if Unit.objects.active().filter(area=area).exists():
         raise ValidationError(
             {"area": ERROR_UNIT_EXISTS.format(area=area.name, kind=UnitKind(kind).label.lower())}

@@ -18,7 +18,7 @@ from pathlib import Path
 from django.db import transaction
 
 from units.choices import V2025_VALID_FROM, Edition, Level
-from units.models import Area, Succession
+from units.models import Area, Succession, Unit, units_map_2025
 
 logger = logging.getLogger(__name__)
 
@@ -190,5 +190,9 @@ def successions_load() -> SuccessionLoadResult | None:
         Succession.objects.bulk_update(to_update, ["whole", "is_default", "level"], 2000)
     Succession.objects.bulk_create(to_create, batch_size=2000)
     result.created, result.updated, result.deleted = len(to_create), len(to_update), len(stale)
+    # Where legacy units stand on the 2025 map follows the lineage: all of them when it
+    # changed, else those without a place yet.
+    changed = to_create or to_update or stale
+    units_map_2025(None if changed else Unit.objects.filter(map_path__isnull=True))
     logger.info("successions_load %s", result.summary())
     return result

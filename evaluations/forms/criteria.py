@@ -343,6 +343,20 @@ class CriteriaEditor:
 
 
 class CopyForm(ServiceForm):
-    """The year a set is copied to."""
+    """The year a set is copied to, and the province when the set's province was merged
+    into a 2025 one (copy to the successor)."""
 
     year = year_field(_("Sao chép sang năm"))
+    province = forms.TypedChoiceField(label=_("Sang tỉnh"), coerce=int, required=False)
+
+    def __init__(self, *args, provinces=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.provinces = {p.pk: p for p in provinces}
+        if len(self.provinces) > 1:
+            self.fields["province"].choices = [(p.pk, p.name) for p in provinces]
+            self.fields["province"].initial = provinces[-1].pk
+        else:
+            del self.fields["province"]
+
+    def clean_province(self):
+        return self.provinces.get(self.cleaned_data.get("province"))

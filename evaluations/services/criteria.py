@@ -27,6 +27,7 @@ from portal.paths import province_path
 from portal.text import normalize
 from units.choices import Level, UnitKind
 from units.models import Area, Unit
+from units.selectors import successor_province
 
 ERROR_NO_CRITERIA = _("Chưa có bộ tiêu chí năm {year} cho {subject} của {province}.")
 ERROR_FROZEN = _(
@@ -36,6 +37,9 @@ ERROR_NOT_PROVINCE = _("Bộ tiêu chí phải do một tỉnh, thành phố ban
 ERROR_SCALE_ORDER = _("Điểm tối thiểu của các mức phải giảm dần từ mức 1 đến mức 4.")
 ERROR_EMPTY_SET = _("Bộ tiêu chí chưa có tiêu chí nào.")
 ERROR_YEAR_EXISTS = _("{province} đã có bộ tiêu chí {subject} năm {year}.")
+ERROR_COPY_PROVINCE = _(
+    "Chỉ sao chép được bộ tiêu chí sang chính tỉnh đó hoặc sang tỉnh kế thừa nó từ 01/07/2025."
+)
 
 
 def subject_of_unit(unit: Unit) -> str:
@@ -160,13 +164,27 @@ def _set_as_dicts(source: CriteriaSet) -> dict:
     return {"groups": groups, "gates": gates, "scale": scale}
 
 
+def copy_targets(source: CriteriaSet) -> list[Area]:
+    """The provinces ``source`` may be copied to: its own, and the 2025 province that
+    absorbed it when it is a legacy province (a successor starts from any of its
+    predecessors' sets)."""
+    successor = successor_province(source.province)
+    return [source.province, *([successor] if successor else [])]
+
+
 @transaction.atomic
-def criteria_set_copy(*, acting_user, source: CriteriaSet, year: int) -> CriteriaSet:
+def criteria_set_copy(
+    *, acting_user, source: CriteriaSet, year: int, province: Area | None = None
+) -> CriteriaSet:
     """Start a year from last year's criteria: the same groups, items, gates, scale and
-    quota, as a new draft."""
+    quota, as a new draft, in ``source``'s province or (``province``) in the 2025 province
+    that succeeded it."""
+    province = province or source.province
+    if province.pk not in {p.pk for p in copy_targets(source)}:
+        raise ValidationError(ERROR_COPY_PROVINCE)
     copy = criteria_set_create(
         acting_user=acting_user,
-        province=source.province,
+        province=province,
         year=year,
         subject=source.subject,
         title=source.title.replace(str(source.year), str(year)),

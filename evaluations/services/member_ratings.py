@@ -15,6 +15,7 @@ from evaluations.services.steps import ERROR_ADJUST_REASON, ERROR_LOCKED, requir
 from evaluations.stages import SELF_ASSESS, STEP_PERMISSION
 from members.models import Membership
 from portal.text import normalize
+from units.services import ACTION_RATE, area_require_exists, rating_reference_day
 
 ERROR_LEVEL = _("Mức xếp loại phải là 1, 2, 3 hoặc 4.")
 
@@ -31,8 +32,13 @@ def _level(value) -> int:
 
 @transaction.atomic
 def member_rating_start(*, acting_user, membership: Membership, year: int) -> MemberRating:
-    """The member's rating for ``year``, created on first use at the self-assessment."""
+    """The member's rating for ``year``, created on first use at the self-assessment, if
+    the unit's area exists at the year's end (``evaluation_start``)."""
     require_permission(acting_user, SELF_ASSESS, membership.area_path)
+    if not MemberRating.objects.filter(membership=membership, year=year).exists():
+        area_require_exists(
+            membership.unit.area, rating_reference_day(year), action=ACTION_RATE, field="year"
+        )
     rating, _created = MemberRating.objects.get_or_create(
         membership=membership, year=year, defaults={"area_path": membership.area_path}
     )

@@ -20,6 +20,7 @@ from evaluations.stages import DECIDE, PROPOSE, SELF_ASSESS
 from portal.paths import province_path
 from portal.text import normalize
 from units.models import Unit
+from units.services import ACTION_RATE, area_require_exists, rating_reference_day
 
 WARNING_QUOTA = _(
     "Mức 1 vượt tỷ lệ {quota}%: {count}/{total} đơn vị được xếp mức 1 (tối đa {allowed})."
@@ -29,11 +30,13 @@ WARNING_QUOTA = _(
 @transaction.atomic
 def evaluation_start(*, acting_user, unit: Unit, year: int) -> Evaluation:
     """The unit's rating for ``year``, created on first use against the province's
-    current criteria."""
+    current criteria, if the unit's area exists at the year's end (today for the year in
+    progress): a legacy unit is rated up to 2024, a 2025 unit from 2025."""
     require_permission(acting_user, SELF_ASSESS, unit.area_path)
     existing = Evaluation.objects.filter(unit=unit, year=year).first()
     if existing is not None:
         return existing
+    area_require_exists(unit.area, rating_reference_day(year), action=ACTION_RATE, field="year")
     subject = subject_of_unit(unit)
     criteria_set = criteria_set_current(
         province_path_=province_path(unit.area_path), year=year, subject=subject

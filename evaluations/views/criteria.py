@@ -27,6 +27,7 @@ from evaluations.selectors.scope import (
     criteria_sets_managed_by,
 )
 from evaluations.services.criteria import (
+    copy_targets,
     criteria_set_copy,
     criteria_set_create,
     criteria_set_is_used,
@@ -214,16 +215,19 @@ class CriteriaCopyView(CriteriaManageMixin, TemplateView):
 
     def get(self, request, pk):
         source = self.get_set()
-        form = CopyForm(initial={"year": source.year + 1})
+        form = CopyForm(initial={"year": source.year + 1}, provinces=copy_targets(source))
         return self.render_to_response(self.get_context_data(source=source, form=form))
 
     def post(self, request, pk):
         source = self.get_set()
-        form = CopyForm(request.POST)
+        form = CopyForm(request.POST, provinces=copy_targets(source))
         if form.is_valid():
             try:
                 copy = criteria_set_copy(
-                    acting_user=request.user, source=source, year=form.cleaned_data["year"]
+                    acting_user=request.user,
+                    source=source,
+                    year=form.cleaned_data["year"],
+                    province=form.cleaned_data.get("province"),
                 )
             except ValidationError as exc:
                 form.add_service_error(exc)

@@ -22,7 +22,7 @@ from members.models import Membership, Person
 from members.reorganise import Continuation, areas_link, lineage_record, units_continue
 from portal import audit
 from units.choices import V2025_VALID_FROM, Edition, Level, UnitKind, UnitStatus
-from units.models import Area, Succession, Unit, UnitLineage, unit_default_name
+from units.models import Area, Succession, Unit, UnitLineage, unit_default_name, units_map_2025
 from units.models_lineage import Reorganisation, ReorganisationKind
 from units.services import village_type_word
 from units.signals import data_changed
@@ -130,6 +130,8 @@ def _write(plan: CarryPlan, reorganisation: Reorganisation, people: list[int]) -
     )
     lineage_record(reorganisation, continuations)
     areas_link(reorganisation, [(m.village, v) for m, v in zip(plan.teams, villages, strict=True)])
+    # The legacy teams now stand, on the 2025 map, where their villages went.
+    units_map_2025(Unit.objects.filter(pk__in=[m.team.pk for m in plan.teams]))
     audit.set_by_pk(Person, people, province=plan.successor)
     data_changed.send(
         sender=Person, province_paths=[plan.legacy_province.path, plan.successor.path]
@@ -207,7 +209,12 @@ def carry_over_undo(*, reorganisation: Reorganisation, acting_user=None) -> Reor
         audit.delete_by_pk(Membership, new_seats)
         links.delete()
         audit.delete_by_pk(Unit, [u.pk for u in new_units])
+        carried_villages = Succession.objects.filter(batch_id=batch).values("predecessor_id")
+        carried_teams = list(
+            Unit.objects.filter(area__in=carried_villages).values_list("pk", flat=True)
+        )
         Succession.objects.filter(batch_id=batch).delete()
+        units_map_2025(Unit.objects.filter(pk__in=carried_teams))
         audit.delete_by_pk(Area, [v.pk for v in villages])
         audit.bulk_set(Unit, old_units, status=UnitStatus.ACTIVE, dissolved_on=None)
         later = details.get("later_ends", {})

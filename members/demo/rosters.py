@@ -48,7 +48,7 @@ from members.demo.weighted import Weighted, blend, loose_key
 from members.models import Membership, Person
 from portal import audit
 from units.choices import Edition, Level, UnitKind, UnitStatus
-from units.models import Area, Unit
+from units.models import Area, Unit, units_map_2025
 from units.signals import data_changed
 
 #: Rows per INSERT. Large enough that a province is a few statements per table; SQLite
@@ -441,6 +441,8 @@ class _Roster:
         with audit.audit_context(reason=DEMO_REASON):
             audit.bulk_create(Area, self.villages, batch_size=batch_size)
             audit.bulk_create(Unit, self.units, batch_size=batch_size)
+            if any(u.map_path is None for u in self.units):  # legacy units: 2025 place
+                units_map_2025(Unit.objects.filter(map_path__isnull=True))
             audit.bulk_create(Person, self.people, batch_size=batch_size)
             audit.bulk_create(Membership, self.memberships, batch_size=batch_size)
         # Bulk writes send no model signal: this province's statistics become stale.

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.choices import Role
 from members.imports.contract import (
+    COL_CODE,
     COL_END,
     COL_ETHNICITY,
     COL_GENDER,
@@ -40,7 +42,12 @@ from portal.spreadsheets import RowError, read_table
 from units.choices import Edition, UnitStatus
 from units.models import Unit
 from units.selectors import edition_default
-from units.services import ERROR_UNKNOWN_EDITION
+from units.services import (
+    ACTION_SEAT,
+    ERROR_UNKNOWN_EDITION,
+    area_ended_before,
+    area_not_existing_message,
+)
 
 ERROR_DUPLICATE_MEMBER = _(
     "Trùng thành viên: {name} ({year}) được ghi ở các dòng {rows} trong cùng {unit}. "
@@ -118,6 +125,8 @@ class Planner:
         self.places = Places(plan=plan, stored=self.stored, writes=self.writes, error=self.error)
         self.seen_values: dict[int, dict[str, tuple[int, object]]] = {}
         self.name_owner: dict[int, int] = {}
+        self.today = timezone.localdate()
+        self.area_messages: dict[tuple, str] = {}
 
     def error(self, row: Row, column: str, message: str) -> None:
         self.plan.errors.append(RowError(row.row, column, message))
@@ -158,10 +167,23 @@ class Planner:
                 )
                 self.writes.memberships.append(membership)
                 action = "create"
+                self.check_area_exists(row)
             if unit.status != UnitStatus.ACTIVE and action != "unchanged":
                 self.error(row, "", ERROR_UNIT_DISSOLVED.format(unit=label))
             if row.ok:
                 self.plan.rows.append(PlannedRow(row.row, action, label, person.full_name, changes))
+
+    def check_area_exists(self, row: Row) -> None:
+        """A new seat does not start in a commune that has ceased (on its join date,
+        else today): a legacy commune's row after 30/06/2025 is a row error naming the
+        successor (the rule of ``membership_add``; one successor lookup per commune)."""
+        joined = row.start or self.today
+        if not area_ended_before(row.commune, joined):
+            return
+        key = (row.commune.pk, joined)
+        if key not in self.area_messages:
+            self.area_messages[key] = area_not_existing_message(row.commune, joined, ACTION_SEAT)
+        self.error(row, COL_START if row.start else COL_CODE, self.area_messages[key])
 
     # Matching rows to stored memberships.
     def match(self, rows: list[Row], units: dict[int, tuple[Unit, str]]) -> dict:
@@ -226,7 +248,13 @@ class Planner:
         people = self.stored.people[key]
         found = [p for p in people if not phone or p.phone in ("", phone)]
         if len(found) == 1:
-            return found[0]
+            person = found[0]
+            if person.pk is not None and person.province_id != province.pk:
+                # Recorded in a legacy province merged into this one: one record, now
+                # of the 2025 province (members.services.membership_add does the same).
+                person.province = province
+                self.writes.changed_people[person.pk] = person
+            return person
         person = Person(
             province=province,
             full_name=row.full_name,

@@ -21,6 +21,7 @@ from members.selectors import people_visible_to
 from portal.paths import province_path
 from units.choices import Edition, Level, UnitStatus
 from units.models import Area, Unit
+from units.selectors import predecessor_province_ids
 from units.services import VillageIndex
 
 ERROR_CODE_UNKNOWN = _("Không có xã, phường mã {code} trong danh mục đơn vị hành chính {edition}.")
@@ -132,7 +133,11 @@ class Stored:
         unit_by_id = {u.pk: u for u in self.units.values()}
         memberships = list(Membership.objects.filter(unit_id__in=list(unit_by_id)))
         province_ids = [p.pk for p in self.provinces.values()]
-        candidates = Person.objects.filter(province_id__in=province_ids)
+        # Across the border: a 2025 province's people include those recorded in the
+        # legacy provinces merged into it, matched as the 2025 province's (one query).
+        merged = predecessor_province_ids(province_ids)
+        alias = {old: new for new, olds in merged.items() for old in olds}
+        candidates = Person.objects.filter(province_id__in=[*province_ids, *alias])
         if acting_user is not None and not scope_of(acting_user).everything:
             # The identity rule recognises only people the importer may see: a person
             # seated only in another commune is neither matched nor revealed nor
@@ -143,7 +148,8 @@ class Stored:
         if missing:
             people.update((p.pk, p) for p in Person.objects.filter(pk__in=missing))
         for person in people.values():
-            key = (person.province_id, person.search_name, person.birth_year)
+            province_id = alias.get(person.province_id, person.province_id)
+            key = (province_id, person.search_name, person.birth_year)
             self.people[key].append(person)
         for key in self.people:
             self.people[key].sort(key=lambda p: p.pk)

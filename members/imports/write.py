@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from members.models import Membership, Person
 from portal import audit
-from units.models import Area, Unit
+from units.models import Area, Unit, units_map_2025
 
 _PERSON_UPDATE_FIELDS = [
     "full_name", "search_name", "gender", "ethnicity", "party_member", "phone", "position",
-    "updated_at",
+    "province", "updated_at",
 ]  # fmt: skip
 _MEMBERSHIP_UPDATE_FIELDS = ["role", "start_date", "end_date", "updated_at"]
 
@@ -72,6 +72,8 @@ class Writes:
         for unit in self.units:
             unit.fill_derived_fields()
         audit.bulk_create(Unit, self.units, batch_size=batch_size)
+        if any(u.map_path is None for u in self.units):  # legacy units: their 2025 place
+            units_map_2025(Unit.objects.filter(map_path__isnull=True))
         for person in self.people:
             person.fill_derived_fields()
         audit.bulk_create(Person, self.people, batch_size=batch_size)

@@ -35,10 +35,12 @@ class CoverageGapReport(StaffReport):
             self._figures = self.get_queryset().aggregate(
                 communes=Count("pk", filter=commune),
                 communes_missing=Count(
-                    "pk", filter=commune & ~Q(active_unit_exists([UnitKind.BLOC]))
+                    "pk", filter=commune & ~Q(active_unit_exists([UnitKind.BLOC], day=self.today))
                 ),
                 villages=Count("pk", filter=village),
-                villages_missing=Count("pk", filter=village & ~Q(active_unit_exists(TEAM_KINDS))),
+                villages_missing=Count(
+                    "pk", filter=village & ~Q(active_unit_exists(TEAM_KINDS, day=self.today))
+                ),
             )
         return self._figures
 
@@ -93,7 +95,7 @@ class AreaListReport(StaffListReport):
         areas = (
             areas_visible_to(self.user)
             .filter(edition=self.edition, level=Level.COMMUNE if communes else Level.VILLAGE)
-            .annotate(has_unit=active_unit_exists(kinds))
+            .annotate(has_unit=active_unit_exists(kinds, day=self.today))
             .select_related("parent__parent")
             .order_by("path")
         )

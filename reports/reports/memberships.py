@@ -6,8 +6,10 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from members.selectors import memberships_visible_to
+from reports.maps import map_path_field
 from reports.reports.base import INT, TEXT, YEAR, Column
 from reports.reports.staff import StaffReport, url_with_query
+from units.models import unit_in_force_q
 
 
 def trend_years(today: datetime.date, count: int = 5) -> list[int]:
@@ -32,9 +34,10 @@ class MembershipTrendReport(StaffReport):
     )
 
     def get_queryset(self):
-        return memberships_visible_to(self.user).filter(
-            area_path__descendant_of=self.edition_prefix
-        )
+        # Placed on the edition's map as the statistics place them: on the 2025 map the
+        # legacy seats before the reform count on the new borders (reports.stats).
+        placed = f"{map_path_field(self.edition, 'unit__')}__descendant_of"
+        return memberships_visible_to(self.user).filter(**{placed: self.edition_prefix})
 
     def rows(self):
         days = {year: trend_day(year, self.today) for year in trend_years(self.today)}
@@ -43,7 +46,8 @@ class MembershipTrendReport(StaffReport):
                 f"y{year}": Count(
                     "pk",
                     filter=(Q(start_date__isnull=True) | Q(start_date__lte=day))
-                    & (Q(end_date__isnull=True) | Q(end_date__gte=day)),
+                    & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+                    & unit_in_force_q(day, "unit__"),
                 )
                 for year, day in days.items()
             }

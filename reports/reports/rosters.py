@@ -11,6 +11,7 @@ from members.health import CONDITIONS, CONDITIONS_BY_KEY, units_with_roster_coun
 from reports.reports.base import INT, TEXT, Column
 from reports.reports.staff import StaffListReport, StaffReport, list_url
 from units.choices import UnitStatus
+from units.models import area_exists_q
 
 
 class RosterHealthReport(StaffReport):
@@ -27,7 +28,9 @@ class RosterHealthReport(StaffReport):
     def get_queryset(self):
         return units_with_roster_counts(
             units_visible_to(self.user).filter(
-                status=UnitStatus.ACTIVE, area_path__descendant_of=self.edition_prefix
+                area_exists_q(self.today),
+                status=UnitStatus.ACTIVE,
+                area_path__descendant_of=self.edition_prefix,
             )
         )
 
@@ -79,7 +82,9 @@ class UnitListReport(StaffListReport):
     def get_queryset(self):
         units = units_with_roster_counts(
             units_visible_to(self.user).filter(
-                status=UnitStatus.ACTIVE, area_path__descendant_of=self.edition_prefix
+                area_exists_q(self.today),
+                status=UnitStatus.ACTIVE,
+                area_path__descendant_of=self.edition_prefix,
             )
         )
         condition = CONDITIONS_BY_KEY.get(self.kind)

@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from accounts.selectors import user_is_portal_staff
 from reports.reports.base import Report
 from units.choices import UnitStatus
-from units.models import Unit
+from units.models import Unit, area_exists_q
 
 
 def url_with_query(name: str, fallback: str, **params) -> str:
@@ -52,11 +52,17 @@ class StaffReport(Report):
         return f"{self.edition}/"
 
 
-def active_unit_exists(kinds, *, field: str = "area") -> Exists:
-    """Whether an active unit of ``kinds`` sits on the outer area (``status`` is the
-    roster interface's notion of a current unit, as on the commune page)."""
+def active_unit_exists(kinds, *, day: datetime.date, field: str = "area") -> Exists:
+    """Whether an active unit of ``kinds`` sits on the outer area on ``day`` (``status``
+    is the roster interface's notion of a current unit, as on the commune page; a unit
+    whose area has ceased, a legacy one after 30/06/2025, is not current)."""
     return Exists(
-        Unit.objects.filter(**{field: OuterRef("pk")}, kind__in=kinds, status=UnitStatus.ACTIVE)
+        Unit.objects.filter(
+            area_exists_q(day),
+            **{field: OuterRef("pk")},
+            kind__in=kinds,
+            status=UnitStatus.ACTIVE,
+        )
     )
 
 

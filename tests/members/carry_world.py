@@ -12,6 +12,7 @@ from units.models import Area, Succession, Unit
 from units.services import team_create_for_village, unit_create
 
 JOINED = datetime.date(2023, 3, 1)
+FOUNDED = datetime.date(2021, 1, 5)
 
 
 @dataclasses.dataclass
@@ -77,9 +78,10 @@ def build_carry_world() -> CarryWorld:
     _link(Level.COMMUNE, split, x, whole=False, default=True)
     _link(Level.COMMUNE, split, y, whole=False, default=False)
 
-    bloc_a = unit_create(kind="bloc", area=commune_a, decision_date=datetime.date(2021, 1, 5))
-    bloc_b = unit_create(kind="bloc", area=commune_b)
-    bloc_split = unit_create(kind="bloc", area=split)
+    # Founded before the reform: a legacy area takes no new unit today.
+    bloc_a = unit_create(kind="bloc", area=commune_a, decision_date=FOUNDED)
+    bloc_b = unit_create(kind="bloc", area=commune_b, decision_date=FOUNDED)
+    bloc_split = unit_create(kind="bloc", area=split, decision_date=FOUNDED)
     _seat(bloc_a, "Nguyễn Văn An", Role.HEAD, party_member=True)
     binh = _seat(bloc_a, "Trần Thị Bình")
     # Recorded before the carry-over as leaving in September 2025 (a later end).
@@ -90,9 +92,15 @@ def build_carry_world() -> CarryWorld:
     _seat(bloc_b, "Phạm Văn Dũng", Role.HEAD, party_member=True)
     _seat(bloc_split, "Võ Văn Em")
 
-    team_a = team_create_for_village(commune=commune_a, village_name="Thôn 1")
-    team_b = team_create_for_village(commune=commune_b, village_name="Thôn 1")
-    team_split = team_create_for_village(commune=split, village_name="Thôn Nà")
+    team_a = team_create_for_village(
+        commune=commune_a, village_name="Thôn 1", decision_date=FOUNDED
+    )
+    team_b = team_create_for_village(
+        commune=commune_b, village_name="Thôn 1", decision_date=FOUNDED
+    )
+    team_split = team_create_for_village(
+        commune=split, village_name="Thôn Nà", decision_date=FOUNDED
+    )
     _seat(team_a, "Hoàng Văn Giang", Role.HEAD, party_member=True)
     _seat(team_a, "Đỗ Thị Hoa")
     _seat(team_b, "Bùi Văn Khánh")

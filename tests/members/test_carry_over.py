@@ -276,3 +276,17 @@ def test_legacy_roster_imported_again_never_reopens_a_seat(world):
     legacy_seats = Membership.objects.filter(area_path__startswith=world.legacy.path)
     assert not legacy_seats.filter(end_date__isnull=True).exists()
     assert not Person.objects.filter(full_name="Người Mới Thêm").exists()
+
+
+def test_2025_map_before_the_reform_places_teams_where_their_village_went(world):
+    """On the 2025 map at 31/12/2024 the legacy units count where they went: the three
+    blocs in X (the split commune's by its default piece), the village staff sent to Y
+    in Y; after an undo, that team is back in the default piece."""
+    day = datetime.date(2024, 12, 31)
+    result = carry_over_apply(legacy_province=world.legacy, assignments=_reassign(world))
+    assert (_stats(world.x, day)["blocs"], _stats(world.x, day)["teams"]) == (3, 2)
+    assert (_stats(world.y, day)["blocs"], _stats(world.y, day)["teams"]) == (0, 1)
+    assert _stats(world.y, day)["team_members"] == 1
+    carry_over_undo(reorganisation=result.reorganisation)
+    assert _stats(world.y, day)["teams"] == 0
+    assert _stats(world.x, day)["teams"] == 3

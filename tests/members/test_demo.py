@@ -282,6 +282,7 @@ def test_queries_do_not_grow_with_the_number_of_rows(demo_areas):
     assert large.memberships > 3 * small.memberships
     fixed_few = len(few) - _inserts(small, batch)
     fixed_more = len(more) - _inserts(large, batch)
-    # communes (only when not given), active units, villages; a savepoint pair in tests
-    assert fixed_few <= 5
+    # communes (only when not given), active units, villages; a savepoint pair in tests;
+    # legacy units: their place on the 2025 map (units.models.units_map_2025, one UPDATE)
+    assert fixed_few <= 6
     assert fixed_more == fixed_few + 1

@@ -23,6 +23,8 @@ from units.choices import Edition, Level
 from units.models import Area, Unit
 
 TODAY = datetime.date(2026, 11, 21)
+#: A day the legacy demo's units are in force (they end with their areas on 30/06/2025).
+BEFORE_REFORM = datetime.date(2025, 5, 20)
 DEMO_PROVINCES = ("06", "11", "24")
 
 #: Scores of the test criteria (out of 100) that reach each level of the default scale.
@@ -98,10 +100,13 @@ def demo_build(*provinces: str) -> list[int]:
         "generate_demo", "--scale", "small", "--edition", "legacy", *where, verbosity=0
     )  # fmt: skip
     teams = list(Unit.objects.filter(kind="team").order_by("pk")[:3])
-    unit_dissolve(unit=teams[0], dissolved_on=datetime.date(2026, 6, 1))
-    for membership in Membership.objects.filter(end_date__isnull=True).order_by("pk")[:5]:
-        membership_end(membership=membership, end_date=datetime.date(2026, 3, 1))
-    Unit.objects.filter(pk=teams[1].pk).update(decision_date=datetime.date(2026, 12, 1))
+    # Before the reform (the demo is on the legacy map, whose units end on 30/06/2025).
+    unit_dissolve(unit=teams[0], dissolved_on=datetime.date(2025, 3, 1))
+    ended = datetime.date(2025, 2, 1)
+    open_seats = Membership.objects.filter(end_date__isnull=True, start_date__lt=ended)
+    for membership in open_seats.order_by("pk")[:5]:
+        membership_end(membership=membership, end_date=ended)
+    Unit.objects.filter(pk=teams[1].pk).update(decision_date=datetime.date(2025, 6, 1))
     return [team.pk for team in teams]
 
 

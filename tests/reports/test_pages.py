@@ -21,7 +21,8 @@ from members.models import Person
 from reports.reports.base import Column, CSVFormatter, Report, XLSXFormatter
 from reports.reports.public import PUBLIC_REPORTS
 from reports.stats import Place, units_active_on
-from tests.reports.conftest import DEMO_PROVINCES, TODAY
+from tests.reports.conftest import BEFORE_REFORM as TODAY
+from tests.reports.conftest import DEMO_PROVINCES
 from units.choices import Edition, Level
 from units.models import Area, Unit
 
@@ -131,7 +132,8 @@ def key_figures(html: str) -> dict[str, int]:
 @pytest.fixture(autouse=True, scope="module")
 def _today():
     """A fixed "today" so that the page (default day) and the API agree on dates (and
-    the module's demo data is made on that day). The cache is emptied before every test
+    the module's demo data is made on that day): before the reform, while the legacy
+    demo's units are in force. The cache is emptied before every test
     (tests/reports/conftest.py)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
@@ -364,16 +366,16 @@ def test_date_parameter(client, demo):
     today's figures."""
     place = places()[1]
     url, params = page_url(place)
-    api = client.get(api_url(place), {"edition": "legacy", "date": "2026-04-01"}).json()
-    for value in ("2026-04-01", "01/04/2026"):
+    api = client.get(api_url(place), {"edition": "legacy", "date": "2025-04-01"}).json()
+    for value in ("2025-04-01", "01/04/2025"):
         html = client.get(url, {**params, "date": value}).content.decode()
         assert key_figures(html) == {f: api[f] for f in FIELDS}
-        assert "Số liệu ngày 01/04/2026" in html
-        assert 'value="01/04/2026"' in html
-        assert "date=2026-04-01" in html  # kept in the drill-down and download links
+        assert "Số liệu ngày 01/04/2025" in html
+        assert 'value="01/04/2025"' in html
+        assert "date=2025-04-01" in html  # kept in the drill-down and download links
     html = client.get(url, {**params, "date": "31/02/2026"}).content.decode()
     assert "Ngày không hợp lệ" in html
-    assert "Số liệu ngày 21/11/2026" in html
+    assert "Số liệu ngày 20/05/2025" in html
 
 
 def test_edition_switch_when_both_editions_are_loaded(client, demo):

@@ -186,17 +186,22 @@ def test_staff_page_and_admin_show_predecessors_and_successors(client):
     assert f"sang {new.name} (toàn bộ)" in page
 
 
-def test_a_province_officer_sees_the_lineage_without_links_outside_the_scope(client):
-    """An officer of 2025 Thái Nguyên reads the names of the legacy communes but gets no
-    link to pages outside the account's areas."""
+def test_links_follow_the_scope(client):
+    """The 2025 province's staff reach the legacy communes (the predecessors' history:
+    docs/REORGANISATION.md, "People across the border"), so the lineage links them; a
+    commune officer of the 2025 commune reads their names without a link."""
     divisions_load(edition=Edition.LEGACY, provinces=["06"])
     divisions_load(edition=Edition.V2025, provinces=["19"])
     thai_nguyen = Area.objects.get(edition=Edition.V2025, code="19")
     legacy = Area.objects.get(edition=Edition.LEGACY, code="01834")
     new = selectors.default_successor(legacy)
+    legacy_url = reverse("members:commune_detail", args=[legacy.pk])
     client.force_login(make_staff("province_staff", areas=[thai_nguyen]))
+    page = client.get(reverse("members:commune_detail", args=[new.pk])).content.decode()
+    assert legacy_url in page
+    client.force_login(make_staff("commune_officer", areas=[new]))
     response = client.get(reverse("members:commune_detail", args=[new.pk]))
     assert response.status_code == 200
     page = response.content.decode()
     assert legacy.name in page
-    assert reverse("members:commune_detail", args=[legacy.pk]) not in page
+    assert legacy_url not in page

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('units', '0007_area_succession'),
+        ('units', '0009_unit_map_path'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
