@@ -254,9 +254,9 @@ def test_statistics_equal_straight_counts_after_the_carry_over(world):
 def test_legacy_roster_imported_again_never_reopens_a_seat(world):
     """After the carry-over, the legacy team's roster imported again: the known member's
     row is unchanged (their legacy seat stays ended on 30/06/2025), a new member's row is
-    refused because the legacy team has ended; nothing is written."""
+    refused with a message naming the team it continues as; nothing is written."""
     from members.imports import roster_import
-    from members.imports.plan import ERROR_UNIT_DISSOLVED
+    from members.imports.plan import ERROR_UNIT_CARRIED
     from tests.members.conftest import TEAM_ROW, xlsx_bytes
 
     carry_over_apply(legacy_province=world.legacy)
@@ -272,7 +272,10 @@ def test_legacy_roster_imported_again_never_reopens_a_seat(world):
     plan = roster_import(xlsx_bytes(rows), filename="cu.xlsx", edition="legacy")
     assert [r.action for r in plan.rows] == ["unchanged"]
     [error] = plan.errors
-    assert error.message == str(ERROR_UNIT_DISSOLVED).format(unit="Tổ dân vận Thôn 1 — Phường A")
+    successor = Unit.objects.get(predecessor_links__predecessor=world.team_a)
+    assert error.message == str(ERROR_UNIT_CARRIED).format(
+        unit="Tổ dân vận Thôn 1 — Phường A", date="30/06/2025", successor=successor.name
+    )
     legacy_seats = Membership.objects.filter(area_path__startswith=world.legacy.path)
     assert not legacy_seats.filter(end_date__isnull=True).exists()
     assert not Person.objects.filter(full_name="Người Mới Thêm").exists()
