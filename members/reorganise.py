@@ -107,19 +107,58 @@ class Seat:
     end_reason: str = ""
 
 
-def seats_carried(memberships: Iterable[Membership], effective_on: datetime.date):
-    """The seats of ``memberships`` still held on the day before ``effective_on`` and
-    after it (open, or ending later): those a continuation carries."""
-    return [m for m in memberships if m.end_date is None or m.end_date >= effective_on]
+@dataclasses.dataclass
+class SeatPerson:
+    """What a continuation reads of a seated person."""
+
+    pk: int
+    full_name: str
+    birth_year: int | None
+    party_member: bool
+
+    def __str__(self):
+        return f"{self.full_name} ({self.birth_year})" if self.birth_year else self.full_name
 
 
-def merged_seats(memberships: Iterable[Membership]) -> tuple[dict[int, Seat], list[Membership]]:
+@dataclasses.dataclass
+class SeatRow:
+    """What a continuation reads of a seat: plain values, not model instances (a
+    province carries tens of thousands of seats; loading them as models and people
+    cost more than writing them, docs/PERFORMANCE.md)."""
+
+    pk: int
+    unit_id: int
+    person_id: int
+    role: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    end_reason: str
+    person: SeatPerson
+
+
+def seats_carried(unit_ids: list[int], effective_on: datetime.date) -> list[SeatRow]:
+    """The seats of the units ``unit_ids`` still held on the day before
+    ``effective_on`` and after it (open, or ending later): those a continuation
+    carries, by unit then id, in one query."""
+    rows = (
+        Membership.objects.filter(unit__in=unit_ids)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=effective_on))
+        .order_by("unit_id", "pk")
+        .values_list(
+            "pk", "unit_id", "person_id", "role", "start_date", "end_date", "end_reason",
+            "person__full_name", "person__birth_year", "person__party_member",
+        )
+    )  # fmt: skip
+    return [SeatRow(*row[:7], person=SeatPerson(row[2], row[7], row[8], row[9])) for row in rows]
+
+
+def merged_seats(memberships: Iterable[SeatRow]) -> tuple[dict[int, Seat], list[SeatRow]]:
     """The seats of the units' union, one per person (their highest role, their latest
     end), and the heads when the sources disagree (two people or more held the head's
     role: then nobody keeps it, they sit as members). The carry-over preview reads it
     too."""
     seats: dict[int, Seat] = {}
-    heads: dict[int, Membership] = {}
+    heads: dict[int, SeatRow] = {}
     for membership in memberships:
         if membership.role == Role.HEAD:
             heads.setdefault(membership.person_id, membership)
@@ -142,7 +181,7 @@ def merged_seats(memberships: Iterable[Membership]) -> tuple[dict[int, Seat], li
 
 
 def continuation_warnings(
-    *, name: str, kind: str, memberships: list[Membership]
+    *, name: str, kind: str, memberships: list[SeatRow]
 ) -> tuple[dict[int, Seat], list[str]]:
     """The merged seats of ``memberships`` (people loaded) and the roster-health
     warnings of the unit they would make: its size (members/health.py) and the heads
@@ -166,7 +205,7 @@ def continuation_warnings(
     return seats, warnings
 
 
-def seats_check(units: list[Unit], seats: list[Membership], effective_on: datetime.date):
+def seats_check(units: list[Unit], seats: list[SeatRow], effective_on: datetime.date):
     """Refuse a continuation that would cut a unit or a seat before it starts: a unit
     founded, or a seat taken, on or after ``effective_on``."""
     day_before = effective_on - datetime.timedelta(days=1)
@@ -193,7 +232,7 @@ def units_continue(
     *,
     effective_on: datetime.date,
     reason: str,
-    carried: list[Membership] | None = None,
+    carried: list[SeatRow] | None = None,
 ) -> list[Continuation]:
     """Dissolve every source unit on ``effective_on``, end its seats the day before with
     ``reason``, and found each continuation's unit on ``effective_on`` with the union of
@@ -207,15 +246,9 @@ def units_continue(
     day_before = effective_on - datetime.timedelta(days=1)
     sources = [u for c in continuations for u in c.sources]
     if carried is None:
-        carried = seats_carried(
-            Membership.objects.filter(unit__in=[u.pk for u in sources])
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=effective_on))
-            .select_related("person")
-            .order_by("unit_id", "pk"),
-            effective_on,
-        )
+        carried = seats_carried([u.pk for u in sources], effective_on)
     seats_check(sources, carried, effective_on)
-    by_unit: dict[int, list[Membership]] = defaultdict(list)
+    by_unit: dict[int, list[SeatRow]] = defaultdict(list)
     for membership in carried:
         by_unit[membership.unit_id].append(membership)
 
@@ -233,7 +266,7 @@ def units_continue(
 
     # Sources first: a new unit may sit on the area of one of them (one active unit per area).
     audit.bulk_set(Unit, sources, status=UnitStatus.DISSOLVED, dissolved_on=effective_on)
-    audit.bulk_set(Membership, carried, end_date=day_before, end_reason=reason)
+    audit.set_by_pk(Membership, [m.pk for m in carried], end_date=day_before, end_reason=reason)
 
     new_units = []
     for continuation in continuations:

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from members import views, views_reorganise
+from members import views, views_carry_over, views_reorganise
 
 app_name = "members"
 
@@ -27,6 +27,23 @@ urlpatterns = [
         "thon/<int:pk>/chuyen-xa/",
         views_reorganise.VillageMoveView.as_view(),
         name="village_move",
+    ),
+    # The 2025 carry-over wizard (members/views_carry_over.py).
+    path("chuyen-dia-ban/", views_carry_over.CarryOverListView.as_view(), name="carry_over_list"),
+    path(
+        "chuyen-dia-ban/<str:code>/",
+        views_carry_over.CarryOverPreviewView.as_view(),
+        name="carry_over_preview",
+    ),
+    path(
+        "chuyen-dia-ban/luot/<int:pk>/",
+        views_carry_over.CarryOverBatchView.as_view(),
+        name="carry_over_batch",
+    ),
+    path(
+        "chuyen-dia-ban/luot/<int:pk>/hoan-tac/",
+        views_carry_over.CarryOverUndoView.as_view(),
+        name="carry_over_undo",
     ),
     # Units: the roster and its actions.
     path("don-vi/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),

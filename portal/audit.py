@@ -481,34 +481,44 @@ def bulk_set(model, objs: list, *, batch_size: int = 2000, **values) -> int:
     """Give every object of ``objs`` the same ``values`` (and a new ``updated_at`` when
     the model has one): one ``UPDATE ... WHERE id IN (...)`` per batch, much cheaper than
     ``bulk_update``'s CASE per row, plus one history row per object ("changed",
-    ``copy_to_history``), with the audit context's user, door, reason and batch."""
-    if not objs:
-        return 0
-    if any(f.name == "updated_at" for f in model._meta.fields):
-        values["updated_at"] = timezone.now()
+    ``copy_to_history``), with the audit context's user, door, reason and batch. The
+    objects get the values too; ``set_by_pk`` does the same from ids alone."""
+    values = _with_updated_at(model, values)
     for obj in objs:
         for field, value in values.items():
             setattr(obj, field, value)
-    pks = [o.pk for o in objs]
+    return set_by_pk(model, [o.pk for o in objs], batch_size=batch_size, **values)
+
+
+def set_by_pk(model, pks: list, *, batch_size: int = 2000, **values) -> int:
+    """``bulk_set`` for the rows ``pks`` without loading them."""
+    if not pks:
+        return 0
+    values = _with_updated_at(model, values)
     for start in range(0, len(pks), batch_size):
         chunk = pks[start : start + batch_size]
         model._default_manager.filter(pk__in=chunk).update(**values)
     copy_to_history(model, pks, "~")
-    return len(objs)
+    return len(pks)
 
 
-def bulk_delete(model, objs: list, *, batch_size: int = 2000) -> int:
-    """Delete ``objs`` in bulk, with one history row per object ("deleted") holding its
-    last values, with the audit context's user, door, reason and batch.
+def _with_updated_at(model, values: dict) -> dict:
+    if "updated_at" not in values and any(f.name == "updated_at" for f in model._meta.fields):
+        return {**values, "updated_at": timezone.now()}
+    return values
+
+
+def delete_by_pk(model, pks: list, *, batch_size: int = 2000) -> int:
+    """Delete the rows ``pks`` in bulk, with one history row each ("deleted") holding
+    its last values, with the audit context's user, door, reason and batch.
 
     ``QuerySet.delete()`` would send a signal per object (one history insert each); the
     rows are deleted here without signals or cascades (``_raw_delete``), so the caller
     must know that nothing points at them (an undo checks it first)."""
-    if not objs:
+    if not pks:
         return 0
-    pks = [o.pk for o in objs]
     copy_to_history(model, pks, "-")
     for start in range(0, len(pks), batch_size):
         queryset = model._default_manager.filter(pk__in=pks[start : start + batch_size])
         queryset._raw_delete(queryset.db)
-    return len(objs)
+    return len(pks)

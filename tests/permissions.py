@@ -117,6 +117,7 @@ IN_A = expect(200, anonymous=LOGIN, news_editor=403, outside=404)
 #: personal data of everyone in it, whatever the area of the staff asking.
 OWN_JOB = expect(404, anonymous=LOGIN, news_editor=403, officer_a=200, admin=200)
 ADMIN_INDEX = expect(200, anonymous=LOGIN)
+NO_CARRY = expect(404, anonymous=LOGIN, news_editor=403)
 SUPERUSER_ONLY = expect(403, anonymous=LOGIN, admin=200)
 
 
@@ -309,6 +310,14 @@ DECLARED: dict[str, Access] = {
     "members:bloc_create": page(IN_A, IN_A, kwargs=lambda w: {"pk": w.commune_a.pk}),
     "members:team_create": page(IN_A, IN_A, kwargs=lambda w: {"pk": w.commune_a.pk}),
     "members:unit_detail": page(IN_A, kwargs=_pk("bloc_a")),
+    # The carry-over wizard: provincial staff of the successor province and system
+    # administrators; the world's legacy province has no successor, and no batch exists.
+    "members:carry_over_list": page(STAFF_PAGE),
+    "members:carry_over_preview": page(NO_CARRY, NO_CARRY, kwargs=lambda w: {"code": "06"}),
+    "members:carry_over_batch": page(NO_CARRY, kwargs=lambda w: {"pk": 999999}),
+    "members:carry_over_undo": page(
+        expect(405, anonymous=LOGIN, news_editor=403), NO_CARRY, kwargs=lambda w: {"pk": 999999}
+    ),
     # Village reorganisation: an empty POST is refused by the form (200, errors).
     "members:village_reorganise": page(IN_A, IN_A, kwargs=lambda w: {"pk": w.commune_a.pk}),
     "members:village_rename": page(IN_A, IN_A, kwargs=_pk("village_a")),

@@ -342,8 +342,12 @@ def units_map_2025(units=None) -> int:
     saved without a place yet, after bulk writes of units, and by whoever records
     village links (the carry-over)."""
     units = Unit.objects.all() if units is None else units
+    # Only links onto the 2025 map: a village merged on the legacy map (before 2025)
+    # has a village link too, to another legacy village.
     village = Succession.objects.filter(
-        predecessor=models.OuterRef("area_id"), level=Level.VILLAGE
+        predecessor=models.OuterRef("area_id"),
+        level=Level.VILLAGE,
+        successor__edition=Edition.V2025,
     ).order_by("-is_default", "-effective_on")
     commune = Succession.objects.filter(
         predecessor=models.OuterRef("commune_id"), level=Level.COMMUNE, is_default=True

@@ -22,7 +22,7 @@ from members.models import Membership, Person
 from members.reorganise import Continuation, areas_link, lineage_record, units_continue
 from portal import audit
 from units.choices import V2025_VALID_FROM, Edition, Level, UnitKind, UnitStatus
-from units.models import Area, Succession, Unit, UnitLineage, unit_default_name
+from units.models import Area, Succession, Unit, UnitLineage, unit_default_name, units_map_2025
 from units.models_lineage import Reorganisation, ReorganisationKind
 from units.services import village_type_word
 from units.signals import data_changed
@@ -73,7 +73,9 @@ def carry_over_apply(
     plan = carry_over_plan(legacy_province=legacy_province, assignments=assignments)
     if plan.errors:
         return CarryResult(plan, _zero(), plan.errors)
-    people = list(Person.objects.filter(province=legacy_province).only("pk").order_by("pk"))
+    people = list(
+        Person.objects.filter(province=legacy_province).order_by("pk").values_list("pk", flat=True)
+    )
     counts = plan.counts()
     if dry_run:
         return CarryResult(plan, counts, [], people=len(people))
@@ -94,7 +96,7 @@ def carry_over_apply(
     return CarryResult(plan, counts, [], reorganisation, len(people))
 
 
-def _write(plan: CarryPlan, reorganisation: Reorganisation, people: list[Person]) -> None:
+def _write(plan: CarryPlan, reorganisation: Reorganisation, people: list[int]) -> None:
     villages = []
     for move in plan.teams:
         village = Area(
@@ -128,7 +130,9 @@ def _write(plan: CarryPlan, reorganisation: Reorganisation, people: list[Person]
     )
     lineage_record(reorganisation, continuations)
     areas_link(reorganisation, [(m.village, v) for m, v in zip(plan.teams, villages, strict=True)])
-    audit.bulk_set(Person, people, province=plan.successor)
+    # The legacy teams now stand, on the 2025 map, where their villages went.
+    units_map_2025(Unit.objects.filter(pk__in=[m.team.pk for m in plan.teams]))
+    audit.set_by_pk(Person, people, province=plan.successor)
     data_changed.send(
         sender=Person, province_paths=[plan.legacy_province.path, plan.successor.path]
     )
@@ -145,26 +149,30 @@ def _write(plan: CarryPlan, reorganisation: Reorganisation, people: list[Person]
 # --- Undo -----------------------------------------------------------------------------
 
 
-def _written_on_top(reorganisation: Reorganisation, units, seats, villages) -> str:
-    """What stops an undo, or "": a change to the batch's units, seats or villages by
-    anything else than the batch, or any row that points at its new units or villages
-    (a rating, an activity, a village's team ...)."""
+def _written_on_top(reorganisation: Reorganisation, new_units: list[int], villages) -> str:
+    """What stops an undo, or "": a change by anything else than the batch, after it, to
+    a unit or seat the batch wrote; a seat in a new unit that the batch did not create;
+    any row that points at a new unit (a rating, an activity ...) or a new village (a
+    unit, a village under it). A handful of queries, whatever the size."""
     batch, since = reorganisation.batch_id, reorganisation.created_at
-    for model, ids in ((Unit, [u.pk for u in units]), (Membership, [m.pk for m in seats])):
-        rows = model.history.filter(id__in=ids, history_date__gte=since).exclude(batch_id=batch)
-        if rows.exists():
+    for model in (Unit, Membership):
+        touched = model.history.filter(batch_id=batch).values("id")
+        later = model.history.filter(history_date__gte=since, id__in=touched)
+        if later.exclude(batch_id=batch).exists():
             return str(model._meta.verbose_name)
-    new_units = [u.pk for u in units if u.status == UnitStatus.ACTIVE]
+    created = Membership.history.filter(batch_id=batch, history_type="+").values("id")
+    if Membership.objects.filter(unit__in=new_units).exclude(pk__in=created).exists():
+        return str(Membership._meta.verbose_name)
     known = {Membership, UnitLineage}
     for relation in Unit._meta.related_objects:
-        if relation.related_model in known or relation.related_model.__name__.startswith("Hist"):
+        if relation.related_model in known:
             continue
-        field = relation.field.name
-        if relation.related_model._default_manager.filter(**{f"{field}__in": new_units}).exists():
+        rows = relation.related_model._default_manager.filter(
+            **{f"{relation.field.name}__in": new_units}
+        )
+        if rows.exists():
             return str(relation.related_model._meta.verbose_name)
     others = Unit.objects.filter(area__in=villages).exclude(pk__in=new_units)
-    if Membership.objects.filter(unit__in=new_units).exclude(pk__in=[m.pk for m in seats]).exists():
-        return str(Membership._meta.verbose_name)
     if others.exists() or Area.objects.filter(parent__in=villages).exists():
         return str(Unit._meta.verbose_name)
     return ""
@@ -181,40 +189,41 @@ def carry_over_undo(*, reorganisation: Reorganisation, acting_user=None) -> Reor
     if reorganisation.undone_at:
         when = timezone.localtime(reorganisation.undone_at).strftime("%H:%M %d/%m/%Y")
         raise ValidationError(ERROR_UNDO_DONE.format(when=when))
-    details = reorganisation.details
+    details, batch = reorganisation.details, reorganisation.batch_id
     new_units = list(Unit.objects.filter(pk__in=details.get("units", [])))
     links = UnitLineage.objects.filter(reorganisation=reorganisation)
     old_units = list(Unit.objects.filter(pk__in=links.values("predecessor_id")))
-    new_seats = list(Membership.objects.filter(unit__in=new_units))
-    ended_ids = Membership.history.filter(
-        batch_id=reorganisation.batch_id, history_type="~", end_reason=REASON_CARRY_OVER
-    ).values_list("id", flat=True)
-    old_seats = list(Membership.objects.filter(pk__in=list(ended_ids)))
     villages = list(Area.objects.filter(pk__in=details.get("villages", [])))
-    blocker = _written_on_top(
-        reorganisation, [*new_units, *old_units], [*new_seats, *old_seats], villages
-    )
+    blocker = _written_on_top(reorganisation, [u.pk for u in new_units], villages)
     if blocker:
         raise ValidationError(ERROR_UNDO_WRITTEN.format(what=blocker))
+    new_seats = list(Membership.objects.filter(unit__in=new_units).values_list("pk", flat=True))
+    old_seats = list(
+        Membership.history.filter(batch_id=batch, history_type="~", end_reason=REASON_CARRY_OVER)
+        .values_list("id", flat=True)
+        .distinct()
+    )
+    people = list(Person.history.filter(batch_id=batch).values_list("id", flat=True).distinct())
 
     with audit.audit_context(reason=REASON_UNDO, batch_id=uuid.uuid4()):
-        audit.bulk_delete(Membership, new_seats)
+        audit.delete_by_pk(Membership, new_seats)
         links.delete()
-        audit.bulk_delete(Unit, new_units)
-        Succession.objects.filter(batch_id=reorganisation.batch_id).delete()
-        audit.bulk_delete(Area, villages)
+        audit.delete_by_pk(Unit, [u.pk for u in new_units])
+        carried_villages = Succession.objects.filter(batch_id=batch).values("predecessor_id")
+        carried_teams = list(
+            Unit.objects.filter(area__in=carried_villages).values_list("pk", flat=True)
+        )
+        Succession.objects.filter(batch_id=batch).delete()
+        units_map_2025(Unit.objects.filter(pk__in=carried_teams))
+        audit.delete_by_pk(Area, [v.pk for v in villages])
         audit.bulk_set(Unit, old_units, status=UnitStatus.ACTIVE, dissolved_on=None)
         later = details.get("later_ends", {})
-        reopened = [m for m in old_seats if str(m.pk) not in later]
-        audit.bulk_set(Membership, reopened, end_date=None, end_reason="")
-        for membership in (m for m in old_seats if str(m.pk) in later):
-            end, reason = later[str(membership.pk)]
-            audit.bulk_set(Membership, [membership], end_date=end, end_reason=reason)
-        people_ids = Person.history.filter(batch_id=reorganisation.batch_id).values_list(
-            "id", flat=True
-        )
-        people = list(Person.objects.filter(pk__in=list(people_ids)))
-        audit.bulk_set(Person, people, province=reorganisation.area)
+        reopened = [pk for pk in old_seats if str(pk) not in later]
+        audit.set_by_pk(Membership, reopened, end_date=None, end_reason="")
+        for pk in (pk for pk in old_seats if str(pk) in later):
+            end, reason = later[str(pk)]
+            audit.set_by_pk(Membership, [pk], end_date=end, end_reason=reason)
+        audit.set_by_pk(Person, people, province=reorganisation.area)
         reorganisation.undone_at = timezone.now()
         reorganisation.save(update_fields=["undone_at"])
     data_changed.send(sender=Unit, province_paths=None)

@@ -7,11 +7,9 @@ what is written (docs/REORGANISATION.md, "Carry-over").
 import dataclasses
 from collections import defaultdict
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Membership
-from members.reorganise import continuation_warnings, seats_carried
+from members.reorganise import SeatRow, continuation_warnings, seats_carried
 from portal.text import normalize
 from units.choices import LEGACY_VALID_UNTIL, TEAM_KINDS, V2025_VALID_FROM, Edition, Level, UnitKind
 from units.models import Area, Succession, Unit, unit_default_name
@@ -34,13 +32,6 @@ ERROR_SEAT_LATE = _(
     "{person} tham gia {unit} từ ngày {date}, sau 30/06/2025: sửa ngày trước khi chuyển."
 )
 ERROR_ASSIGNMENT = _("{village}: {commune} không phải một xã kế thừa của {legacy}.")
-
-
-#: What the preview and the apply read of each seat (a province has tens of thousands).
-SEAT_FIELDS = (
-    "unit", "person", "role", "start_date", "end_date", "end_reason", "area_path",
-    "person__full_name", "person__birth_year", "person__party_member",
-)  # fmt: skip
 
 
 @dataclasses.dataclass
@@ -83,7 +74,7 @@ class CarryPlan:
     successor: Area | None = None
     communes: list[CommunePlan] = dataclasses.field(default_factory=list)
     errors: list[str] = dataclasses.field(default_factory=list)
-    seats: dict[int, list[Membership]] = dataclasses.field(default_factory=dict)
+    seats: dict[int, list[SeatRow]] = dataclasses.field(default_factory=dict)
 
     @property
     def teams(self) -> list[TeamMove]:
@@ -170,15 +161,8 @@ def carry_over_plan(*, legacy_province: Area, assignments: dict[int, int] | None
         .order_by("area_path", "kind")
     )
     successors = _successors(list({u.commune_id for u in units}))
-    seats = seats_carried(
-        Membership.objects.filter(unit__in=[u.pk for u in units])
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=V2025_VALID_FROM))
-        .select_related("person")
-        .only(*SEAT_FIELDS)
-        .order_by("unit_id", "pk"),
-        V2025_VALID_FROM,
-    )
-    by_unit: dict[int, list[Membership]] = defaultdict(list)
+    seats = seats_carried([u.pk for u in units], V2025_VALID_FROM)
+    by_unit: dict[int, list[SeatRow]] = defaultdict(list)
     for membership in seats:
         by_unit[membership.unit_id].append(membership)
     plan.seats = by_unit
@@ -222,7 +206,7 @@ def _assignment_error(unit: Unit, chosen: int) -> str:
     )
 
 
-def _check_dates(plan: CarryPlan, units: list[Unit], seats: list[Membership]) -> None:
+def _check_dates(plan: CarryPlan, units: list[Unit], seats: list[SeatRow]) -> None:
     for unit in units:
         if unit.decision_date and unit.decision_date > LEGACY_VALID_UNTIL:
             plan.errors.append(
@@ -270,7 +254,7 @@ def _check_existing_blocs(plan: CarryPlan) -> None:
         plan.errors.append(str(ERROR_BLOC_EXISTS).format(commune=unit.area.name, unit=unit.name))
 
 
-def _warn(commune_plan: CommunePlan, by_unit: dict[int, list[Membership]]) -> None:
+def _warn(commune_plan: CommunePlan, by_unit: dict[int, list[SeatRow]]) -> None:
     """The roster-health warnings of the units the commune would get, and its seats."""
     if commune_plan.blocs:
         memberships = [m for u in commune_plan.blocs for m in by_unit[u.pk]]

@@ -9,6 +9,7 @@ the plan callers see and the writes that would carry it out.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 
 from django.utils import timezone
@@ -61,6 +62,10 @@ ERROR_PERSON_CONFLICT = _(
     "cùng một người phải ghi giống nhau."
 )
 ERROR_UNIT_DISSOLVED = _("{unit} đã giải thể: không thêm hay sửa thành viên được.")
+ERROR_UNIT_CARRIED = _(
+    "{unit} đã kết thúc ngày {date} khi chuyển sang địa bàn mới, tiếp tục là {successor}: "
+    "danh sách cũ không được mở lại, hãy nhập thành viên vào đơn vị mới."
+)
 YEAR_UNKNOWN = _("không rõ năm sinh")
 
 #: Person fields a row can set, with their columns. The full name is handled apart.
@@ -156,6 +161,19 @@ class Planner:
         self.name_owner: dict[int, int] = {}
         self.today = timezone.localdate()
         self.area_messages: dict[tuple, str] = {}
+        self.successors: dict[int, Unit | None] = {}
+
+    def dissolved_message(self, unit: Unit, label: str) -> str:
+        """Why a row of an ended unit is refused: carried onto the new map (naming the
+        unit it continues as), or dissolved. One query per ended unit of the file."""
+        if unit.pk not in self.successors:
+            link = unit.successor_links.select_related("successor").first()
+            self.successors[unit.pk] = link.successor if link else None
+        successor = self.successors[unit.pk]
+        if successor is None:
+            return ERROR_UNIT_DISSOLVED.format(unit=label)
+        last_day = unit.dissolved_on - datetime.timedelta(days=1)
+        return ERROR_UNIT_CARRIED.format(unit=label, date=day(last_day), successor=successor.name)
 
     def error(self, row: Row, column: str, message: str) -> None:
         self.plan.errors.append(RowError(row.row, column, message))
@@ -206,7 +224,7 @@ class Planner:
                 action = "create"
                 self.check_area_exists(row)
             if unit.status != UnitStatus.ACTIVE and action != "unchanged":
-                self.error(row, "", ERROR_UNIT_DISSOLVED.format(unit=label))
+                self.error(row, "", self.dissolved_message(unit, label))
             if row.ok:
                 values = read_values(row, unit.kind, membership) if action != "unchanged" else {}
                 self.plan.rows.append(

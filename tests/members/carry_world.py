@@ -79,6 +79,7 @@ def build_carry_world() -> CarryWorld:
     _link(Level.COMMUNE, split, x, whole=False, default=True)
     _link(Level.COMMUNE, split, y, whole=False, default=False)
 
+    # Founded before the reform: a legacy area takes no new unit today.
     bloc_a = unit_create(kind="bloc", area=commune_a, decision_date=FOUNDED)
     bloc_b = unit_create(kind="bloc", area=commune_b, decision_date=FOUNDED)
     bloc_split = unit_create(kind="bloc", area=split, decision_date=FOUNDED)

@@ -249,3 +249,47 @@ def test_statistics_equal_straight_counts_after_the_carry_over(world):
     assert _stats(world.successor, FIRST_DAY)["bloc_members"] == 5
     assert _stats(world.successor, datetime.date(2025, 10, 1))["bloc_members"] == 4
     assert _stats(world.y, FIRST_DAY)["teams"] == 1
+
+
+def test_legacy_roster_imported_again_never_reopens_a_seat(world):
+    """After the carry-over, the legacy team's roster imported again: the known member's
+    row is unchanged (their legacy seat stays ended on 30/06/2025), a new member's row is
+    refused with a message naming the team it continues as; nothing is written."""
+    from members.imports import roster_import
+    from members.imports.plan import ERROR_UNIT_CARRIED
+    from tests.members.conftest import TEAM_ROW, xlsx_bytes
+
+    carry_over_apply(legacy_province=world.legacy)
+    base = {
+        **TEAM_ROW, "Mã xã": "01834", "Xã": "Phường A", "Thôn/Tổ dân phố": "Thôn 1",
+        "Năm sinh": 1970, "Ngày tham gia": "01/03/2023", "Số điện thoại": "", "Chức vụ": "",
+        "Dân tộc": "", "Giới tính": "",
+    }  # fmt: skip
+    rows = [
+        {**base, "Họ và tên": "Hoàng Văn Giang", "Vai trò": "Tổ trưởng", "Đảng viên": "Có"},
+        {**base, "Họ và tên": "Người Mới Thêm", "Vai trò": "Thành viên", "Đảng viên": ""},
+    ]
+    plan = roster_import(xlsx_bytes(rows), filename="cu.xlsx", edition="legacy")
+    assert [r.action for r in plan.rows] == ["unchanged"]
+    [error] = plan.errors
+    successor = Unit.objects.get(predecessor_links__predecessor=world.team_a)
+    assert error.message == str(ERROR_UNIT_CARRIED).format(
+        unit="Tổ dân vận Thôn 1 — Phường A", date="30/06/2025", successor=successor.name
+    )
+    legacy_seats = Membership.objects.filter(area_path__startswith=world.legacy.path)
+    assert not legacy_seats.filter(end_date__isnull=True).exists()
+    assert not Person.objects.filter(full_name="Người Mới Thêm").exists()
+
+
+def test_2025_map_before_the_reform_places_teams_where_their_village_went(world):
+    """On the 2025 map at 31/12/2024 the legacy units count where they went: the three
+    blocs in X (the split commune's by its default piece), the village staff sent to Y
+    in Y; after an undo, that team is back in the default piece."""
+    day = datetime.date(2024, 12, 31)
+    result = carry_over_apply(legacy_province=world.legacy, assignments=_reassign(world))
+    assert (_stats(world.x, day)["blocs"], _stats(world.x, day)["teams"]) == (3, 2)
+    assert (_stats(world.y, day)["blocs"], _stats(world.y, day)["teams"]) == (0, 1)
+    assert _stats(world.y, day)["team_members"] == 1
+    carry_over_undo(reorganisation=result.reorganisation)
+    assert _stats(world.y, day)["teams"] == 0
+    assert _stats(world.x, day)["teams"] == 3
