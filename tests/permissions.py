@@ -544,6 +544,8 @@ DECLARED: dict[str, Access] = {
     "evaluations:not_rated": page(DECIDERS_IN_A, DECIDERS_IN_A, kwargs=_pk("rating_decision")),
     "evaluations:reopen": page(REOPENERS_IN_A, REOPENERS_IN_A, kwargs=_pk("rating_decided")),
     "evaluations:evidence": page(IN_A, kwargs=_pk("evidence_a")),
+    # A rating's history per step: read by whoever may read the rating.
+    "evaluations:history": page(IN_A, kwargs=_pk("rating_decision")),
     # Nothing chosen: a message, back to the list.
     "evaluations:member_ratings": page(IN_A, IN_A_REDIRECT, kwargs=_unit_year("rating_self")),
     # One member's rating (A's member, waiting for the commune's proposal): its page reads
@@ -567,10 +569,10 @@ DECLARED: dict[str, Access] = {
     "evaluations:criteria_update": page(
         CRITERIA_OF_A, CRITERIA_OF_A, kwargs=_pk("criteria_draft_a")
     ),
+    # The confirmation page; a POST without the confirmation shows it again (200):
+    # issuing cannot be undone once the set is used.
     "evaluations:criteria_issue": page(
-        get_only(CRITERIA_OF_A),
-        expect(403, anonymous=LOGIN, province=REDIRECT, other_province=404, admin=REDIRECT),
-        kwargs=_pk("criteria_draft_a"),
+        CRITERIA_OF_A, CRITERIA_OF_A, kwargs=_pk("criteria_draft_a")
     ),
     "evaluations:criteria_copy": page(CRITERIA_OF_A, CRITERIA_OF_A, kwargs=_pk("criteria_a")),
     "evaluations:criteria_new_version": page(
