@@ -1,0 +1,118 @@
+"""The screens take the period: the overview and decision list of a quarter, the
+sheet of a quarter's rating, and the dashboard's late units equal to the list behind."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from evaluations.models import Evaluation
+from evaluations.services.criteria import (
+    criteria_set_create,
+    criteria_set_issue,
+    criteria_set_schedule,
+)
+from evaluations.services.ratings import evaluation_self_assess, evaluation_start
+from tests.evaluations.conftest import FULL, GATES, GROUPS
+from tests.reports.test_pages import parse_tables, vn_int
+from units.services import unit_create
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.date(2026, 7, 15)
+
+
+@pytest.fixture
+def quarter(area_tree, province_staff):
+    criteria = criteria_set_create(
+        acting_user=province_staff,
+        province=area_tree["province"],
+        year=2026,
+        period="Q2",
+        subject="bloc",
+        title="Tiêu chí Khối dân vận quý 2/2026",
+        groups=GROUPS,
+        gates=GATES,
+    )
+    criteria_set_schedule(
+        acting_user=province_staff,
+        criteria_set=criteria,
+        opens_on=datetime.date(2026, 7, 1),
+        self_due=datetime.date(2026, 7, 10),
+        proposal_due=datetime.date(2026, 7, 20),
+    )
+    return criteria_set_issue(acting_user=province_staff, criteria_set=criteria)
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """The pages' day (``timezone.localdate``) fixed: no test reads the wall clock."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: DAY)
+    return DAY
+
+
+def _count(html: str) -> int:
+    return int(re.search(r'data-testid="result-count">(\d+)', html).group(1))
+
+
+def test_the_overview_of_a_quarter_lists_its_ratings_not_the_years(
+    client, area_tree, bloc, bloc_criteria, quarter, officer
+):
+    evaluation_start(acting_user=officer, unit=bloc, year=2026)
+    rating = evaluation_start(acting_user=officer, unit=bloc, year=2026, period="Q2")
+    evaluation_self_assess(
+        acting_user=officer, evaluation=rating, scores=FULL, gates={"K1": False}, submit=True
+    )
+    client.force_login(officer)
+    url = reverse("evaluations:overview")
+    html = client.get(url, {"year": 2026, "period": "Q2"}).content.decode()
+    assert "Đánh giá, xếp loại quý 2/2026" in html
+    assert f"/can-bo/danh-gia/don-vi/{bloc.pk}/2026/?period=Q2" in html
+    assert "Đảng ủy xã đề xuất" in html  # the quarter's rating waits for the proposal
+    yearly = client.get(url, {"year": 2026}).content.decode()
+    assert "Đánh giá, xếp loại năm 2026" in yearly and "?period=" not in yearly
+    # One row per unit whatever the number of periods rated.
+    assert _count(yearly) == _count(html) == 1
+
+
+def test_the_sheet_of_a_quarter_starts_and_shows_its_round(
+    client, area_tree, bloc, quarter, officer, today
+):
+    client.force_login(officer)
+    sheet = reverse("evaluations:sheet", args=[bloc.pk, 2026])
+    html = client.get(sheet, {"period": "Q2"}).content.decode()
+    assert "Tự đánh giá quý 2/2026" in html and 'name="period" value="Q2"' in html
+    response = client.post(reverse("evaluations:start", args=[bloc.pk, 2026]), {"period": "Q2"})
+    assert response.url == f"{sheet}?period=Q2"
+    assert Evaluation.objects.get().period == "Q2"
+    html = client.get(response.url).content.decode()
+    assert 'data-testid="round-dates"' in html and "10/07/2026" in html
+    assert 'data-testid="late-notice"' in html  # 15/07: the self-assessment is late
+
+
+def test_the_dashboards_late_units_equal_the_list_behind(
+    client, area_tree, bloc, quarter, province_staff, today
+):
+    other = unit_create(kind="bloc", area=area_tree["sibling_commune"])
+    on_time = evaluation_start(acting_user=province_staff, unit=bloc, year=2026, period="Q2")
+    evaluation_self_assess(
+        acting_user=province_staff,
+        evaluation=on_time,
+        scores=FULL,
+        gates={"K1": False},
+        submit=True,
+    )
+    evaluation_start(acting_user=province_staff, unit=other, year=2026, period="Q2")
+    client.force_login(province_staff)
+    response = client.get(reverse("reports:dashboard"), {"year": 2026, "period": "Q2"})
+    parsed = parse_tables(response.content.decode())
+    rows = parsed.tables["table-danh-gia"]
+    (late_row,) = [r for r in rows if r[0] == "Quá hạn bước đang chờ"]
+    (href,) = [h for h in parsed.links["table-danh-gia"][rows.index(late_row)] if h]
+    assert "late=1" in href and "period=Q2" in href
+    href = href.replace("&amp;", "&")
+    listed = client.get(href).content.decode()
+    # On 15/07 only the unit still at its self-assessment (due 10/07) is late.
+    assert vn_int(late_row[1]) == _count(listed) == 1
+    assert other.name in listed
