@@ -2,8 +2,10 @@
 sheet of a quarter's rating, and the dashboard's late units equal to the list behind."""
 
 import datetime
+import io
 import re
 
+import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +17,9 @@ from evaluations.services.criteria import (
     criteria_set_schedule,
 )
 from evaluations.services.ratings import evaluation_self_assess, evaluation_start
+from evaluations.sheets.upload import score_sheet_import
 from tests.evaluations.conftest import FULL, GATES, GROUPS
+from tests.evaluations.test_sheets import _fill, _full_row
 from tests.reports.test_pages import parse_tables, vn_int
 from units.services import unit_create
 
@@ -116,3 +120,38 @@ def test_the_dashboards_late_units_equal_the_list_behind(
     # On 15/07 only the unit still at its self-assessment (due 10/07) is late.
     assert vn_int(late_row[1]) == _count(listed) == 1
     assert other.name in listed
+
+
+def test_the_excel_score_sheet_of_a_quarter_writes_the_quarters_rating(
+    client, area_tree, bloc, bloc_criteria, quarter, officer
+):
+    """Downloaded with ``period=Q2`` the sheet is the quarter's (its title and file
+    name say so); imported with it, the quarter's rating is written, the year's
+    untouched."""
+    yearly = evaluation_start(acting_user=officer, unit=bloc, year=2026)
+    client.force_login(officer)
+    response = client.get(
+        reverse("evaluations:sheet_download"),
+        {"area": area_tree["commune"].code, "year": 2026, "period": "q2", "subject": "bloc"},
+    )
+    assert response.status_code == 200
+    assert "cham-diem-bloc-" in response["Content-Disposition"]
+    assert "-2026-Q2.xlsx" in response["Content-Disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    titles = [workbook.active.cell(n, 1).value for n in range(1, 5)]
+    assert "Kỳ đánh giá: quý 2/2026" in titles
+    data = _fill(workbook, {bloc.name: _full_row()})
+    result = score_sheet_import(
+        data, filename="q2.xlsx", user=officer, year=2026, subject="bloc", period="Q2"
+    )
+    assert not result.errors and result.submitted == 1
+    rating = Evaluation.objects.get(unit=bloc, period="Q2")
+    assert (rating.criteria_set, rating.self_total) == (quarter, 100)
+    yearly.refresh_from_db()
+    assert yearly.stage == "self" and yearly.self_total is None
+    # A period that is none is a message on the form, not a 500.
+    response = client.get(
+        reverse("evaluations:sheet_download"),
+        {"year": 2026, "period": "Q9", "subject": "bloc"},
+    )
+    assert response.status_code == 400 and "Kỳ không hợp lệ" in response.content.decode()
