@@ -5,29 +5,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import YEAR_MAX, YEAR_MIN, Subject
-from evaluations.periods import YEAR, is_period_code
+from evaluations.forms.criteria import PeriodField
 
 SUBJECT_CHOICES = [(Subject.BLOC, Subject.BLOC.label), (Subject.TEAM, Subject.TEAM.label)]
-
-
-class PeriodField(forms.CharField):
-    """The period within the year: empty for the whole year, Q1…Q4 for a quarter,
-    T2030 for the term ending in 2030 (evaluations.periods)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            label=_("Kỳ"),
-            required=False,
-            max_length=6,
-            help_text=_("Để trống: cả năm; Q1…Q4: quý; T2030: nhiệm kỳ kết thúc năm 2030."),
-            **kwargs,
-        )
-
-    def clean(self, value):
-        value = (super().clean(value) or YEAR).strip().upper()
-        if not is_period_code(value):
-            raise forms.ValidationError(_("Kỳ không hợp lệ (để trống, Q1…Q4 hoặc T2030)."))
-        return value
 
 
 class SheetDownloadForm(forms.Form):

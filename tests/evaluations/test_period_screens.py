@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluations.models import Evaluation
+from evaluations.models import CriteriaSet, Evaluation
 from evaluations.services.criteria import (
     criteria_set_create,
     criteria_set_issue,
@@ -19,6 +19,7 @@ from evaluations.services.criteria import (
 from evaluations.services.ratings import evaluation_self_assess, evaluation_start
 from evaluations.sheets.upload import score_sheet_import
 from tests.evaluations.conftest import FULL, GATES, GROUPS
+from tests.evaluations.test_criteria_editor import page_fields
 from tests.evaluations.test_sheets import _fill, _full_row
 from tests.reports.test_pages import parse_tables, vn_int
 from units.services import unit_create
@@ -155,3 +156,48 @@ def test_the_excel_score_sheet_of_a_quarter_writes_the_quarters_rating(
         {"year": 2026, "period": "Q9", "subject": "bloc"},
     )
     assert response.status_code == 400 and "Kỳ không hợp lệ" in response.content.decode()
+
+
+def test_provincial_staff_create_a_quarterly_set_and_set_its_round(
+    client, area_tree, bloc_criteria, province_staff
+):
+    """The editor's heading takes the period; the set's page sets its round, refusing
+    dates out of order with the message; copying names the target period."""
+    client.force_login(province_staff)
+    url = reverse("evaluations:criteria_create")
+    data = page_fields(client, url)
+    prefix = next(k for k in data if k.endswith("title")).removesuffix("title")
+    data.update(
+        {
+            f"{prefix}province": str(area_tree["province"].pk),
+            f"{prefix}year": "2026",
+            f"{prefix}period": "q3",
+            f"{prefix}subject": "bloc",
+            f"{prefix}title": "Tiêu chí Khối dân vận quý 3/2026",
+            "groups-0-code": "1",
+            "groups-0-title": "Kết quả",
+            "items-0-group": "1",
+            "items-0-code": "1.1",
+            "items-0-text": "Họp định kỳ",
+            "items-0-max_score": "100",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    created = CriteriaSet.objects.get(period="Q3")
+    assert (created.year, created.period_label) == (2026, "quý 3/2026")
+    round_url = reverse("evaluations:criteria_round", args=[created.pk])
+    bad = {"round-self_due": "20/10/2026", "round-proposal_due": "10/10/2026"}
+    page = client.post(round_url, bad, follow=True).content.decode()
+    assert "phải theo thứ tự" in page
+    created.refresh_from_db()
+    assert created.self_due is None
+    good = {"round-opens_on": "01/10/2026", "round-self_due": "10/10/2026"}
+    page = client.post(round_url, good, follow=True).content.decode()
+    created.refresh_from_db()
+    assert created.self_due == datetime.date(2026, 10, 10)
+    assert 'data-testid="round-dates"' in page and "quý 3/2026" in page
+    # Copy to the fourth quarter.
+    copy_url = reverse("evaluations:criteria_copy", args=[created.pk])
+    assert client.post(copy_url, {"year": "2026", "period": "Q4"}).status_code == 302
+    assert CriteriaSet.objects.get(period="Q4").title == "Tiêu chí Khối dân vận quý 4/2026"
