@@ -187,8 +187,9 @@ def evaluation_decide(
 
 def quota_warning(*, evaluations: Iterable[Evaluation]) -> list[str]:
     """Warnings when approving ``evaluations`` as proposed would put more units at
-    level 1 than their criteria's quota allows (per criteria set: province, year,
-    subject). A warning, never a block: the decider confirms."""
+    level 1 than their criteria's quota allows (per criteria set: province, period,
+    subject; a quarter's ratings never count in the year's). A warning, never a block:
+    the decider confirms."""
     warnings = []
     by_set: dict[int, list[Evaluation]] = {}
     for evaluation in evaluations:
@@ -199,6 +200,7 @@ def quota_warning(*, evaluations: Iterable[Evaluation]) -> list[str]:
             continue
         same = Evaluation.objects.filter(
             year=criteria_set.year,
+            period=criteria_set.period,
             criteria_set__province_id=criteria_set.province_id,
             criteria_set__subject=criteria_set.subject,
         ).exclude(stage=Stage.NOT_RATED)

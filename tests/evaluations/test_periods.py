@@ -28,8 +28,15 @@ from evaluations.services.criteria import (
     criteria_set_issue,
     criteria_set_new_version,
     criteria_set_schedule,
+    criteria_set_update,
 )
-from evaluations.services.ratings import evaluation_self_assess, evaluation_start
+from evaluations.services.ratings import (
+    evaluation_propose,
+    evaluation_self_assess,
+    evaluation_start,
+    evaluations_approve,
+    quota_warning,
+)
 from tests.evaluations.conftest import FULL, GATES, GROUPS
 from units.services import unit_create
 
@@ -243,3 +250,36 @@ def test_yearly_ratings_made_before_periods_keep_working(area_tree, bloc, bloc_c
     assert (rating.stage, rating.self_total) == (Stage.PROPOSAL, 100)
     assert (bloc_criteria.period, bloc_criteria.self_due) == ("", None)
     assert stage_due(rating) is None and not is_late(rating, datetime.date(2030, 1, 1))
+
+
+def test_the_quota_counts_the_ratings_of_the_same_period(
+    area_tree, blocs, bloc_criteria, province_staff
+):
+    """Two blocs at level 1 for the year with a 50 % quota: a warning. The quarter's
+    ratings decided at level 1 never count in the year's quota, nor the year's in it."""
+    criteria_set_update(acting_user=province_staff, criteria_set=bloc_criteria, quota_percent=50)
+    quarter = _quarter_set(area_tree, province_staff)
+    criteria_set_update(acting_user=province_staff, criteria_set=quarter, quota_percent=50)
+
+    def proposed(unit, period):
+        rating = evaluation_start(acting_user=province_staff, unit=unit, year=YEAR, period=period)
+        rating = evaluation_self_assess(
+            acting_user=province_staff,
+            evaluation=rating,
+            scores=FULL,
+            gates={"K1": False},
+            submit=True,
+        )
+        return evaluation_propose(acting_user=province_staff, evaluation=rating, submit=True)
+
+    in_quarter = [proposed(unit, "Q2") for unit in blocs.values()]
+    evaluations_approve(acting_user=province_staff, evaluations=in_quarter[:1])
+    yearly = [proposed(unit, "") for unit in blocs.values()]
+    assert quota_warning(evaluations=yearly[:1]) == []
+    assert quota_warning(evaluations=yearly) == [
+        "Mức 1 vượt tỷ lệ 50%: 2/2 đơn vị được xếp mức 1 (tối đa 1)."
+    ]
+    # In the quarter, one already decided at level 1 and one more: over the quota too.
+    assert quota_warning(evaluations=in_quarter[1:]) == [
+        "Mức 1 vượt tỷ lệ 50%: 2/2 đơn vị được xếp mức 1 (tối đa 1)."
+    ]
