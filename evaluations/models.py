@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import LEVELS, LOCKED_STAGES, ScoreStage, Stage, StepAction, Subject
+from evaluations.periods import period_key, period_label
 from members.models import Membership
 from portal.audit import AuditedHistory, Door, current_batch_id, current_door
 from portal.paths import PathField
@@ -24,13 +25,28 @@ from units.models import Area, Unit
 LEVEL_CHOICES = [(level, str(level)) for level in LEVELS]
 
 
-class CriteriaSet(models.Model):
+class InPeriod:
+    """What has a ``year`` and a ``period`` code names its period (evaluations.periods)."""
+
+    @property
+    def period_key(self) -> str:
+        return period_key(self.year, self.period)
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.year, self.period)
+
+
+class CriteriaSet(InPeriod, models.Model):
     """The criteria a province issues for one subject and year (one version of them)."""
 
     province = models.ForeignKey(
         Area, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="criteria_sets"
     )
     year = models.PositiveSmallIntegerField(_("năm"))
+    # "" the whole year, "Q1"…"Q4" a quarter, "T2030" the term ending in 2030
+    # (evaluations.periods); the sets made before periods existed are yearly.
+    period = models.CharField(_("kỳ đánh giá"), max_length=6, blank=True, default="")
     subject = models.CharField(_("đối tượng"), max_length=8, choices=Subject.choices)
     version = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
     title = models.CharField(_("tên bộ tiêu chí"), max_length=250)
@@ -43,6 +59,12 @@ class CriteriaSet(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("Để trống nếu không giới hạn."),
     )
+    # The rating round: its opening day and each step's deadline. A step taken after its
+    # deadline stays possible and is marked late (evaluations.rounds).
+    opens_on = models.DateField(_("ngày mở đợt đánh giá"), null=True, blank=True)
+    self_due = models.DateField(_("hạn tự đánh giá"), null=True, blank=True)
+    proposal_due = models.DateField(_("hạn đề xuất"), null=True, blank=True)
+    decision_due = models.DateField(_("hạn quyết định"), null=True, blank=True)
     copied_from = models.ForeignKey(
         "self",
         verbose_name=_("sao chép từ"),
@@ -68,10 +90,10 @@ class CriteriaSet(models.Model):
     class Meta:
         verbose_name = _("bộ tiêu chí")
         verbose_name_plural = _("bộ tiêu chí")
-        ordering = ["province", "-year", "subject", "-version"]
+        ordering = ["province", "-year", "period", "subject", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["province", "year", "subject", "version"],
+                fields=["province", "year", "period", "subject", "version"],
                 name="%(app_label)s_%(class)s_unique_version",
             ),
         ]
@@ -84,7 +106,7 @@ class CriteriaSet(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.year}, v{self.version})"
+        return f"{self.title} ({period_key(self.year, self.period)}, v{self.version})"
 
     @property
     def max_total(self) -> Decimal:
@@ -262,7 +284,7 @@ class RatingSteps(models.Model):
         return self.stage in LOCKED_STAGES
 
 
-class Evaluation(RatingSteps):
+class Evaluation(InPeriod, RatingSteps):
     """The rating of one unit for one year, through self-assessment, the commune's
     proposal and the decision from above.
 
@@ -274,6 +296,8 @@ class Evaluation(RatingSteps):
     unit = models.ForeignKey(
         Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="evaluations"
     )
+    # The criteria set's period ("" the whole year: every rating made before periods).
+    period = models.CharField(_("kỳ đánh giá"), max_length=6, blank=True, default="")
     criteria_set = models.ForeignKey(
         CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.PROTECT, related_name="+"
     )
@@ -302,7 +326,8 @@ class Evaluation(RatingSteps):
         ordering = ["-year", "area_path"]
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "year"], name="%(app_label)s_%(class)s_unique_unit_year"
+                fields=["unit", "year", "period"],
+                name="%(app_label)s_%(class)s_unique_unit_period",
             ),
             models.CheckConstraint(
                 condition=~Q(stage=Stage.DECIDED) | Q(decided_level__isnull=False),
@@ -316,10 +341,12 @@ class Evaluation(RatingSteps):
         indexes = [models.Index(fields=["year", "stage"], name="evaluations_year_stage")]
 
     def __str__(self):
-        return f"{self.unit} — {self.year}"
+        return f"{self.unit} — {period_key(self.year, self.period)}"
 
     def save(self, *args, **kwargs):
         self.area_path = self.unit.area_path
+        if self._state.adding:
+            self.period = self.criteria_set.period
         super().save(*args, **kwargs)
 
 

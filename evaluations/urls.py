@@ -76,6 +76,11 @@ urlpatterns = [
         name="criteria_issue",
     ),
     path(
+        "bo-tieu-chi/<int:pk>/dot-danh-gia/",
+        criteria.CriteriaRoundView.as_view(),
+        name="criteria_round",
+    ),
+    path(
         "bo-tieu-chi/<int:pk>/sao-chep/", criteria.CriteriaCopyView.as_view(), name="criteria_copy"
     ),
     path(

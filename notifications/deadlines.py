@@ -9,8 +9,8 @@ twice; a late thing is looked for up to ``LATE_WINDOW_DAYS`` after its due date,
 few missed days are caught up.
 
 Sources: citizens' opinions not answered (``work``: the province's number of days gives
-``Opinion.due_on``), and rating steps (``rating_due_dates``: the ratings have no
-deadlines yet; issue 14's deadlines plug in there).
+``Opinion.due_on``), and rating steps (``rating_due_dates``: the deadlines of the
+rating round, evaluations.rounds).
 """
 
 import dataclasses
@@ -23,6 +23,8 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from evaluations.models import Evaluation
+from evaluations.rounds import DUE_FIELD, with_stage_due
 from evaluations.stages import STEP_PERMISSION
 from notifications.choices import Kind
 from notifications.events import rating_key, rating_link, rating_subject
@@ -40,8 +42,8 @@ LATE_WINDOW_DAYS = 7
 #: Deadlines whose keys are looked up together.
 BATCH = 500
 
-TEXT_RATING_DUE = _("Bước “{stage}” của đánh giá “{subject}” năm {year} đến hạn ngày {due}.")
-TEXT_RATING_LATE = _("Bước “{stage}” của đánh giá “{subject}” năm {year} đã quá hạn từ ngày {due}.")
+TEXT_RATING_DUE = _("Bước “{stage}” của đánh giá “{subject}” {period} đến hạn ngày {due}.")
+TEXT_RATING_LATE = _("Bước “{stage}” của đánh giá “{subject}” {period} đã quá hạn từ ngày {due}.")
 TEXT_OPINION_DUE = _(
     "Ý kiến về {topic} của {unit} (tiếp nhận ngày {received}) đến hạn trả lời ngày {due}."
 )
@@ -134,10 +136,18 @@ def rating_due_dates(day: datetime.date) -> Iterable[tuple]:
     """(rating, due date of the step it waits at) for the open ratings whose step is due
     in ``DUE_SOON_DAYS`` days or late on ``day`` (``window``).
 
-    The ratings have no deadlines yet: nothing is due. Issue 14's rating rounds (an
-    opening date, deadlines for self-assessment, proposal and decision) answer here;
-    ``rating_deadlines`` then tells the people who may take the step."""
-    return ()
+    The deadlines are the rating round's of the rating's criteria set
+    (evaluations.rounds); ``rating_deadlines`` then tells the people who may take the
+    step. Ratings of a round not opened yet on ``day`` are not told."""
+    soon, first_late, last_late = window(day)
+    ratings = (
+        with_stage_due(Evaluation.objects.filter(stage__in=list(DUE_FIELD)))
+        .filter(Q(due_on=soon) | Q(due_on__range=(first_late, last_late)))
+        .exclude(criteria_set__opens_on__gt=day)
+        .select_related("unit", "criteria_set")
+        .order_by("due_on", "pk")
+    )
+    return ((rating, rating.due_on) for rating in ratings)
 
 
 def rating_deadlines(day: datetime.date, directory: Directory) -> Iterator[Deadline]:
@@ -150,7 +160,7 @@ def rating_deadlines(day: datetime.date, directory: Directory) -> Iterator[Deadl
         values = {
             "stage": rating.get_stage_display(),
             "subject": rating_subject(rating),
-            "year": rating.year,
+            "period": rating.period_label,
             "due": day_text(due_on),
         }
         yield Deadline(

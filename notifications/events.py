@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.choices import Stage, level_label
 from evaluations.events import rating_decided, rating_returned
 from evaluations.models import Evaluation, MemberRating
+from evaluations.periods import period_query
 from evaluations.stages import SELF_ASSESS, STEP_PERMISSION
 from notifications.choices import Kind
 from notifications.recipients import Directory
@@ -48,7 +49,8 @@ def rating_link(rating) -> str:
     name = _STAGE_PAGE.get(rating.stage)
     if name:
         return reverse(name, args=[rating.pk])
-    return reverse("evaluations:sheet", args=[rating.unit_id, rating.year])
+    url = reverse("evaluations:sheet", args=[rating.unit_id, rating.year])
+    return url + period_query(rating.period)
 
 
 def rating_key(rating) -> str:

@@ -21,6 +21,7 @@ from django.db.models.functions import Substr
 
 from evaluations.choices import LEVELS, Stage
 from evaluations.models import CriteriaSet, Evaluation
+from evaluations.periods import YEAR as YEARLY
 from members.choices import KINH
 from members.models import Membership
 from portal.paths import PATH_SEPARATOR, province_path
@@ -113,7 +114,8 @@ def _rating_rows(place: Place) -> list[dict]:
     province(s) (rows with no level and ``n`` 0)."""
     placed = f"{map_path_field(place.edition, 'unit__')}__descendant_of"
     ratings = (
-        Evaluation.objects.filter(**{placed: place.path})
+        # The yearly ratings: quarterly and term ones are no year's result.
+        Evaluation.objects.filter(**{placed: place.path}, period=YEARLY)
         .values("year", "decided_level")
         .annotate(n=Count("pk", filter=Q(stage=Stage.DECIDED)))
         .order_by()
@@ -162,7 +164,9 @@ def _unit_aggregates(
     for year in approved_years:
         in_force = units_active_on(_reference_day(year, day))
         approved = Exists(
-            Evaluation.objects.filter(unit=OuterRef("pk"), year=year, stage=Stage.DECIDED)
+            Evaluation.objects.filter(
+                unit=OuterRef("pk"), year=year, period=YEARLY, stage=Stage.DECIDED
+            )
         )
         aggregates[f"approved_{year}"] = Count("pk", filter=in_force & Q(approved))
     return aggregates
@@ -409,7 +413,7 @@ def provinces_stats(
         areas[row["key"]][row["level"]] = row["n"]
     seat_path, unit_path = map_path_field(edition, "unit__"), map_path_field(edition)
     ratings = (
-        Evaluation.objects.filter(_under(seat_path, edition, paths, whole))
+        Evaluation.objects.filter(_under(seat_path, edition, paths, whole), period=YEARLY)
         .annotate(key=Substr(seat_path, 1, length))
         .values("key", "year", "decided_level")
         .annotate(n=Count("pk", filter=Q(stage=Stage.DECIDED)))

@@ -28,6 +28,7 @@ from django.views import View
 from accounts.access import scope_of
 from accounts.mixins import StaffRequiredMixin
 from evaluations.choices import YEAR_MAX, YEAR_MIN
+from evaluations.periods import is_period_code
 from evaluations.selectors.criteria import default_year
 from portal.formats import day_in_range
 from portal.http_cache import LIST_MAX_AGE, STATIC_MAX_AGE, public_cache
@@ -470,11 +471,14 @@ class DashboardView(StaffRequiredMixin, View):
             year = int(year_param)
         else:
             year = default_year(user)
+        period = request.GET.get("period", "")
+        if not is_period_code(period):
+            period = ""
         common = {"user": user, "edition": edition, "today": today}
         reports = [
             CoverageGapReport(**common),
             RosterHealthReport(**common),
-            EvaluationProgressReport(**common, year=year),
+            EvaluationProgressReport(**common, year=year, period=period),
             MembershipTrendReport(**common),
             RatingTrendReport(**common),
         ]
@@ -483,7 +487,7 @@ class DashboardView(StaffRequiredMixin, View):
         if fmt in DOWNLOAD_TYPES:
             stem = f"bang-dieu-hanh-{today.isoformat()}"
             return reports_download(reports, fmt=fmt, table=request.GET.get("table", ""), stem=stem)
-        keep = {"edition": edition, "year": year}
+        keep = {"edition": edition, "year": year, **({"period": period} if period else {})}
 
         def download_url(report: Report, fmt: str) -> str:
             return "?" + urlencode({**keep, "format": fmt, "table": report.slug})

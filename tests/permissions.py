@@ -575,6 +575,12 @@ DECLARED: dict[str, Access] = {
         CRITERIA_OF_A, CRITERIA_OF_A, kwargs=_pk("criteria_draft_a")
     ),
     "evaluations:criteria_copy": page(CRITERIA_OF_A, CRITERIA_OF_A, kwargs=_pk("criteria_a")),
+    # The rating round (dates only, a used set too): POST only, back to the set's page.
+    "evaluations:criteria_round": page(
+        get_only(CRITERIA_OF_A),
+        expect(403, anonymous=LOGIN, province=REDIRECT, other_province=404, admin=REDIRECT),
+        kwargs=_pk("criteria_a"),
+    ),
     "evaluations:criteria_new_version": page(
         get_only(CRITERIA_OF_A),
         expect(403, anonymous=LOGIN, province=REDIRECT, other_province=404, admin=REDIRECT),

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import DEFAULT_SCALE, LEVELS, YEAR_MAX, YEAR_MIN, Subject
 from evaluations.forms.scores import LEVEL_SELECT, ScoreInput
+from evaluations.periods import YEAR, is_period_code
 from evaluations.scoring import number_text
-from portal.forms import ServiceForm, add_service_error
+from portal.forms import DayField, ServiceForm, add_service_error
 from portal.text import normalize
 
 ERROR_REQUIRED = _("Chưa nhập mục này.")
@@ -49,6 +50,26 @@ def _decimal(value: str, *, message, positive: bool) -> Decimal:
     return number
 
 
+class PeriodField(forms.CharField):
+    """The period within the year: empty for the whole year, Q1…Q4 for a quarter,
+    T2030 for the term ending in 2030 (evaluations.periods)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("Kỳ"),
+            required=False,
+            max_length=6,
+            help_text=_("Để trống: cả năm; Q1…Q4: quý; T2030: nhiệm kỳ kết thúc năm 2030."),
+            **kwargs,
+        )
+
+    def clean(self, value):
+        value = (super().clean(value) or YEAR).strip().upper()
+        if not is_period_code(value):
+            raise forms.ValidationError(_("Kỳ không hợp lệ (để trống, Q1…Q4 hoặc T2030)."))
+        return value
+
+
 class CriteriaSetForm(ServiceForm):
     """A set's heading: province, year, subject (fixed once created), title, quota."""
 
@@ -59,6 +80,7 @@ class CriteriaSetForm(ServiceForm):
         error_messages={"required": ERROR_REQUIRED, "invalid_choice": _("Lựa chọn không hợp lệ.")},
     )
     year = year_field(_("Năm"))
+    period = PeriodField()
     subject = forms.ChoiceField(label=_("Đối tượng"), choices=Subject.choices)
     title = forms.CharField(
         label=_("Tên bộ tiêu chí"), max_length=250, error_messages={"required": ERROR_REQUIRED}
@@ -82,7 +104,7 @@ class CriteriaSetForm(ServiceForm):
     def __init__(self, *args, provinces=None, fixed=False, **kwargs):
         super().__init__(*args, **kwargs)
         if fixed:
-            for name in ("province", "year", "subject"):
+            for name in ("province", "year", "period", "subject"):
                 del self.fields[name]
         else:
             self.fields["province"].queryset = provinces
@@ -340,7 +362,7 @@ class CriteriaEditor:
         heading = self.heading.cleaned_data
         return {
             **{k: heading[k] for k in ("title", "quota_percent")},
-            **{k: heading[k] for k in ("province", "year", "subject") if k in heading},
+            **{k: heading[k] for k in ("province", "year", "period", "subject") if k in heading},
             "groups": groups,
             "gates": gates,
             "scale": self.scale.scale(),
@@ -348,10 +370,12 @@ class CriteriaEditor:
 
 
 class CopyForm(ServiceForm):
-    """The year a set is copied to, and the province when the set's province was merged
+    """The period a set is copied to (a year, and within it the whole year, a quarter
+    or a term), and the province when the set's province was merged
     into a 2025 one (copy to the successor)."""
 
     year = year_field(_("Sao chép sang năm"))
+    period = PeriodField()
     province = forms.TypedChoiceField(label=_("Sang tỉnh"), coerce=int, required=False)
 
     def __init__(self, *args, provinces=(), **kwargs):
@@ -365,3 +389,12 @@ class CopyForm(ServiceForm):
 
     def clean_province(self):
         return self.provinces.get(self.cleaned_data.get("province"))
+
+
+class RoundForm(ServiceForm):
+    """A set's rating round: the opening day and each step's deadline (all optional)."""
+
+    opens_on = DayField(label=_("Ngày mở đợt đánh giá"), required=False)
+    self_due = DayField(label=_("Hạn tự đánh giá"), required=False)
+    proposal_due = DayField(label=_("Hạn đề xuất"), required=False)
+    decision_due = DayField(label=_("Hạn quyết định"), required=False)

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import YEAR_MAX, YEAR_MIN, Subject
+from evaluations.forms.criteria import PeriodField
 
 SUBJECT_CHOICES = [(Subject.BLOC, Subject.BLOC.label), (Subject.TEAM, Subject.TEAM.label)]
 
@@ -20,6 +21,7 @@ class SheetDownloadForm(forms.Form):
         help_text=_("Mã xã, huyện hoặc tỉnh; để trống để lấy địa bàn của bạn."),
     )
     year = forms.IntegerField(label=_("Năm"), min_value=YEAR_MIN, max_value=YEAR_MAX)
+    period = PeriodField()
     subject = forms.ChoiceField(label=_("Đối tượng"), choices=SUBJECT_CHOICES)
 
 
@@ -31,4 +33,5 @@ class SheetUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
     year = forms.IntegerField(label=_("Năm"), min_value=YEAR_MIN, max_value=YEAR_MAX)
+    period = PeriodField()
     subject = forms.ChoiceField(label=_("Đối tượng"), choices=SUBJECT_CHOICES)

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from evaluations.choices import Subject
 from evaluations.models import CriteriaGroup, CriteriaSet, CriterionItem, Evaluation, MemberRating
+from evaluations.periods import YEAR, period_label
 from evaluations.selectors.scope import criteria_sets_visible_to
 
 
@@ -28,6 +29,15 @@ def criteria_set_list(*, user, year: int | None = None, subject: str = "") -> Qu
 def criteria_set_years(user) -> list[int]:
     """The years of the criteria sets ``user`` may read, newest first."""
     return sorted(set(criteria_sets_visible_to(user).values_list("year", flat=True)), reverse=True)
+
+
+def period_choices(user, year: int) -> list[tuple[str, str]]:
+    """The periods a ratings page of ``year`` offers: the whole year, its quarters, and
+    the terms of the sets ``user`` may read that start that year."""
+    sets = criteria_sets_visible_to(user).filter(year=year, period__startswith="T")
+    terms = sorted(set(sets.values_list("period", flat=True)))
+    codes = [YEAR, "Q1", "Q2", "Q3", "Q4", *terms]
+    return [(code, period_label(year, code)) for code in codes]
 
 
 def is_used(criteria_set: CriteriaSet) -> bool:

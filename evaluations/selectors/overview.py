@@ -2,9 +2,21 @@
 list and the dashboard's progress by stage read the same rows."""
 
 import dataclasses
+import datetime
 from collections.abc import Mapping
 
-from django.db.models import Case, Count, F, FilteredRelation, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    FilteredRelation,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -12,17 +24,26 @@ from accounts.selectors import units_visible_to
 from evaluations.choices import Stage
 from evaluations.filtersets import STAGE_NONE, RatingFilterSet
 from evaluations.models import EvaluationScore, GateAnswer, RatingLevel
+from evaluations.periods import YEAR
+from evaluations.rounds import DUE_FIELD
 from evaluations.scoring import number_text, scale_level
 from units.choices import UnitKind, UnitStatus
 
 
-def rating_rows(*, user, year: int) -> QuerySet:
-    """Every unit of ``user``'s area for ``year`` with its rating: the active units,
-    and dissolved ones that have a rating that year. One query; a unit without an
-    ``Evaluation`` row yet has ``stage_key`` "none" (not self-assessed)."""
+def rating_rows(*, user, year: int, period: str = YEAR) -> QuerySet:
+    """Every unit of ``user``'s area for the period (``year`` and ``period``, the whole
+    year by default: evaluations.periods) with its rating: the active units, and
+    dissolved ones that have a rating then. One query; a unit without an
+    ``Evaluation`` row yet has ``stage_key`` "none" (not self-assessed). ``due_on`` is
+    the deadline of the step the rating waits at (evaluations.rounds)."""
     return (
         units_visible_to(user)
-        .annotate(ev=FilteredRelation("evaluations", condition=Q(evaluations__year=year)))
+        .annotate(
+            ev=FilteredRelation(
+                "evaluations",
+                condition=Q(evaluations__year=year, evaluations__period=period),
+            )
+        )
         .filter(Q(status=UnitStatus.ACTIVE) | Q(ev__isnull=False))
         .select_related("area", "commune")
         .annotate(
@@ -42,6 +63,14 @@ def rating_rows(*, user, year: int) -> QuerySet:
                 When(ev__stage=Stage.PROPOSAL, then=F("ev__self_level")),
                 default=Value(None),
             ),
+            due_on=Case(
+                *(
+                    When(ev__stage=stage, then=F(f"ev__criteria_set__{field}"))
+                    for stage, field in DUE_FIELD.items()
+                ),
+                default=Value(None),
+                output_field=DateField(),
+            ),
             return_comment=F("ev__return_comment"),
             not_rated_reason=F("ev__not_rated_reason"),
         )
@@ -55,12 +84,19 @@ def rating_rows(*, user, year: int) -> QuerySet:
     )
 
 
+def late_rows(rows: QuerySet, day: datetime.date) -> QuerySet:
+    """The rows of ``rating_rows`` whose rating is past the deadline of its step on
+    ``day``: the dashboard's count of late units and the list it links to."""
+    return rows.filter(due_on__lt=day)
+
+
 @dataclasses.dataclass
 class RatingOverview:
     """What the ratings pages list: the filtered rows (lazy, to be paged), the filter
     form and the number of units at each stage (every filter applied but the stage)."""
 
     year: int
+    period: str
     rows: QuerySet
     filterset: RatingFilterSet
     stage_counts: dict[str, int]
@@ -70,15 +106,25 @@ class RatingOverview:
         return sum(self.stage_counts.values())
 
 
-def rating_overview(*, user, year: int, filters: Mapping | None = None) -> RatingOverview:
-    """Every active unit of ``user``'s area for ``year`` with its stage, totals and
-    levels, filtered by ``filters`` (``request.GET``: stage, level, kind, area_code, q).
+def rating_overview(
+    *,
+    user,
+    year: int,
+    period: str = YEAR,
+    filters: Mapping | None = None,
+    late_on: datetime.date | None = None,
+) -> RatingOverview:
+    """Every active unit of ``user``'s area for the period with its stage, totals and
+    levels, filtered by ``filters`` (``request.GET``: stage, level, kind, area_code, q);
+    ``late_on``: only the ratings late on that day (``late_rows``).
     The counts by stage follow every filter but the stage itself, so that they stay
     the menu of stages. A constant number of queries whatever the number of units
     (rows, counts by stage); the page adds one for the level labels
     (``attach_labels``) and one for its paginator's count."""
     filters = filters or {}
-    base = rating_rows(user=user, year=year)
+    base = rating_rows(user=user, year=year, period=period)
+    if late_on is not None:
+        base = late_rows(base, late_on)
     filterset = RatingFilterSet(filters, queryset=base, user=user)
     rows = filterset.qs if filterset.is_valid() else base.none()
     others = filters.copy()
@@ -89,7 +135,9 @@ def rating_overview(*, user, year: int, filters: Mapping | None = None) -> Ratin
         r["stage_key"]: r["n"]
         for r in counted.order_by().values("stage_key").annotate(n=Count("pk", distinct=True))
     }
-    return RatingOverview(year=year, rows=rows, filterset=filterset, stage_counts=counts)
+    return RatingOverview(
+        year=year, period=period, rows=rows, filterset=filterset, stage_counts=counts
+    )
 
 
 STAGE_LABELS = {STAGE_NONE: _("Chưa tự đánh giá"), **dict(Stage.choices)}

@@ -21,6 +21,8 @@ from evaluations.models import (
     MemberRating,
     RatingLevel,
 )
+from evaluations.periods import YEAR, period_label
+from evaluations.rounds import ROUND_FIELDS
 from evaluations.services.steps import require_permission
 from evaluations.stages import MANAGE_CRITERIA
 from portal.paths import province_path
@@ -29,14 +31,18 @@ from units.choices import Level, UnitKind
 from units.models import Area, Unit
 from units.selectors import successor_province
 
-ERROR_NO_CRITERIA = _("Chưa có bộ tiêu chí năm {year} cho {subject} của {province}.")
+ERROR_NO_CRITERIA = _("Chưa có bộ tiêu chí {period} cho {subject} của {province}.")
 ERROR_FROZEN = _(
     "Bộ tiêu chí này đã được dùng để đánh giá nên không sửa được: hãy tạo phiên bản mới."
 )
 ERROR_NOT_PROVINCE = _("Bộ tiêu chí phải do một tỉnh, thành phố ban hành.")
 ERROR_SCALE_ORDER = _("Điểm tối thiểu của các mức phải giảm dần từ mức 1 đến mức 4.")
 ERROR_EMPTY_SET = _("Bộ tiêu chí chưa có tiêu chí nào.")
-ERROR_YEAR_EXISTS = _("{province} đã có bộ tiêu chí {subject} năm {year}.")
+ERROR_YEAR_EXISTS = _("{province} đã có bộ tiêu chí {subject} {period}.")
+ERROR_ROUND_ORDER = _(
+    "Các mốc của đợt đánh giá phải theo thứ tự: mở đợt, hạn tự đánh giá, hạn đề xuất, "
+    "hạn quyết định."
+)
 ERROR_COPY_PROVINCE = _(
     "Chỉ sao chép được bộ tiêu chí sang chính tỉnh đó hoặc sang tỉnh kế thừa nó từ 01/07/2025."
 )
@@ -70,12 +76,14 @@ def criteria_set_create(
     year: int,
     subject: str,
     title: str,
+    period: str = YEAR,
     groups: Iterable[Mapping] = (),
     gates: Iterable[Mapping] = (),
     scale: Iterable[tuple] = DEFAULT_SCALE,
     quota_percent: int | None = None,
 ) -> CriteriaSet:
-    """A new set (version 1) for a province, year and subject.
+    """A new set (version 1) for a province, period (``year`` and ``period``, the
+    whole year by default: evaluations.periods) and subject.
 
     ``groups``: [{"code", "title", "items": [{"code", "text", "max_score", "guidance"}]}];
     ``gates``: [{"code", "question", "cap_level"}]; ``scale``: (level, label, minimum).
@@ -83,15 +91,20 @@ def criteria_set_create(
     require_permission(acting_user, MANAGE_CRITERIA, province.path)
     if province.level != Level.PROVINCE:
         raise ValidationError(ERROR_NOT_PROVINCE)
-    if CriteriaSet.objects.filter(province=province, year=year, subject=subject).exists():
+    if CriteriaSet.objects.filter(
+        province=province, year=year, period=period, subject=subject
+    ).exists():
         raise ValidationError(
             ERROR_YEAR_EXISTS.format(
-                province=province.name, subject=Subject(subject).label.lower(), year=year
+                province=province.name,
+                subject=Subject(subject).label.lower(),
+                period=period_label(year, period),
             )
         )
     criteria_set = CriteriaSet(
         province=province,
         year=year,
+        period=period,
         subject=subject,
         title=normalize(title),
         quota_percent=quota_percent,
@@ -174,11 +187,19 @@ def copy_targets(source: CriteriaSet) -> list[Area]:
 
 @transaction.atomic
 def criteria_set_copy(
-    *, acting_user, source: CriteriaSet, year: int, province: Area | None = None
+    *,
+    acting_user,
+    source: CriteriaSet,
+    year: int,
+    province: Area | None = None,
+    period: str | None = None,
 ) -> CriteriaSet:
-    """Start a year from last year's criteria: the same groups, items, gates, scale and
-    quota, as a new draft, in ``source``'s province or (``province``) in the 2025 province
-    that succeeded it."""
+    """Start a period from another one's criteria: the same groups, items, gates, scale
+    and quota, as a new draft, in ``source``'s province or (``province``) in the 2025
+    province that succeeded it. ``period`` (a code of evaluations.periods) is the
+    source's kind of period by default: a quarterly set copies to a quarter of
+    ``year``, a yearly one to the year."""
+    period = source.period if period is None else period
     province = province or source.province
     if province.pk not in {p.pk for p in copy_targets(source)}:
         raise ValidationError(ERROR_COPY_PROVINCE)
@@ -186,8 +207,9 @@ def criteria_set_copy(
         acting_user=acting_user,
         province=province,
         year=year,
+        period=period,
         subject=source.subject,
-        title=source.title.replace(str(source.year), str(year)),
+        title=_copied_title(source, year, period),
         quota_percent=source.quota_percent,
         **_set_as_dicts(source),
     )
@@ -196,18 +218,29 @@ def criteria_set_copy(
     return copy
 
 
+def _copied_title(source: CriteriaSet, year: int, period: str) -> str:
+    """The source's title naming the new period: its period's label (or its year)
+    replaced by the new one."""
+    old, new = period_label(source.year, source.period), period_label(year, period)
+    if old in source.title:
+        return source.title.replace(old, new)
+    return source.title.replace(str(source.year), str(year))
+
+
 @transaction.atomic
 def criteria_set_new_version(*, acting_user, source: CriteriaSet) -> CriteriaSet:
     """A new editable version of a frozen set (same province, year, subject)."""
     require_permission(acting_user, MANAGE_CRITERIA, source.province.path)
     latest = CriteriaSet.objects.filter(
-        province=source.province, year=source.year, subject=source.subject
+        province=source.province, year=source.year, period=source.period, subject=source.subject
     ).aggregate(v=Max("version"))["v"]
     copy = CriteriaSet.objects.create(
         province=source.province,
         year=source.year,
+        period=source.period,
         subject=source.subject,
         version=latest + 1,
+        **{field: getattr(source, field) for field in ROUND_FIELDS},
         title=source.title,
         quota_percent=source.quota_percent,
         copied_from=source,
@@ -259,11 +292,29 @@ def criteria_set_issue(
     return criteria_set
 
 
-def criteria_set_current(*, province_path_: str, year: int, subject: str) -> CriteriaSet | None:
-    """The latest issued version for a province, year and subject."""
+@transaction.atomic
+def criteria_set_schedule(*, acting_user, criteria_set: CriteriaSet, **dates) -> CriteriaSet:
+    """Set the rating round of a set: its opening day and the deadlines of the
+    self-assessment, the proposal and the decision (``ROUND_FIELDS``, each may be
+    empty). Allowed on a used set too: the dates are no part of the criteria."""
+    require_permission(acting_user, MANAGE_CRITERIA, criteria_set.province.path)
+    for field in ROUND_FIELDS:
+        if field in dates:
+            setattr(criteria_set, field, dates[field])
+    given = [d for d in (getattr(criteria_set, f) for f in ROUND_FIELDS) if d is not None]
+    if given != sorted(given):
+        raise ValidationError(ERROR_ROUND_ORDER)
+    criteria_set.save(update_fields=[*ROUND_FIELDS, "updated_at"])
+    return criteria_set
+
+
+def criteria_set_current(
+    *, province_path_: str, year: int, subject: str, period: str = YEAR
+) -> CriteriaSet | None:
+    """The latest issued version for a province, period and subject."""
     return (
         CriteriaSet.objects.filter(
-            province__path=province_path_, year=year, subject=subject, issued=True
+            province__path=province_path_, year=year, period=period, subject=subject, issued=True
         )
         .select_related("province")
         .order_by("-version")
@@ -271,11 +322,11 @@ def criteria_set_current(*, province_path_: str, year: int, subject: str) -> Cri
     )
 
 
-def criteria_missing(*, path: str, year: int, subject: str) -> str:
-    """The message for a year without issued criteria in the province of ``path``."""
+def criteria_missing(*, path: str, year: int, subject: str, period: str = YEAR) -> str:
+    """The message for a period without issued criteria in the province of ``path``."""
     province = Area.objects.filter(path=province_path(path)).first()
     return ERROR_NO_CRITERIA.format(
-        year=year,
+        period=period_label(year, period),
         subject=Subject(subject).label.lower(),
         province=province.name if province else "",
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.choices import ScoreStage, Stage, StepAction
 from evaluations.events import announce, rating_decided
 from evaluations.models import Evaluation
+from evaluations.periods import YEAR
 from evaluations.services.criteria import criteria_missing, criteria_set_current, subject_of_unit
 from evaluations.services.history import step_record
 from evaluations.services.scores import sheet_of, sheet_result, store_sheet, validate_sheet
@@ -30,21 +31,24 @@ WARNING_QUOTA = _(
 
 
 @transaction.atomic
-def evaluation_start(*, acting_user, unit: Unit, year: int) -> Evaluation:
-    """The unit's rating for ``year``, created on first use against the province's
-    current criteria, if the unit's area exists at the year's end (today for the year in
+def evaluation_start(*, acting_user, unit: Unit, year: int, period: str = YEAR) -> Evaluation:
+    """The unit's rating for the period (``year`` and ``period``, the whole year by
+    default: evaluations.periods), created on first use against the province's current
+    criteria for it, if the unit's area exists at the year's end (today for the year in
     progress): a legacy unit is rated up to 2024, a 2025 unit from 2025."""
     require_permission(acting_user, SELF_ASSESS, unit.area_path)
-    existing = Evaluation.objects.filter(unit=unit, year=year).first()
+    existing = Evaluation.objects.filter(unit=unit, year=year, period=period).first()
     if existing is not None:
         return existing
     area_require_exists(unit.area, rating_reference_day(year), action=ACTION_RATE, field="year")
     subject = subject_of_unit(unit)
     criteria_set = criteria_set_current(
-        province_path_=province_path(unit.area_path), year=year, subject=subject
+        province_path_=province_path(unit.area_path), year=year, subject=subject, period=period
     )
     if criteria_set is None:
-        raise ValidationError(criteria_missing(path=unit.area_path, year=year, subject=subject))
+        raise ValidationError(
+            criteria_missing(path=unit.area_path, year=year, subject=subject, period=period)
+        )
     evaluation = Evaluation(unit=unit, year=year, criteria_set=criteria_set)
     evaluation.save()
     step_record(rating=evaluation, action=StepAction.START, acting_user=acting_user)
@@ -183,8 +187,9 @@ def evaluation_decide(
 
 def quota_warning(*, evaluations: Iterable[Evaluation]) -> list[str]:
     """Warnings when approving ``evaluations`` as proposed would put more units at
-    level 1 than their criteria's quota allows (per criteria set: province, year,
-    subject). A warning, never a block: the decider confirms."""
+    level 1 than their criteria's quota allows (per criteria set: province, period,
+    subject; a quarter's ratings never count in the year's). A warning, never a block:
+    the decider confirms."""
     warnings = []
     by_set: dict[int, list[Evaluation]] = {}
     for evaluation in evaluations:
@@ -195,6 +200,7 @@ def quota_warning(*, evaluations: Iterable[Evaluation]) -> list[str]:
             continue
         same = Evaluation.objects.filter(
             year=criteria_set.year,
+            period=criteria_set.period,
             criteria_set__province_id=criteria_set.province_id,
             criteria_set__subject=criteria_set.subject,
         ).exclude(stage=Stage.NOT_RATED)

@@ -15,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from accounts.selectors import units_visible_to
 from evaluations.choices import Subject
 from evaluations.models import Evaluation
+from evaluations.periods import YEAR, period_key, period_label
 from evaluations.scoring import ERROR_SCORE_RANGE, number_text
 from evaluations.services.criteria import criteria_missing, criteria_set_current
 from evaluations.sheets.layout import (
@@ -44,6 +45,7 @@ from units.models import Area
 TITLE_SHEET = _("Chấm điểm {year}")
 TITLE_SUBJECT = _("Phiếu chấm điểm {subject} — {area}")
 TITLE_YEAR = _("Năm đánh giá: {year}")
+TITLE_PERIOD = _("Kỳ đánh giá: {period}")
 TITLE_CRITERIA = _("Bộ tiêu chí: {title} (phiên bản {version})")
 TITLE_SCORE_ERROR = _("Điểm không hợp lệ")
 INSTRUCTION = _(
@@ -53,16 +55,19 @@ INSTRUCTION = _(
 )
 
 
-def score_sheet_workbook(*, user, area: Area, year: int, subject: str) -> bytes:
+def score_sheet_workbook(*, user, area: Area, year: int, subject: str, period: str = YEAR) -> bytes:
     """The score sheet of every active unit of ``subject`` under ``area`` that ``user``
     may see, prefilled with the scores of each rating's editable stage (locked rows
     show their result and are marked). Raises ValidationError when the province has no
-    issued criteria for the year. A fixed number of queries, whatever the units."""
+    issued criteria for the period (``year`` and ``period``, the whole year by default).
+    A fixed number of queries, whatever the units."""
     criteria_set = criteria_set_current(
-        province_path_=province_path(area.path), year=year, subject=subject
+        province_path_=province_path(area.path), year=year, subject=subject, period=period
     )
     if criteria_set is None:
-        raise ValidationError(criteria_missing(path=area.path, year=year, subject=subject))
+        raise ValidationError(
+            criteria_missing(path=area.path, year=year, subject=subject, period=period)
+        )
     items, gates = criteria_contents(criteria_set)
     units = list(
         units_visible_to(user)
@@ -73,7 +78,11 @@ def score_sheet_workbook(*, user, area: Area, year: int, subject: str) -> bytes:
         )
         .select_related("area", "commune")
         .prefetch_related(
-            Prefetch("evaluations", queryset=Evaluation.objects.filter(year=year), to_attr="ev")
+            Prefetch(
+                "evaluations",
+                queryset=Evaluation.objects.filter(year=year, period=period),
+                to_attr="ev",
+            )
         )
         .order_by("commune__code", "kind", "search_name", "pk")
     )
@@ -82,12 +91,14 @@ def score_sheet_workbook(*, user, area: Area, year: int, subject: str) -> bytes:
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.title = TITLE_SHEET.format(year=year)[:31]
+    sheet.title = TITLE_SHEET.format(year=period_key(year, period))[:31]
     portal = getattr(settings, "DANVAN_PORTAL_NAME", "")
     titles = [
         f"{portal} — {criteria_set.province.name}",
         TITLE_SUBJECT.format(subject=Subject(subject).label, area=area.name),
-        TITLE_YEAR.format(year=year),
+        TITLE_PERIOD.format(period=period_label(year, period))
+        if period
+        else TITLE_YEAR.format(year=year),
         TITLE_CRITERIA.format(title=criteria_set.title, version=criteria_set.version),
         str(INSTRUCTION),
     ]
@@ -172,6 +183,6 @@ def score_sheet_workbook(*, user, area: Area, year: int, subject: str) -> bytes:
     return buffer.getvalue()
 
 
-def score_sheet_filename(*, area: Area, year: int, subject: str) -> str:
-    """The download's file name: subject, area code and year."""
-    return f"cham-diem-{subject}-{area.code or area.pk}-{year}.xlsx"
+def score_sheet_filename(*, area: Area, year: int, subject: str, period: str = YEAR) -> str:
+    """The download's file name: subject, area code and period ("2026", "2026-Q2")."""
+    return f"cham-diem-{subject}-{area.code or area.pk}-{period_key(year, period)}.xlsx"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import scope_of
 from evaluations.choices import Stage, Subject
 from evaluations.models import CriteriaSet, Evaluation
+from evaluations.periods import YEAR
 from evaluations.scoring import parse_score
 from evaluations.services.criteria import criteria_missing
 from evaluations.services.scores import ERROR_MISSING_GATES, ERROR_MISSING_ITEMS
@@ -98,12 +99,12 @@ SCORE_SHEET_LAYOUT = SheetLayout(
 )
 
 
-def _scope_provinces(user, year: int, subject: str) -> dict[str, CriteriaSet]:
+def _scope_provinces(user, year: int, subject: str, period: str) -> dict[str, CriteriaSet]:
     """The current criteria of every province the user works in, by province path."""
     scope = scope_of(user)
-    sets = CriteriaSet.objects.filter(year=year, subject=subject, issued=True).select_related(
-        "province"
-    )
+    sets = CriteriaSet.objects.filter(
+        year=year, period=period, subject=subject, issued=True
+    ).select_related("province")
     if not scope.everything:
         sets = sets.filter(province__path__in={province_path(p) for p in scope.paths})
     current: dict[str, CriteriaSet] = {}
@@ -113,7 +114,14 @@ def _scope_provinces(user, year: int, subject: str) -> dict[str, CriteriaSet]:
 
 
 def score_sheet_import(
-    data: bytes, *, filename: str, user, year: int, subject: str, dry_run: bool = False
+    data: bytes,
+    *,
+    filename: str,
+    user,
+    year: int,
+    subject: str,
+    dry_run: bool = False,
+    period: str = YEAR,
 ) -> SheetResult:
     """Check every row of an uploaded score sheet, then, when no row has an error (and
     not ``dry_run``), save each changed rating's editable stage through the services in
@@ -121,11 +129,11 @@ def score_sheet_import(
     ``RowError`` naming the sheet row and column."""
     result = SheetResult(filename=filename)
     scope = scope_of(user)
-    sets = _scope_provinces(user, year, subject)
+    sets = _scope_provinces(user, year, subject, period)
     if not sets:
         path = scope.paths[0] if scope.paths else ""
         result.errors.append(
-            RowError(0, "", criteria_missing(path=path, year=year, subject=subject))
+            RowError(0, "", criteria_missing(path=path, year=year, subject=subject, period=period))
         )
         return result
     contents = {cs.pk: criteria_contents(cs) for cs in sets.values()}
@@ -185,7 +193,11 @@ def score_sheet_import(
         )
         .select_related("area")
         .prefetch_related(
-            Prefetch("evaluations", queryset=Evaluation.objects.filter(year=year), to_attr="ev")
+            Prefetch(
+                "evaluations",
+                queryset=Evaluation.objects.filter(year=year, period=period),
+                to_attr="ev",
+            )
         )
     ):
         if unit.kind == UnitKind.BLOC:
@@ -239,7 +251,13 @@ def score_sheet_import(
         else:
             criteria_set = sets.get(province_path(unit.area_path))
             if criteria_set is None:
-                error(number, "", criteria_missing(path=unit.area_path, year=year, subject=subject))
+                error(
+                    number,
+                    "",
+                    criteria_missing(
+                        path=unit.area_path, year=year, subject=subject, period=period
+                    ),
+                )
                 continue
             items, gates = contents[criteria_set.pk]
         row_ok = True
@@ -319,7 +337,7 @@ def score_sheet_import(
         result.changed = len(planned)
         result.submitted = sum(1 for p in planned if p.submit)
         return result
-    planned_rows_save(result, planned, user=user, year=year)
+    planned_rows_save(result, planned, user=user, year=year, period=period)
     return result
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from evaluations.choices import Stage
 from evaluations.models import Evaluation
+from evaluations.periods import YEAR
 from evaluations.services.ratings import (
     evaluation_propose,
     evaluation_self_assess,
@@ -63,7 +64,9 @@ class PlannedRow:
     submit: bool
 
 
-def planned_rows_save(result: SheetResult, planned: list[PlannedRow], *, user, year: int) -> None:
+def planned_rows_save(
+    result: SheetResult, planned: list[PlannedRow], *, user, year: int, period: str = YEAR
+) -> None:
     """Save every planned row through the services in one transaction; a refusal the
     checks did not foresee (a concurrent change) rolls everything back and becomes
     that row's error."""
@@ -80,7 +83,7 @@ def planned_rows_save(result: SheetResult, planned: list[PlannedRow], *, user, y
             for plan in planned:
                 try:
                     evaluation = plan.evaluation or evaluation_start(
-                        acting_user=user, unit=plan.unit, year=year
+                        acting_user=user, unit=plan.unit, year=year, period=period
                     )
                     write = (
                         evaluation_self_assess if plan.stage == Stage.SELF else evaluation_propose

@@ -10,6 +10,7 @@ from accounts.mixins import StaffRequiredMixin
 from accounts.selectors import user_is_portal_staff
 from evaluations import stages
 from evaluations.choices import YEAR_MAX, YEAR_MIN
+from evaluations.periods import YEAR, is_period_code, period_query
 from evaluations.selectors.criteria import default_year
 from evaluations.selectors.scope import evaluation_get_queryset
 
@@ -22,6 +23,13 @@ def year_param(request, user) -> int:
     if value.isdigit() and YEAR_MIN <= int(value) <= YEAR_MAX:
         return int(value)
     return default_year(user)
+
+
+def period_param(request) -> str:
+    """The period asked for in ``?period=`` (a code of evaluations.periods, also read
+    from a form's hidden field); the whole year when absent or unknown."""
+    value = request.POST.get("period") or request.GET.get("period") or YEAR
+    return value if is_period_code(value) else YEAR
 
 
 def check_year(year: int) -> None:
@@ -47,5 +55,6 @@ def evaluation_or_404(request, pk):
 
 
 def sheet_url(evaluation) -> str:
-    """The unit's self-assessment page of the rating's year."""
-    return reverse("evaluations:sheet", args=[evaluation.unit_id, evaluation.year])
+    """The unit's self-assessment page of the rating's period."""
+    url = reverse("evaluations:sheet", args=[evaluation.unit_id, evaluation.year])
+    return url + period_query(evaluation.period)

@@ -12,7 +12,8 @@ from django.views.generic import TemplateView
 from accounts.selectors import areas_visible_to
 from evaluations import stages
 from evaluations.choices import Subject
-from evaluations.forms.criteria import CopyForm, CriteriaEditor, ScaleForm
+from evaluations.forms.criteria import CopyForm, CriteriaEditor, RoundForm, ScaleForm
+from evaluations.rounds import ROUND_FIELDS
 from evaluations.scoring import number_text
 from evaluations.selectors.criteria import (
     criteria_set_contents,
@@ -33,6 +34,7 @@ from evaluations.services.criteria import (
     criteria_set_is_used,
     criteria_set_issue,
     criteria_set_new_version,
+    criteria_set_schedule,
     criteria_set_update,
 )
 from evaluations.views.base import RatingsMixin
@@ -41,6 +43,7 @@ from units.choices import Level
 MESSAGE_SET_SAVED = _("Đã lưu bộ tiêu chí “{title}”.")
 MESSAGE_SET_ISSUED = _("Đã ban hành bộ tiêu chí “{title}”.")
 MESSAGE_SET_COPIED = _("Đã sao chép sang năm {year}: bản nháp, hãy kiểm tra rồi ban hành.")
+MESSAGE_ROUND_SAVED = _("Đã lưu đợt đánh giá.")
 MESSAGE_NEW_VERSION = _("Đã tạo phiên bản {version}: bản nháp, sửa rồi ban hành.")
 
 
@@ -110,8 +113,34 @@ class CriteriaDetailView(CriteriaSetMixin, TemplateView):
             is_used=criteria_set_is_used(criteria_set),
             manageable=can_manage(self.request.user, criteria_set),
             copy_form=CopyForm(initial={"year": criteria_set.year + 1}),
+            round_form=RoundForm(
+                initial={f: getattr(criteria_set, f) for f in ROUND_FIELDS}, prefix="round"
+            ),
         )
         return context
+
+
+class CriteriaRoundView(CriteriaManageMixin, View):
+    """POST: the set's rating round (opening day, deadlines); a used set too."""
+
+    def post(self, request, pk):
+        criteria_set = self.get_set()
+        form = RoundForm(request.POST, prefix="round")
+        if form.is_valid():
+            try:
+                criteria_set_schedule(
+                    acting_user=request.user, criteria_set=criteria_set, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, str(MESSAGE_ROUND_SAVED))
+        else:
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+        return redirect("evaluations:criteria_detail", criteria_set.pk)
 
 
 DEFAULT_GROUPS = [
@@ -228,7 +257,8 @@ class CriteriaCopyView(CriteriaManageMixin, TemplateView):
 
     def get(self, request, pk):
         source = self.get_set()
-        form = CopyForm(initial={"year": source.year + 1}, provinces=copy_targets(source))
+        initial = {"year": source.year + 1, "period": source.period}
+        form = CopyForm(initial=initial, provinces=copy_targets(source))
         return self.render_to_response(self.get_context_data(source=source, form=form))
 
     def post(self, request, pk):
@@ -240,6 +270,7 @@ class CriteriaCopyView(CriteriaManageMixin, TemplateView):
                     acting_user=request.user,
                     source=source,
                     year=form.cleaned_data["year"],
+                    period=form.cleaned_data["period"],
                     province=form.cleaned_data.get("province"),
                 )
             except ValidationError as exc:

@@ -1,11 +1,14 @@
 """The units of the user's area for a year with their ratings, and the deciders' list
 with bulk approval."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -13,12 +16,13 @@ from django.views.generic import TemplateView
 from evaluations import stages
 from evaluations.choices import Stage
 from evaluations.forms.steps import BulkSelectionForm
+from evaluations.periods import period_label
 from evaluations.scoring import number_text
-from evaluations.selectors.criteria import criteria_set_years
+from evaluations.selectors.criteria import criteria_set_years, period_choices
 from evaluations.selectors.overview import STAGE_LABELS, attach_labels, rating_overview
 from evaluations.selectors.scope import evaluation_get_queryset
 from evaluations.services.ratings import evaluations_approve, quota_warning
-from evaluations.views.base import RatingsMixin, year_param
+from evaluations.views.base import RatingsMixin, period_param, year_param
 
 PAGE_SIZE = 50
 MESSAGE_BULK_APPROVED = _("Đã phê duyệt {count} đơn vị.")
@@ -44,13 +48,23 @@ class OverviewView(RatingsMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         year = year_param(self.request, user)
+        period = period_param(self.request)
+        late = self.request.GET.get("late") == "1"
+        today = timezone.localdate()
         filters = self.filters()
-        overview = rating_overview(user=user, year=year, filters=filters)
+        overview = rating_overview(
+            user=user, year=year, period=period, filters=filters, late_on=today if late else None
+        )
         page = Paginator(overview.rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
         years = sorted({*criteria_set_years(user), year}, reverse=True)
         context.update(
             year=year,
             years=years,
+            period=period,
+            period_label=period_label(year, period),
+            periods=period_choices(user, year),
+            late=late,
+            today=today,
             overview=overview,
             filter=overview.filterset,
             page_obj=page,
@@ -94,6 +108,7 @@ class BulkApproveView(RatingsMixin, View):
         )
         form = BulkSelectionForm(request.POST, evaluations=candidates)
         year = request.POST.get("year", "")
+        period = period_param(request)
         chosen, warnings = [], []
         if form.is_valid():
             wanted = set(form.cleaned_data["ids"])
@@ -107,12 +122,14 @@ class BulkApproveView(RatingsMixin, View):
                 else:
                     messages.success(request, str(MESSAGE_BULK_APPROVED).format(count=len(chosen)))
                     url = reverse("evaluations:decision_list")
-                    return redirect(f"{url}?year={year}" if year.isdigit() else url)
+                    query = {"year": year if year.isdigit() else "", "period": period}
+                    query = urlencode({k: v for k, v in query.items() if v})
+                    return redirect(f"{url}?{query}" if query else url)
             warnings = quota_warning(evaluations=chosen)
         for evaluation in chosen:
             evaluation.proposed_total_text = number_text(evaluation.proposed_total)
         return render(
             request,
             self.template_name,
-            {"form": form, "chosen": chosen, "warnings": warnings, "year": year},
+            {"form": form, "chosen": chosen, "warnings": warnings, "year": year, "period": period},
         )

@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -17,6 +19,8 @@ from evaluations import stages
 from evaluations.choices import ScoreStage, Stage
 from evaluations.forms.scores import AdjustForm, ScoreSheetForm
 from evaluations.forms.steps import not_rated_form, reopen_form, return_form
+from evaluations.periods import period_label, period_query
+from evaluations.rounds import is_late, late_steps
 from evaluations.selectors.criteria import default_year
 from evaluations.selectors.scope import evaluation_get_queryset, evidence_get_queryset
 from evaluations.selectors.sheet import score_sheet
@@ -28,10 +32,16 @@ from evaluations.services.evidence import (
     evidence_extension,
 )
 from evaluations.services.ratings import evaluation_decide, evaluation_propose, evaluation_start
-from evaluations.views.base import MESSAGE_DRAFT_SAVED, RatingsMixin, check_year, evaluation_or_404
+from evaluations.views.base import (
+    MESSAGE_DRAFT_SAVED,
+    RatingsMixin,
+    check_year,
+    evaluation_or_404,
+    period_param,
+)
 from portal.paths import province_path
 
-MESSAGE_STARTED = _("Đã mở phiếu tự đánh giá năm {year} của {unit}.")
+MESSAGE_STARTED = _("Đã mở phiếu tự đánh giá {period} của {unit}.")
 MESSAGE_SELF_SUBMITTED = _("Đã gửi tự đánh giá của {unit} lên Đảng ủy xã.")
 MESSAGE_PROPOSED = _("Đã gửi đề xuất xếp loại {unit} lên cấp trên.")
 MESSAGE_DECIDED = _("Đã quyết định xếp loại {unit}: mức {level}.")
@@ -67,8 +77,11 @@ class SheetView(RatingsMixin, TemplateView):
             units_visible_to(user).select_related("area", "commune"), pk=self.kwargs["unit_pk"]
         )
         self.year = self.kwargs["year"]
+        self.period = period_param(self.request)
         self.evaluation = (
-            evaluation_get_queryset(user).filter(unit=self.unit, year=self.year).first()
+            evaluation_get_queryset(user)
+            .filter(unit=self.unit, year=self.year, period=self.period)
+            .first()
         )
         self.sheet = score_sheet(self.evaluation) if self.evaluation else None
 
@@ -108,7 +121,7 @@ class SheetView(RatingsMixin, TemplateView):
             else:
                 message = MESSAGE_SELF_SUBMITTED if submit else MESSAGE_DRAFT_SAVED
                 messages.success(request, str(message).format(unit=self.unit))
-                return redirect(f"{request.path}#ket-qua")
+                return redirect(f"{request.path}{period_query(self.period)}#ket-qua")
         self.keep_evidence(form)
         return self.render_to_response(self.get_context_data(form=form), status=200)
 
@@ -146,10 +159,15 @@ class SheetView(RatingsMixin, TemplateView):
                 province_path_=province_path(self.unit.area_path),
                 year=self.year,
                 subject=subject_of_unit(self.unit),
+                period=self.period,
             )
         context.update(
             unit=self.unit,
             year=self.year,
+            period=self.period,
+            period_label=period_label(self.year, self.period),
+            late_steps=late_steps(self.evaluation) if self.evaluation else [],
+            is_late=bool(self.evaluation) and is_late(self.evaluation, timezone.localdate()),
             evaluation=self.evaluation,
             sheet=self.sheet,
             criteria_set=criteria_set or (self.evaluation and self.evaluation.criteria_set),
@@ -170,14 +188,18 @@ class StartView(RatingsMixin, View):
     def post(self, request, unit_pk, year):
         check_year(year)
         unit = get_object_or_404(units_visible_to(request.user), pk=unit_pk)
+        period = period_param(request)
         try:
-            evaluation_start(acting_user=request.user, unit=unit, year=year)
+            evaluation_start(acting_user=request.user, unit=unit, year=year, period=period)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, str(MESSAGE_STARTED).format(year=year, unit=unit))
-        return redirect("evaluations:sheet", unit.pk, year)
+            messages.success(
+                request, str(MESSAGE_STARTED).format(period=period_label(year, period), unit=unit)
+            )
+        url = reverse("evaluations:sheet", args=[unit.pk, year])
+        return redirect(url + period_query(period))
 
 
 class EvidenceView(RatingsMixin, View):

@@ -4,6 +4,7 @@ download itself, and the error report of the last upload. Thin views over
 them), the import checks every row and writes through the rating services."""
 
 import base64
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -92,13 +93,19 @@ class SheetDownloadView(RatingsMixin, View):
             return _page(request, download=form, status=400)
         try:
             content = score_sheet_workbook(
-                user=request.user, area=area, year=data["year"], subject=data["subject"]
+                user=request.user,
+                area=area,
+                year=data["year"],
+                subject=data["subject"],
+                period=data["period"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
             return _page(request, download=form, status=400)
         response = HttpResponse(content, content_type=XLSX)
-        filename = score_sheet_filename(area=area, year=data["year"], subject=data["subject"])
+        filename = score_sheet_filename(
+            area=area, year=data["year"], subject=data["subject"], period=data["period"]
+        )
         response["Content-Disposition"] = content_disposition_header(True, filename)
         return response
 
@@ -124,6 +131,7 @@ class SheetUploadView(RatingsMixin, View):
             user=request.user,
             year=form.cleaned_data["year"],
             subject=form.cleaned_data["subject"],
+            period=form.cleaned_data["period"],
         )
         request.session.pop(SESSION_KEY, None)
         if result.errors:
@@ -139,7 +147,9 @@ class SheetUploadView(RatingsMixin, View):
             messages.info(request, MESSAGE_NOTHING)
         for note in result.notes:
             messages.warning(request, note)
-        return redirect(f"{reverse('evaluations:overview')}?year={form.cleaned_data['year']}")
+        query = {"year": form.cleaned_data["year"], "period": form.cleaned_data["period"]}
+        query = urlencode({k: v for k, v in query.items() if v})
+        return redirect(f"{reverse('evaluations:overview')}?{query}")
 
 
 def _stored(data: bytes, result: SheetResult) -> dict:

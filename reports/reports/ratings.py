@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import LEVELS, Stage
 from evaluations.filtersets import STAGE_NONE
-from evaluations.selectors.overview import rating_rows
+from evaluations.periods import YEAR as YEARLY
+from evaluations.periods import period_label
+from evaluations.selectors.overview import late_rows, rating_rows
 from evaluations.selectors.scope import evaluations_visible_to
 from reports.reports.base import INT, LEVEL_COLUMN_LABELS, TEXT, YEAR, Column
 from reports.reports.staff import StaffReport, ratings_url
@@ -34,16 +36,24 @@ class EvaluationProgressReport(StaffReport):
         Column("units", _("Số đơn vị"), INT),
     )
 
-    def __init__(self, *, user, edition: str, today: datetime.date, year: int):
+    def __init__(
+        self, *, user, edition: str, today: datetime.date, year: int, period: str = YEARLY
+    ):
         super().__init__(user=user, edition=edition, today=today)
         self.year = year
+        self.period = period
 
     @property
     def title(self):
-        return _("Đánh giá, xếp loại năm %(year)s") % {"year": self.year}
+        return _("Đánh giá, xếp loại %(period)s") % {"period": period_label(self.year, self.period)}
 
     def get_queryset(self):
-        return rating_rows(user=self.user, year=self.year)
+        return rating_rows(user=self.user, year=self.year, period=self.period)
+
+    def late_count(self) -> int:
+        """Units whose rating is past the deadline of its step today: the same rows as
+        the overview's list of late units (``late_rows``)."""
+        return late_rows(self.get_queryset(), self.today).count()
 
     def figures(self) -> dict:
         if not hasattr(self, "_figures"):
@@ -58,11 +68,12 @@ class EvaluationProgressReport(StaffReport):
 
     def rows(self):
         f = self.figures()
+        period = self.period or None
         rows = [
             {
                 "item": label,
                 "units": f.get(stage, 0),
-                "links": {"units": ratings_url(year=self.year, stage=stage)},
+                "links": {"units": ratings_url(year=self.year, period=period, stage=stage)},
             }
             for stage, label in STAGE_ROWS
         ]
@@ -70,7 +81,14 @@ class EvaluationProgressReport(StaffReport):
             {
                 "item": _("Tổng số đơn vị"),
                 "units": sum(f.values()),
-                "links": {"units": ratings_url(year=self.year)},
+                "links": {"units": ratings_url(year=self.year, period=period)},
+            }
+        )
+        rows.append(
+            {
+                "item": _("Quá hạn bước đang chờ"),
+                "units": self.late_count(),
+                "links": {"units": ratings_url(year=self.year, period=period, late=1)},
             }
         )
         return rows
@@ -88,7 +106,8 @@ class RatingTrendReport(StaffReport):
     )
 
     def get_queryset(self):
-        return evaluations_visible_to(self.user).filter(stage=Stage.DECIDED)
+        # The yearly ratings: the links open the overview of the year.
+        return evaluations_visible_to(self.user).filter(stage=Stage.DECIDED, period=YEARLY)
 
     def rows(self):
         counts: dict[int, dict[int, int]] = {}

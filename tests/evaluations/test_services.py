@@ -182,7 +182,7 @@ def test_a_year_without_criteria_is_refused(bloc, officer):
     with pytest.raises(ValidationError) as excinfo:
         evaluation_start(acting_user=officer, unit=bloc, year=2030)
     assert excinfo.value.messages == [
-        ERROR_NO_CRITERIA.format(year=2030, subject="khối dân vận", province="Tỉnh Bắc Kạn")
+        ERROR_NO_CRITERIA.format(period="năm 2030", subject="khối dân vận", province="Tỉnh Bắc Kạn")
     ]
     assert not Evaluation.objects.exists()
 

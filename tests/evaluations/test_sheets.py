@@ -306,7 +306,7 @@ def test_year_without_criteria_is_a_whole_file_error(area_tree, blocs, bloc_crit
             0,
             "",
             ERROR_NO_CRITERIA.format(
-                year=YEAR + 1, subject="khối dân vận", province="Tỉnh Bắc Kạn"
+                period=f"năm {YEAR + 1}", subject="khối dân vận", province="Tỉnh Bắc Kạn"
             ),
         )
     ]
