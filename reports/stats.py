@@ -10,173 +10,44 @@ of its provinces' (``country_stats``), so a write in one province recomputes onl
 province (docs/STATS_API.md, "Caching").
 """
 
-import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Value
+from django.db.models import Count, IntegerField, Q, Value
 from django.db.models.functions import Substr
 
 from evaluations.choices import LEVELS, Stage
 from evaluations.models import CriteriaSet, Evaluation
 from evaluations.periods import YEAR as YEARLY
-from members.choices import KINH
-from members.models import Membership
-from portal.paths import PATH_SEPARATOR, province_path
+from portal.paths import PATH_SEPARATOR
 from reports import daily_work
-from reports.maps import UNIT_PATH, V2025_COMMUNE_KEY, map_path_field, map_version
+from reports.maps import map_path_field, map_version
 from reports.models import Versions, data_versions
+from reports.stats_base import (
+    CACHE_SECONDS,
+    CHILD_LEVEL,
+    MEMBER_FIELDS,
+    SEGMENT_LENGTH,
+    Place,
+    active_memberships,
+    active_units,
+    member_aggregates,
+    rating_rows,
+    reference_day,
+    unit_aggregates,
+    units_active_on,
+)
 from units.choices import TEAM_KINDS, Edition, Level, UnitKind
-from units.models import Area, Unit, unit_in_force_q
-
-#: The next level down, by edition and level ("" = the whole installation).
-CHILD_LEVEL = {
-    (Edition.LEGACY, ""): Level.PROVINCE,
-    (Edition.LEGACY, Level.PROVINCE): Level.DISTRICT,
-    (Edition.LEGACY, Level.DISTRICT): Level.COMMUNE,
-    (Edition.LEGACY, Level.COMMUNE): Level.VILLAGE,
-    (Edition.V2025, ""): Level.PROVINCE,
-    (Edition.V2025, Level.PROVINCE): Level.COMMUNE,
-    (Edition.V2025, Level.COMMUNE): Level.VILLAGE,
-}
-
-#: Length of a path segment (with its "/") at each level: codes have fixed lengths and
-#: areas without a code (villages, island stand-ins) a "v" + 8 hex token.
-SEGMENT_LENGTH = {
-    Level.PROVINCE: 3,
-    Level.DISTRICT: 4,
-    Level.COMMUNE: 6,
-    Level.VILLAGE: 10,
-}
-
-CACHE_SECONDS = 24 * 3600
-
-
-@dataclasses.dataclass(frozen=True)
-class Place:
-    """Where the figures are counted: an area, or the whole installation (area None)."""
-
-    edition: str
-    area: Area | None = None
-
-    @property
-    def path(self) -> str:
-        return self.area.path if self.area else f"{self.edition}{PATH_SEPARATOR}"
-
-    @property
-    def level(self) -> str:
-        return self.area.level if self.area else ""
-
-
-def units_active_on(day: datetime.date, prefix: str = "") -> Q:
-    """Units in force on ``day``: founded, not dissolved, on an area that exists then
-    (``units.models.unit_in_force_q``)."""
-    return unit_in_force_q(day, prefix)
-
-
-def _active_units(where: Q, day: datetime.date):
-    """Units in force on ``day`` matching ``where`` (a condition on ``area_path``)."""
-    return Unit.objects.filter(units_active_on(day), where)
-
-
-def _active_memberships(where: Q, day: datetime.date):
-    """Memberships in force on ``day`` in units in force on ``day``, matching ``where``
-    (a condition on ``area_path``)."""
-    return Membership.objects.active_on(day).filter(units_active_on(day, prefix="unit__"), where)
-
-
-def _member_aggregates() -> dict:
-    """The membership counts of CONTRACTS section 3 (seats by kind, distinct people and
-    their composition), for ``aggregate`` or a grouped ``annotate``."""
-    return {
-        "bloc_members": Count("pk", filter=Q(unit__kind=UnitKind.BLOC)),
-        "team_members": Count("pk", filter=Q(unit__kind__in=TEAM_KINDS)),
-        "people": Count("person", distinct=True),
-        "women": Count("person", distinct=True, filter=Q(person__gender="female")),
-        "party_members": Count("person", distinct=True, filter=Q(person__party_member=True)),
-        "ethnic_minority": Count(
-            "person",
-            distinct=True,
-            filter=~Q(person__ethnicity="") & ~Q(person__ethnicity=KINH),
-        ),
-    }
-
-
-MEMBER_FIELDS = tuple(_member_aggregates())
-
-
-def _rating_rows(place: Place) -> list[dict]:
-    """The years to report and the approved ratings by year and level, in one query:
-    every year with a rating in the place (``n`` counts the approved ones at each
-    ``decided_level``), united with the years of criteria issued for the place's
-    province(s) (rows with no level and ``n`` 0)."""
-    placed = f"{map_path_field(place.edition, 'unit__')}__descendant_of"
-    ratings = (
-        # The yearly ratings: quarterly and term ones are no year's result.
-        Evaluation.objects.filter(**{placed: place.path}, period=YEARLY)
-        .values("year", "decided_level")
-        .annotate(n=Count("pk", filter=Q(stage=Stage.DECIDED)))
-        .order_by()
-    )
-    sets = CriteriaSet.objects.filter(issued=True, subject__in=["bloc", "team"])
-    if place.area is None:
-        sets = sets.filter(province__edition=place.edition)
-    else:
-        sets = sets.filter(province__path=province_path(place.path))
-    sets = (
-        sets.annotate(decided_level=Value(None, output_field=IntegerField()), n=Value(0))
-        .values("year", "decided_level", "n")
-        .order_by()
-    )
-    return list(ratings.union(sets))
-
-
-def _reference_day(year: int, day: datetime.date) -> datetime.date:
-    """Units "of a year" are those in force at its end, or on ``day`` for the year in
-    progress."""
-    return min(datetime.date(year, 12, 31), day)
-
-
-def _unit_aggregates(
-    day: datetime.date, active_years, approved_years, edition: str = Edition.LEGACY
-) -> dict:
-    """Active units on ``day`` by kind and the communes and villages they cover; the
-    units in force in each of ``active_years`` (``active_<year>``) and those of them
-    with an approved rating for each of ``approved_years`` (``approved_<year>``). On the
-    2025 map a bloc's commune is the 2025 commune it stands in (a legacy bloc's successor)."""
-    active = units_active_on(day)
-    bloc, team = Q(kind=UnitKind.BLOC), Q(kind__in=TEAM_KINDS)
-    commune = "commune"
-    if edition == Edition.V2025:
-        commune = Substr(UNIT_PATH[edition], 1, V2025_COMMUNE_KEY)
-    aggregates = {
-        "blocs": Count("pk", filter=active & bloc),
-        "teams": Count("pk", filter=active & team),
-        "communes_with_bloc": Count(commune, distinct=True, filter=active & bloc),
-        "villages_with_team": Count("area", distinct=True, filter=active & team),
-    }
-    for year in active_years:
-        aggregates[f"active_{year}"] = Count(
-            "pk", filter=units_active_on(_reference_day(year, day))
-        )
-    for year in approved_years:
-        in_force = units_active_on(_reference_day(year, day))
-        approved = Exists(
-            Evaluation.objects.filter(
-                unit=OuterRef("pk"), year=year, period=YEARLY, stage=Stage.DECIDED
-            )
-        )
-        aggregates[f"approved_{year}"] = Count("pk", filter=in_force & Q(approved))
-    return aggregates
+from units.models import Area, Unit
 
 
 def _unit_counts(place: Place, day: datetime.date, years: list[int]) -> dict:
-    """``_unit_aggregates`` over the units under the place: one query."""
+    """``unit_aggregates`` over the units under the place: one query."""
     placed = f"{map_path_field(place.edition)}__descendant_of"
     return Unit.objects.filter(**{placed: place.path}).aggregate(
-        **_unit_aggregates(day, years, years, place.edition)
+        **unit_aggregates(day, years, years, place.edition)
     )
 
 
@@ -205,7 +76,7 @@ def _child_figures(
     figures = {c["path"][:key_length]: dict.fromkeys(_CHILD_FIELDS, 0) for c in children}
     unit_path, seat_path = map_path_field(edition), map_path_field(edition, "unit__")
     unit_rows = (
-        _active_units(_under(unit_path, edition, paths, whole), day)
+        active_units(_under(unit_path, edition, paths, whole), day)
         .annotate(key=Substr(unit_path, 1, key_length))
         .values("key")
         .annotate(
@@ -218,7 +89,7 @@ def _child_figures(
         if row["key"] in figures:
             figures[row["key"]].update(blocs=row["blocs"], teams=row["teams"])
     member_rows = (
-        _active_memberships(_under(seat_path, edition, paths, whole), day)
+        active_memberships(_under(seat_path, edition, paths, whole), day)
         .annotate(key=Substr(seat_path, 1, key_length))
         .values("key")
         .annotate(
@@ -285,12 +156,12 @@ def area_stats(place: Place, day: datetime.date) -> dict:
         )
     )
     areas = {row["level"]: row["n"] for row in area_rows}
-    rating_rows = _rating_rows(place)
-    years = sorted({row["year"] for row in rating_rows})
+    rated = rating_rows(place)
+    years = sorted({row["year"] for row in rated})
     units = _unit_counts(place, day, years)
     seat_path = map_path_field(place.edition, "unit__")
-    members = _active_memberships(Q(**{f"{seat_path}__descendant_of": place.path}), day).aggregate(
-        **_member_aggregates()
+    members = active_memberships(Q(**{f"{seat_path}__descendant_of": place.path}), day).aggregate(
+        **member_aggregates()
     )
     return _figures(
         place,
@@ -298,7 +169,7 @@ def area_stats(place: Place, day: datetime.date) -> dict:
         areas=areas,
         units=units,
         members=members,
-        ratings=_ratings(rating_rows, years, units),
+        ratings=_ratings(rated, years, units),
         children=_children(place, day),
         work=work.get("", daily_work.empty()),
     )
@@ -306,7 +177,7 @@ def area_stats(place: Place, day: datetime.date) -> dict:
 
 def _figures(place: Place, day: datetime.date, *, areas, units, members, ratings, children, work):
     """The answer of CONTRACTS section 3 from its counts: ``areas`` by level, ``units``
-    (``_unit_aggregates``), ``members`` (``_member_aggregates``) and ``work``
+    (``unit_aggregates``), ``members`` (``member_aggregates``) and ``work``
     (``reports.daily_work``: activities, opinions, models)."""
     return {
         "area": _area_json(place),
@@ -439,7 +310,7 @@ def provinces_stats(
     window = list(range(day.year - IN_FORCE_YEARS, day.year + 1))
     every_year = sorted(set(window).union(*years.values()))
     rated_years = sorted(set().union(*years.values()))
-    aggregates = _unit_aggregates(day, every_year, rated_years, edition)
+    aggregates = unit_aggregates(day, every_year, rated_years, edition)
     units = {
         row["key"]: row
         for row in Unit.objects.filter(_under(unit_path, edition, paths, whole))
@@ -450,10 +321,10 @@ def provinces_stats(
     }
     members = {
         row["key"]: row
-        for row in _active_memberships(_under(seat_path, edition, paths, whole), day)
+        for row in active_memberships(_under(seat_path, edition, paths, whole), day)
         .annotate(key=Substr(seat_path, 1, length))
         .values("key")
-        .annotate(**_member_aggregates())
+        .annotate(**member_aggregates())
         .order_by()
     }
     children = _provinces_children(edition, paths, day, whole)
@@ -517,7 +388,7 @@ def _older_in_force(
         .values("key")
         .annotate(
             **{
-                f"active_{year}": Count("pk", filter=units_active_on(_reference_day(year, day)))
+                f"active_{year}": Count("pk", filter=units_active_on(reference_day(year, day)))
                 for year in years
             }
         )
