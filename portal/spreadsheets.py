@@ -16,6 +16,7 @@ This module imports nothing of the project: the apps import it.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import logging
 import re
@@ -574,8 +575,8 @@ def _report_line(
     first column when ``shift`` is 1, else the row's own cell ``column`` (an earlier
     report's). The cells at the indexes ``bad`` (in the report's row) are highlighted."""
     from openpyxl.cell import Cell, WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
 
+    style = _report_styles()
     line = [None] * shift + [_cell(sheet, value) for value in cells]
     line += [None] * (column + 1 - len(line))
     for index in bad:
@@ -583,19 +584,32 @@ def _report_line(
             cell = line[index]
             if not isinstance(cell, Cell):  # a number, a date or nothing
                 cell = WriteOnlyCell(sheet, cell)
-            cell.fill = PatternFill("solid", fgColor="FFC7CE")
-            cell.font = Font(color="9C0006", bold=True)
+            cell.fill, cell.font = style["bad_fill"], style["bad_font"]
             line[index] = cell
     if message is None:  # an earlier report's message in this column is dropped
         line[column] = None
         return line
     target = text_cell(WriteOnlyCell(sheet), message)
-    target.font = Font(bold=bold, color="C00000")
+    target.font = style["title_font" if bold else "font"]
     if not bold:
-        target.alignment = Alignment(wrap_text=True, vertical="top")
-        target.fill = PatternFill("solid", fgColor="FFF2CC")
+        target.alignment, target.fill = style["alignment"], style["fill"]
     line[column] = target
     return line
+
+
+@functools.cache
+def _report_styles() -> dict:
+    """The report's styles, built once (not once per row of a 100,000-row file)."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    return {
+        "bad_fill": PatternFill("solid", fgColor="FFC7CE"),
+        "bad_font": Font(color="9C0006", bold=True),
+        "title_font": Font(bold=True, color="C00000"),
+        "font": Font(color="C00000"),
+        "alignment": Alignment(wrap_text=True, vertical="top"),
+        "fill": PatternFill("solid", fgColor="FFF2CC"),
+    }
 
 
 def _save(workbook) -> bytes:
