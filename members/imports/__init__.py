@@ -249,7 +249,7 @@ def roster_import(
 def error_report_workbook(
     data: bytes, *, filename: str, plan, layout: SheetLayout = ROSTER_LAYOUT
 ) -> bytes:
-    """The uploaded workbook with a last column "Lỗi" holding each row's messages
+    """The uploaded workbook with a first column "Lỗi" holding each row's messages
     (portal.spreadsheets.error_report_workbook), so the officer fixes the rows in the
     file they know and uploads it again; the column is ignored on import.
 

@@ -186,7 +186,10 @@ def test_the_error_report_adds_a_column_of_each_rows_messages():
     assert sheet["A2"].value is None
     assert sheet["A3"].value == "Tên hộ: Tên không hợp lệ.\nDòng trùng."
     assert sheet["A3"].data_type == "s"
-    assert [c.value for c in sheet[3]][1:] == ["A2", "=1+1"]
+    # Streamed, a formula comes back as its last computed value (none here), never as
+    # a formula (calamine gives values); formula-like text stays text (the CSV test).
+    assert [c.value for c in sheet[3]][1:] == ["A2", None]
+    assert sheet["C3"].data_type != "f"
     assert sheet["C3"].fill.fgColor.rgb.endswith("FFC7CE")
     assert sheet["B3"].fill.fill_type is None
     assert sheet.auto_filter.ref == "A1:C3"
@@ -284,3 +287,29 @@ def test_a_text_file_that_is_not_a_table_is_not_a_spreadsheet(name, data):
 def test_a_table_without_the_header_still_says_so(name):
     _table, errors, _notes = read("Mã,Tên\nA1,B\n".encode(), filename=name)
     assert errors == [RowError(0, "", NO_HEADER)]
+
+
+def test_a_width_over_every_column_is_kept_on_the_used_ones_only():
+    """LibreOffice writes one <col min="1" max="1024"> for the whole sheet: the report
+    moves it to the sheet's used columns, not a thousand of them."""
+    from portal.xlsx_layout import column_widths
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Hộ"
+    sheet.append(["Mã", "Tên hộ"])
+    sheet.append(["A1", "Nguyễn Văn A"])
+    dimension = sheet.column_dimensions["A"]
+    dimension.min, dimension.max, dimension.width = 1, 1024, 21
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    assert column_widths(data, "Hộ", columns=2) == {1: 21, 2: 21}
+    assert column_widths(b"not a zip", "Hộ", columns=2) == {}
+    result = Result(
+        errors=[RowError(2, "Mã", "Sai mã.")], header_row=1, file_format="xlsx", sheet_name="Hộ"
+    )
+    report_sheet = report(data, result)
+    assert report_sheet.column_dimensions["A"].width == 70  # the error column
+    assert report_sheet.column_dimensions["C"].width == 21
+    assert max(d.max or 0 for d in report_sheet.column_dimensions.values()) <= 3
