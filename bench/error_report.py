@@ -4,7 +4,7 @@
 
 Builds in memory (write-only openpyxl) a sheet of ROWS households under a merged title
 row, with a custom column width, gives every row one error on a known column, then runs
-``portal.spreadsheets.error_report_workbook`` once and prints its time and the process's
+``portal.error_report.error_report_workbook`` once and prints its time and the process's
 peak resident size before and after (``resource.getrusage``). No database.
 """
 
@@ -23,7 +23,8 @@ django.setup()
 
 import openpyxl  # noqa: E402
 
-from portal.spreadsheets import RowError, SheetLayout, error_report_workbook  # noqa: E402
+from portal.error_report import error_report_workbook  # noqa: E402
+from portal.spreadsheets import RowError, SheetLayout  # noqa: E402
 
 COLUMNS = ("Mã", "Tên hộ", "Thôn", "Số điện thoại", "Năm sinh", "Ghi chú")
 

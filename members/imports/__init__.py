@@ -92,7 +92,7 @@ from members.validation import (
     ERROR_ROLE,
     ERROR_UNIT_KIND,
 )
-from portal import audit, spreadsheets
+from portal import audit, error_report
 
 # The shared reader's names, which callers have always imported from here.
 from portal.cells import FORMULA_STARTS
@@ -250,13 +250,13 @@ def error_report_workbook(
     data: bytes, *, filename: str, plan, layout: SheetLayout = ROSTER_LAYOUT
 ) -> bytes:
     """The uploaded workbook with a first column "Lỗi" holding each row's messages
-    (portal.spreadsheets.error_report_workbook), so the officer fixes the rows in the
+    (portal.error_report.error_report_workbook), so the officer fixes the rows in the
     file they know and uploads it again; the column is ignored on import.
 
     ``plan`` is any import result with ``errors``, ``header_row``, ``file_format`` and
     ``sheet_name``: a roster ``ImportPlan`` or a score sheet's ``SheetResult``;
     ``layout`` says how its CSV was read."""
-    return spreadsheets.error_report_workbook(
+    return error_report.error_report_workbook(
         data,
         filename=filename,
         plan=plan,

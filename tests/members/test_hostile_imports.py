@@ -139,7 +139,7 @@ def test_the_error_report_is_built_by_the_task_and_served_as_stored(client, area
         raise AssertionError("the report is built in the request")
 
     monkeypatch.setattr("members.imports.error_report_workbook", no_build)
-    monkeypatch.setattr("portal.spreadsheets.error_report_workbook", no_build)
+    monkeypatch.setattr("portal.error_report.error_report_workbook", no_build)
     response = client.get(reverse("members:import_job_report", args=[job.pk]))
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active

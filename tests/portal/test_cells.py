@@ -74,20 +74,23 @@ def test_an_xlsx_cell_is_a_string_cell_with_the_quote_prefix_flag(text, write_on
     buffer = io.BytesIO()
     workbook.save(buffer)
 
-    # XML reads a carriage return in a text as a line feed, whoever wrote the file.
-    stored = text.replace("\r", "\n")
+    # A carriage return in a text comes back as written or as a line feed, depending on
+    # the XML library openpyxl writes with (lxml escapes it; the standard library does
+    # not, and XML then reads it as a line feed): either way the text is not a formula.
+    stored = {text, text.replace("\r", "\n")}
     reread = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
     cell = reread.worksheets[-1]["A2"]
     assert cell.data_type == "s"
     assert cell.quotePrefix
-    assert cell.value == stored
+    assert cell.value in stored
 
     errors, notes = [], []
     table = read_table(
         buffer.getvalue(), filename="a.xlsx", layout=LAYOUT, errors=errors, notes=notes
     )
     assert errors == []
-    assert table.rows == [(2, [stored])]
+    ((row, (value,)),) = table.rows
+    assert row == 2 and value in stored
 
 
 def test_plain_text_gets_no_quote_prefix_but_may_keep_the_text_format():

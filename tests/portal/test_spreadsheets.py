@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import openpyxl
 import pytest
 
+from portal.error_report import error_report_workbook
 from portal.spreadsheets import (
     ERROR_DUPLICATE_COLUMN,
     ERROR_FILE_EMPTY,
@@ -19,7 +20,6 @@ from portal.spreadsheets import (
     NOTE_SHEET_CHOSEN_LAYOUT,
     RowError,
     SheetLayout,
-    error_report_workbook,
     header_key,
     read_table,
 )
