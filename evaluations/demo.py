@@ -23,6 +23,7 @@ from portal import audit
 from portal.paths import province_path
 from units.choices import UnitKind
 from units.models import Area, Unit
+from units.services import area_exists_on, rating_reference_day
 from units.signals import data_changed
 
 GROUPS = [
@@ -109,14 +110,21 @@ def _scores(rng: random.Random, items, strength: float) -> dict:
 
 @transaction.atomic
 def generate_ratings(
-    *, units, today: datetime.date, seed: int = 2025, with_scores: bool = True
+    *,
+    units,
+    today: datetime.date,
+    seed: int = 2025,
+    with_scores: bool = True,
+    years: list[int] | None = None,
 ) -> dict:
     """Criteria and ratings for ``units`` (a queryset); units that already have a rating
     for a year are left alone, so a second run adds nothing. ``with_scores=False`` (the
     national scale) writes totals and levels without the per-item score rows, which
-    would be millions."""
+    would be millions. ``years`` (default ``demo_years``): the years rated. A unit is
+    rated only for the years its area exists at the year's end (today for the year in
+    progress): a legacy unit up to 2024, a 2025 unit from 2025, as ``evaluation_start``."""
     rng = random.Random(seed)  # noqa: S311 - made-up data, reproducible by seed
-    years = demo_years(today)
+    years = years or demo_years(today)
     units = list(units.select_related("area"))
     provinces = {}
     for unit in units:
@@ -126,7 +134,11 @@ def generate_ratings(
     now = timezone.now()
     evaluations, score_rows = [], []
     for path, province_units in provinces.items():
-        sets = _criteria(province_areas[path], years)
+        province = province_areas[path]
+        sets = _criteria(
+            province,
+            [y for y in years if area_exists_on(province, rating_reference_day(y, today))],
+        )
         items = {
             key: list(CriterionItem.objects.filter(group__criteria_set=s))
             for key, s in sets.items()
@@ -136,8 +148,10 @@ def generate_ratings(
             subject = Subject.BLOC if unit.kind == UnitKind.BLOC else Subject.TEAM
             for year in years:
                 year_end = datetime.date(year, 12, 31)
-                in_force = (unit.decision_date is None or unit.decision_date <= year_end) and (
-                    unit.dissolved_on is None or unit.dissolved_on > min(year_end, today)
+                in_force = (
+                    (unit.decision_date is None or unit.decision_date <= year_end)
+                    and (unit.dissolved_on is None or unit.dissolved_on > min(year_end, today))
+                    and area_exists_on(unit.area, rating_reference_day(year, today))
                 )
                 if not in_force or (unit.pk, year) in rated:
                     continue

@@ -23,7 +23,8 @@ team keeps it. Running the same command twice adds nothing the second time.
 The package, by what it generates: ``weighted`` (the drawing tables), ``names`` (people's
 names and phones), ``regions`` (who lives in each province), ``villages`` (village
 names), ``positions`` (who sits in a bloc or a team, founding dates), ``scope`` (which
-provinces and communes a run fills) and ``rosters`` (the generator and its bulk writes).
+provinces and communes a run fills), ``rosters`` (the generator and its bulk writes) and
+``history`` (a legacy province carried across the 2025 reform by ``members.carry_over``).
 """
 
 from members.demo.names import person_name

@@ -479,7 +479,12 @@ def rosters_generate(
     ).order_by("path"):
         villages_by_commune.setdefault(village.parent_id, []).append(village)
 
-    roster = _Roster(province=province, scale=scale, seed=seed, today=timezone.localdate())
+    # A legacy province's rosters stop when its areas do (30/06/2025): no seat of a
+    # legacy unit starts after it, so the carry-over can take every roster across.
+    today = timezone.localdate()
+    if province.valid_until is not None:
+        today = min(today, province.valid_until)
+    roster = _Roster(province=province, scale=scale, seed=seed, today=today)
     for commune in communes:
         roster.commune(commune, villages_by_commune.get(commune.pk, []), active)
     roster.write(batch_size)

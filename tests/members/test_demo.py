@@ -286,3 +286,106 @@ def test_queries_do_not_grow_with_the_number_of_rows(demo_areas):
     # legacy units: their place on the 2025 map (units.models.units_map_2025, one UPDATE)
     assert fixed_few <= 6
     assert fixed_more == fixed_few + 1
+
+
+@pytest.fixture
+def reform_areas(db):
+    """Legacy Bắc Kạn (06) with five communes and 2025 Thái Nguyên (19) with four:
+    A1 and A2 merged into Phường X, B1 and B2 into Xã Y, C alone into Xã Z; Xã W has no
+    legacy predecessor here."""
+    from tests.members.carry_world import _legacy, _link, _new
+
+    legacy = _legacy(Level.PROVINCE, "06", "Tỉnh Bắc Kạn")
+    district = _legacy(Level.DISTRICT, "061", "Huyện Pác Nặm", legacy)
+    old = {
+        name: _legacy(Level.COMMUNE, f"018{i}0", f"Xã {name}", district)
+        for i, name in enumerate(["A1", "A2", "B1", "B2", "C"])
+    }
+    province = _new(Level.PROVINCE, "19", "Tỉnh Thái Nguyên")
+    new = {
+        "X": _new(Level.COMMUNE, "05500", "Phường X", province),
+        "Y": _new(Level.COMMUNE, "05503", "Xã Y", province),
+        "Z": _new(Level.COMMUNE, "05506", "Xã Z", province),
+        "W": _new(Level.COMMUNE, "05509", "Xã W", province),
+    }
+    new["X"].type_word = "phường"
+    new["X"].save()
+    _link(Level.PROVINCE, legacy, province)
+    for source, target in [("A1", "X"), ("A2", "X"), ("B1", "Y"), ("B2", "Y"), ("C", "Z")]:
+        _link(Level.COMMUNE, old[source], new[target])
+    return {"legacy": legacy, "province": province, "old": old, "new": new}
+
+
+def test_a_province_with_history_across_the_reform(reform_areas):
+    """Both editions loaded: the small demo fills legacy Bắc Kạn's merged communes,
+    rates them for 2022–2024 only, carries them onto Thái Nguyên with the carry-over
+    service (each receiving commune one bloc seating the union of its legacy blocs'
+    seats, the teams in re-created villages), ends every legacy unit and seat on 30/06/2025, then
+    fills the rest of the 2025 map; the 2025 province's statistics count units before
+    and after the reform."""
+    import datetime
+
+    from evaluations.models import Evaluation
+    from members.carry_over import REASON_CARRY_OVER
+    from reports.stats import Place, area_stats
+    from units.choices import LEGACY_VALID_UNTIL, V2025_VALID_FROM, UnitStatus
+
+    lines = _run("--scale", "small")
+    assert any(line.startswith("Lịch sử qua sắp xếp 2025: Tỉnh Bắc Kạn") for line in lines)
+    legacy, new = reform_areas["legacy"], reform_areas["new"]
+    old = reform_areas["old"]
+
+    legacy_units = list(Unit.objects.under(legacy))
+    assert {u.commune_id for u in legacy_units} == {old[n].pk for n in ("A1", "A2", "B1", "B2")}
+    # in force up to 30/06/2025 (``dissolved_on`` is the first day without the unit)
+    assert {(u.status, u.dissolved_on) for u in legacy_units} == {
+        (UnitStatus.DISSOLVED, V2025_VALID_FROM)
+    }
+    legacy_seats = Membership.objects.filter(unit__in=legacy_units)
+    assert not legacy_seats.filter(end_date__isnull=True).exists()
+    assert not legacy_seats.filter(start_date__gt=LEGACY_VALID_UNTIL).exists()
+    years = set(Evaluation.objects.filter(unit__in=legacy_units).values_list("year", flat=True))
+    assert years == {2022, 2023, 2024}
+
+    for target, sources in [("X", ("A1", "A2")), ("Y", ("B1", "B2"))]:
+        [bloc] = Unit.objects.active().filter(area=new[target], kind=UnitKind.BLOC)
+        carried = set(
+            legacy_seats.filter(
+                unit__kind=UnitKind.BLOC,
+                unit__area__in=[old[s] for s in sources],
+                end_date=LEGACY_VALID_UNTIL,
+                end_reason=REASON_CARRY_OVER,
+            ).values_list("person_id", flat=True)
+        )
+        seated = set(bloc.memberships.values_list("person_id", flat=True))
+        assert seated == carried and len(carried) > 13  # two blocs' union
+        assert bloc.decision_date == V2025_VALID_FROM
+        legacy_teams = [u for u in legacy_units if u.kind in TEAM_KINDS and u.commune_id in {
+            old[s].pk for s in sources}]  # fmt: skip
+        teams = Unit.objects.active().filter(kind__in=TEAM_KINDS, area__parent=new[target])
+        assert teams.count() == len(legacy_teams) > 0
+    assert Unit.objects.active().filter(area=new["W"], kind=UnitKind.BLOC).count() == 1
+    assert not Person.objects.filter(province=legacy).exists()
+    rated_2025 = Evaluation.objects.filter(unit__area_path__startswith="2025/")
+    assert rated_2025.exists() and not rated_2025.filter(year__lt=2025).exists()
+
+    province = Place(reform_areas["province"].edition, reform_areas["province"])
+    for day in (datetime.date(2024, 12, 31), datetime.date(2026, 12, 6)):
+        figures = area_stats(province, day)
+        assert figures["blocs"] > 0 and figures["team_members"] > 0, day
+
+    counts = (
+        Unit.objects.count(), Membership.objects.count(), Person.objects.count(),
+        Evaluation.objects.count(), Area.objects.count(),
+    )  # fmt: skip
+    lines = _run("--scale", "small")
+    assert lines[0] == NOTHING_ADDED
+    assert (
+        Unit.objects.count(), Membership.objects.count(), Person.objects.count(),
+        Evaluation.objects.count(), Area.objects.count(),
+    ) == counts  # fmt: skip
+    from members.carry_over import carry_over_apply
+
+    again = carry_over_apply(legacy_province=legacy)
+    assert again.errors == [] and set(again.counts.values()) == {0}
+    assert Membership.objects.count() == counts[1]

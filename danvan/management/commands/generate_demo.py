@@ -9,7 +9,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import reset_queries
+from django.db import reset_queries, transaction
 from django.utils import timezone, translation
 
 from accounts.demo import demo_accounts_ensure
@@ -17,8 +17,16 @@ from documents.demo import documents_generate
 from evaluations.demo import generate_ratings, units_for_ratings
 from exemplars.demo import exemplars_generate
 from members.demo import DEFAULT_SEED, SCALES, DemoCounts, demo_scope, rosters_generate
+from members.demo.history import (
+    LEGACY_YEARS,
+    HistoryError,
+    history_carry,
+    history_plan,
+    history_rosters,
+)
 from news.demo import news_generate
 from units.choices import Edition
+from units.models import Unit
 from work.demo import work_generate
 
 NOTHING_ADDED = (
@@ -34,6 +42,11 @@ WORK_ADDED = (
     "({overdue} quá hạn, {hot_spots} điểm nóng đang theo dõi)."
 )
 EXEMPLARS_ADDED = "Mô hình “Dân vận khéo” mẫu: {exemplars} mô hình, {recognised} đã được công nhận."
+HISTORY_ADDED = (
+    "Lịch sử qua sắp xếp 2025: {province} có {blocs} khối, {teams} tổ dân vận "
+    "({ratings} lượt xếp loại 2022–2024), đã chuyển sang địa bàn mới: {carried_blocs} khối, "
+    "{carried_teams} tổ, {carried_memberships} lượt thành viên."
+)
 DIVISIONS_LOADED = "Chưa có danh mục địa bàn {edition} cần dùng: đã nạp ({summary})."
 
 
@@ -85,6 +98,9 @@ class Command(BaseCommand):
                     DIVISIONS_LOADED.format(edition=scope.edition, summary=scope.divisions_loaded)
                 )
             totals = DemoCounts()
+            history = DemoCounts()
+            if scale == "small" and scope.edition == Edition.V2025 and not province:
+                history = self._history(seed)
             for area, communes in scope.provinces:
                 counts = rosters_generate(province=area, scale=scale, seed=seed, communes=communes)
                 totals.add(counts)
@@ -98,7 +114,7 @@ class Command(BaseCommand):
                         f"memberships={counts.memberships} "
                         f"({time.perf_counter() - started:.1f}s)"
                     )
-        if not totals.created_anything:
+        if not totals.created_anything and not history.created_anything:
             self.stdout.write(NOTHING_ADDED)
         # Criteria and ratings: the last three finished years and the year in progress
         # (evaluations.demo); the national scale skips the per-item score rows.
@@ -159,3 +175,36 @@ class Command(BaseCommand):
             f"teams={totals.teams} memberships={totals.memberships} people={totals.people} "
             f"({elapsed:.1f}s)"
         )
+
+    def _history(self, seed: int) -> DemoCounts:
+        """A province across the reform (members.demo.history): legacy rosters, their
+        2022–2024 ratings, then the carry-over onto the 2025 map; all or nothing, and
+        nothing once the province has been carried."""
+        plan = history_plan(seed=seed)
+        if plan is None:
+            return DemoCounts()
+        try:
+            with transaction.atomic():
+                counts = history_rosters(plan, seed=seed)
+                ratings = generate_ratings(
+                    units=Unit.objects.filter(area_path__startswith=plan.legacy_province.path),
+                    today=timezone.localdate(),
+                    seed=seed,
+                    years=LEGACY_YEARS,
+                )
+                carried = history_carry(plan)
+        except HistoryError as exc:
+            self.stdout.write(str(exc))
+            return DemoCounts()
+        self.stdout.write(
+            HISTORY_ADDED.format(
+                province=plan.legacy_province.name,
+                blocs=counts.blocs,
+                teams=counts.teams,
+                ratings=ratings["evaluations"],
+                carried_blocs=carried.counts["blocs"],
+                carried_teams=carried.counts["teams"],
+                carried_memberships=carried.counts["memberships"],
+            )
+        )
+        return counts
