@@ -370,8 +370,14 @@ class AuditedHistory(HistoricalRecords):
             and set(update_fields) <= self.skip_update_fields
         ):
             return
-        if not created and self._same_as_last_record(instance):
-            return  # a save that changes nothing (a form sent back as it was) is no event
+        if (
+            not created
+            and not self.get_change_reason_for_object(instance, "~", using)
+            and self._same_as_last_record(instance)
+        ):
+            # A save that changes nothing (a form sent back as it was) is no event; one
+            # given a reason (a file added to a document) is.
+            return
         super().post_save(instance, created, using=using, update_fields=update_fields, **kwargs)
 
     def _same_as_last_record(self, instance) -> bool:
