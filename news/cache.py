@@ -71,5 +71,6 @@ def pages_version(request, *args, now=None, **kwargs) -> Freshness:
     due = state.next_publish_at
     if due is not None and due <= now:
         return Freshness(None, max_age=0)
-    max_age = None if due is None else math.ceil((due - now).total_seconds())
+    # Rounded down: a reader's cache never keeps the page past the publication.
+    max_age = None if due is None else math.floor((due - now).total_seconds())
     return Freshness(f"{state.key}:{timezone.localdate(now).isoformat()}", max_age=max_age)

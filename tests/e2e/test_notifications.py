@@ -69,6 +69,7 @@ def test_a_returned_rating_reaches_the_officer(
     page.goto(f"{live_server.url}/can-bo/")
     count = page.get_by_test_id("unread-count")
     expect(count).to_have_text("1 chưa đọc")
+    page.get_by_test_id("menu-button").click()  # the phone menu is folded
     page.get_by_test_id("nav-notifications").click()
     expect(page).to_have_url(f"{live_server.url}/can-bo/thong-bao/")
     item = page.get_by_test_id("notification-list").get_by_role("link")
