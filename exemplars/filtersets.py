@@ -11,6 +11,9 @@ from units.models import Area
 from units.selectors import edition_default
 from work.filtersets import CHOICE_ERRORS, PlaceFilterSet
 
+#: Years a model may be registered in (the filter refuses others).
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
 ERROR_YEAR = _("Năm không hợp lệ: ghi bốn chữ số, ví dụ 2025.")
 
 
@@ -18,7 +21,10 @@ def _year_filter():
     return django_filters.NumberFilter(
         label=_("Năm đăng ký"),
         field_name="registered_on__year",
-        error_messages={"invalid": ERROR_YEAR},
+        # A year out of range is a form error, never a query (year 0 is no date).
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
+        error_messages={"invalid": ERROR_YEAR, "min_value": ERROR_YEAR, "max_value": ERROR_YEAR},
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 2000, "max": 2100}),
     )
 
