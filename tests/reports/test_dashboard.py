@@ -338,8 +338,9 @@ def _count_queries(client, user) -> int:
 
 def test_query_count_is_bounded_whatever_the_size(client, rated):
     """Three provinces, districts and communes (the demo) with ratings: at most 16
-    queries (15, and one for the rating rounds' late steps) for an administrator, provincial, district and commune staff; the same
-    counts again after a fourth and fifth province are added."""
+    queries (one of them the rating rounds' late steps) for an administrator,
+    provincial, district and commune staff; the same counts again after a fourth and
+    fifth province are added."""
     province = Area.objects.get(edition="legacy", code="06")
     district = Area.objects.filter(parent=province, children__units__isnull=False).first()
     commune = Area.objects.filter(parent=district, units__isnull=False).first()
