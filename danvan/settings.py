@@ -423,6 +423,11 @@ DANVAN_IMPORT_MAX_RATIO = env.int("DANVAN_IMPORT_MAX_RATIO", default=100)
 # A background job with no news for this many seconds is failed as timed out (a worker
 # that died leaves it "validating" otherwise; docs/TASKS.md).
 DANVAN_IMPORT_JOB_TIMEOUT = env.int("DANVAN_IMPORT_JOB_TIMEOUT", default=15 * 60)
+# A commune's monthly report is due on this day of the next month; the daily
+# notifications remind its officers 3 days before and once late (docs/NOTIFICATIONS.md).
+DANVAN_PERIODIC_REPORT_DUE_DAY = env.int("DANVAN_PERIODIC_REPORT_DUE_DAY", default=5)
+if not 1 <= DANVAN_PERIODIC_REPORT_DUE_DAY <= 28:
+    raise ImproperlyConfigured("DANVAN_PERIODIC_REPORT_DUE_DAY must be a day from 1 to 28.")
 # Largest attachment of a document (PDF or Word), in bytes (docs/DOCUMENTS.md).
 DANVAN_DOCUMENT_MAX_BYTES = env.int("DANVAN_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 

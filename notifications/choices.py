@@ -11,6 +11,8 @@ class Kind(models.TextChoices):
     RATING_LATE = "rating_late", _("Bước đánh giá quá hạn")
     OPINION_DUE = "opinion_due", _("Ý kiến sắp đến hạn trả lời")
     OPINION_OVERDUE = "opinion_overdue", _("Ý kiến quá hạn trả lời")
+    REPORT_DUE = "report_due", _("Báo cáo định kỳ sắp đến hạn")
+    REPORT_LATE = "report_late", _("Báo cáo định kỳ chưa gửi, quá hạn")
 
 
 #: Kinds whose e-mail goes out at once (the worker, right after the event), not in the

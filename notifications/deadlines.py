@@ -9,8 +9,9 @@ twice; a late thing is looked for up to ``LATE_WINDOW_DAYS`` after its due date,
 few missed days are caught up.
 
 Sources: citizens' opinions not answered (``work``: the province's number of days gives
-``Opinion.due_on``), and rating steps (``rating_due_dates``: the deadlines of the
-rating round, evaluations.rounds).
+``Opinion.due_on``), rating steps (``rating_due_dates``: the deadlines of the rating
+round, evaluations.rounds), and communes' monthly reports not submitted to the province
+(``report_deadlines``: due on ``DANVAN_PERIODIC_REPORT_DUE_DAY`` of the next month).
 """
 
 import dataclasses
@@ -20,6 +21,7 @@ from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +34,10 @@ from notifications.models import Notification
 from notifications.recipients import Directory
 from notifications.services import notify
 from portal.formats import day as day_text
+from reports.periodic.models import PeriodicReport
+from reports.periodic.periods import Period
+from units.choices import Edition, Level
+from units.models import Area
 from work.choices import UNANSWERED
 from work.models import Opinion
 
@@ -46,6 +52,12 @@ TEXT_RATING_DUE = _("Bước “{stage}” của đánh giá “{subject}” {pe
 TEXT_RATING_LATE = _("Bước “{stage}” của đánh giá “{subject}” {period} đã quá hạn từ ngày {due}.")
 TEXT_OPINION_DUE = _(
     "Ý kiến về {topic} của {unit} (tiếp nhận ngày {received}) đến hạn trả lời ngày {due}."
+)
+TEXT_REPORT_DUE = _(
+    "Báo cáo công tác dân vận {period} của {area} cần gửi lên tỉnh trước ngày {due}."
+)
+TEXT_REPORT_LATE = _(
+    "Báo cáo công tác dân vận {period} của {area} chưa gửi lên tỉnh, đã quá hạn từ ngày {due}."
 )
 TEXT_OPINION_LATE = _(
     "Ý kiến về {topic} của {unit} (tiếp nhận ngày {received}) đã quá hạn trả lời từ ngày {due}."
@@ -175,6 +187,67 @@ def rating_deadlines(day: datetime.date, directory: Directory) -> Iterator[Deadl
         )
 
 
+def report_due_on(period: Period) -> datetime.date:
+    """When a commune's monthly report of ``period`` is due: the configured day of the
+    next month."""
+    first_next = period.date_to + datetime.timedelta(days=1)
+    return first_next.replace(day=settings.DANVAN_PERIODIC_REPORT_DUE_DAY)
+
+
+def _months_due(first: datetime.date, last: datetime.date) -> list[Period]:
+    """The months whose report falls due between ``first`` and ``last`` (a few days)."""
+    months, probe = [], first.replace(day=1)
+    while probe <= last:
+        previous = probe - datetime.timedelta(days=1)
+        period = Period("month", previous.year, previous.month)
+        if first <= report_due_on(period) <= last:
+            months.append(period)
+        probe = (probe + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def report_deadlines(day: datetime.date, directory: Directory) -> Iterator[Deadline]:
+    """Communes' monthly reports not yet submitted, due in 3 days or late: told to the
+    accounts bound to the commune itself that write its reports (``work.view_activity``,
+    the report pages' door), never to the province above (which sees who has not
+    submitted on its roll-up page). Three queries whatever the number of communes."""
+    soon, first_late, _last_late = window(day)
+    periods = _months_due(first_late, soon)  # ``deadlines_notify`` picks the events
+    if not periods:
+        return
+    communes = list(
+        Area.objects.filter(
+            path__in=directory.bound_paths(), level=Level.COMMUNE, edition=Edition.V2025
+        )
+        .active_on(day)
+        .order_by("path")
+    )
+    submitted = set(
+        PeriodicReport.objects.filter(
+            area__in=communes, period__in=[p.code for p in periods], submitted_at__isnull=False
+        ).values_list("area_id", "period")
+    )
+    for period in periods:
+        due_on = report_due_on(period)
+        for commune in communes:
+            if (commune.pk, period.code) in submitted:
+                continue
+            recipients = tuple(directory.bound_to(commune.path, "work.view_activity"))
+            if not recipients:
+                continue
+            values = {"period": period.label, "area": commune.name, "due": day_text(due_on)}
+            yield Deadline(
+                subject=f"report:{commune.path}:{period.code}",
+                due_on=due_on,
+                recipients=recipients,
+                link=reverse("reports:periodic_edit", args=[commune.code, period.code]),
+                due_kind=Kind.REPORT_DUE,
+                late_kind=Kind.REPORT_LATE,
+                due_text=str(TEXT_REPORT_DUE).format(**values),
+                late_text=str(TEXT_REPORT_LATE).format(**values),
+            )
+
+
 def notify_deadlines(*, day: datetime.date) -> int:
     """The daily run: every source's deadlines on ``day``; returns the notifications
     made. One directory of every staff account serves the whole run."""
@@ -182,4 +255,5 @@ def notify_deadlines(*, day: datetime.date) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         made = deadlines_notify(opinion_deadlines(day, directory), day=day)
         made += deadlines_notify(rating_deadlines(day, directory), day=day)
+        made += deadlines_notify(report_deadlines(day, directory), day=day)
     return made

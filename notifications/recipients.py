@@ -40,6 +40,20 @@ class Directory:
         """The accounts bound to ``area_path`` or to an area above it."""
         return cls(ancestor_paths(area_path))
 
+    def bound_paths(self) -> list[str]:
+        """The paths of the areas some active account is bound to."""
+        return sorted(self._by_path)
+
+    def bound_to(self, area_path: str, permission: str) -> list:
+        """The accounts bound to ``area_path`` itself that hold ``permission`` there, in
+        a stable order (nobody above it: a province is not told of each commune's
+        chore)."""
+        return [
+            user
+            for user in (self._users[i] for i in sorted(set(self._by_path.get(area_path, ()))))
+            if user.has_perm(permission) and scope_of(user).covers(area_path)
+        ]
+
     def actors(self, area_path: str, permission: str, *, exclude=()) -> list:
         """The accounts nearest to ``area_path`` that may act there with ``permission``,
         in a stable order; ``exclude`` (the account that caused the event) is dropped
