@@ -44,14 +44,14 @@ class Directory:
         """The paths of the areas some active account is bound to."""
         return sorted(self._by_path)
 
-    def bound_to(self, area_path: str, permission: str) -> list:
-        """The accounts bound to ``area_path`` itself that hold ``permission`` there, in
-        a stable order (nobody above it: a province is not told of each commune's
-        chore)."""
+    def bound_to(self, area_path: str, permission: str, *, covering: str = "") -> list:
+        """The accounts bound to ``area_path`` itself that hold ``permission`` and whose
+        scope covers ``covering`` (default: that area), in a stable order."""
+        covering = covering or area_path
         return [
             user
             for user in (self._users[i] for i in sorted(set(self._by_path.get(area_path, ()))))
-            if user.has_perm(permission) and scope_of(user).covers(area_path)
+            if user.has_perm(permission) and scope_of(user).covers(covering)
         ]
 
     def actors(self, area_path: str, permission: str, *, exclude=()) -> list:
@@ -60,11 +60,7 @@ class Directory:
         after choosing the level, so nobody further away is told instead."""
         excluded = {getattr(u, "pk", u) for u in exclude if u is not None}
         for prefix in reversed(ancestor_paths(area_path)):
-            found = [
-                user
-                for user in (self._users[i] for i in sorted(set(self._by_path.get(prefix, ()))))
-                if user.has_perm(permission) and scope_of(user).covers(area_path)
-            ]
+            found = self.bound_to(prefix, permission, covering=area_path)
             if found:
                 return [user for user in found if user.pk not in excluded]
         return []
