@@ -8,6 +8,7 @@ from accounts.views import OwnPasswordChangeView
 from accounts.views_password import PortalPasswordResetView
 from danvan import views
 from documents.sitemaps import DOCUMENT_SITEMAPS
+from exemplars.sitemaps import EXEMPLAR_SITEMAPS
 from news.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -24,7 +25,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap_views.sitemap,
-        {"sitemaps": {**SITEMAPS, **DOCUMENT_SITEMAPS}},
+        {"sitemaps": {**SITEMAPS, **DOCUMENT_SITEMAPS, **EXEMPLAR_SITEMAPS}},
         name="sitemap",
     ),
     path("ngon-ngu/", views.choose_language, name="choose_language"),

@@ -4,6 +4,7 @@ message and nothing written when refused), the scoped staff list, the public gal
 data), the photos, and a number of queries that does not grow with the rows."""
 
 import datetime
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.db import connection
@@ -190,3 +191,14 @@ def test_public_pages_and_photos_of_a_model_not_recognised_are_hidden(
     response = client.get(photo_url, {"w": "400"})
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("public")
+
+
+def test_the_sitemap_lists_the_gallery_and_public_models_only(client, commune, officer):
+    recognised = recognise(register(commune, officer, title="Đường hoa nông thôn mới"), officer)
+    pending = register(commune, officer, title="Tổ tự quản chưa công nhận")
+    root = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    locations = {u.findtext(f"{ns}loc") for u in root.findall(f"{ns}url")}
+    assert "http://testserver/mo-hinh/" in locations
+    assert f"http://testserver/mo-hinh/{recognised.pk}/" in locations
+    assert f"http://testserver/mo-hinh/{pending.pk}/" not in locations
