@@ -25,7 +25,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 COPY . .
 # Message catalogues (Babel, as `make messages`) and static files with hashed names.
 # collectstatic needs production settings; the key below lives only in this step.
-RUN pybabel compile -d locale -D django \
+RUN pybabel compile -d locale -D django && pybabel compile -d locale -D djangojs \
  && SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     ALLOWED_HOSTS=build python manage.py collectstatic --noinput \
  && mkdir -p /app/var/media \

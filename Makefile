@@ -25,6 +25,7 @@ install: $(STAMP)
 # Message catalogues are compiled with Babel, so GNU gettext is not needed.
 messages: install
 	$(VENV)/bin/pybabel compile --statistics -d locale -D django
+	$(VENV)/bin/pybabel compile --statistics -d locale -D djangojs
 
 # Database, official divisions of both editions and the small demo data set
 # (all idempotent: a second run adds nothing; a few seconds).

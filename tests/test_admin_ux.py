@@ -1,6 +1,7 @@
 """The admin in Vietnamese, in the portal's colours, with years printed as years."""
 
 import datetime
+import json
 import re
 
 import pytest
@@ -62,3 +63,19 @@ def test_years_have_no_thousands_separator(admin_client, team):
         assert "1985" in html and "1.985" not in html, url
     field = CriteriaSet._meta.get_field("year")
     assert display_for_field(2026, field, "-") == "2026"
+
+
+def test_the_admins_scripts_speak_vietnamese(admin_client):
+    """The date picker and the two-box selector read their words from the admin's
+    JavaScript catalogue: the strings Django's Vietnamese lacks come from the portal's
+    own (locale/vi/LC_MESSAGES/djangojs.po), the rest stay Django's."""
+    script = admin_client.get(reverse("admin:jsi18n")).content.decode()
+    catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});", script, re.S)[1])
+    for english, vietnamese in (
+        ("Monday", "Thứ hai"),
+        ("Choose all %s", "Chọn tất cả %s"),
+        ("Remove all %s", "Bỏ tất cả %s"),
+        ("Today", "Hôm nay"),  # Django's own
+    ):
+        assert catalog.get(english) == vietnamese, english
+    assert catalog["abbrev. month January\x04Jan"] == "Th1"
