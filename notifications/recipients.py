@@ -40,16 +40,20 @@ class Directory:
         """The accounts bound to ``area_path`` or to an area above it."""
         return cls(ancestor_paths(area_path))
 
-    def actors(self, area_path: str, permission: str, *, exclude=()) -> list:
+    def actors(self, area_path: str, permission: str, *, exclude=(), allowed=None) -> list:
         """The accounts nearest to ``area_path`` that may act there with ``permission``,
         in a stable order; ``exclude`` (the account that caused the event) is dropped
-        after choosing the level, so nobody further away is told instead."""
+        after choosing the level, so nobody further away is told instead. ``allowed``:
+        a further test of each account (a rating's approval chain gives the step to
+        its role: evaluations.stages.may_take)."""
         excluded = {getattr(u, "pk", u) for u in exclude if u is not None}
         for prefix in reversed(ancestor_paths(area_path)):
             found = [
                 user
                 for user in (self._users[i] for i in sorted(set(self._by_path.get(prefix, ()))))
-                if user.has_perm(permission) and scope_of(user).covers(area_path)
+                if user.has_perm(permission)
+                and scope_of(user).covers(area_path)
+                and (allowed is None or allowed(user))
             ]
             if found:
                 return [user for user in found if user.pk not in excluded]

@@ -31,9 +31,7 @@ class ChainForm(forms.Form):
         required=False,
         choices=[("", _("— Không có bước đề xuất —")), *_roles(Stage.PROPOSAL)],
     )
-    decision_role = forms.ChoiceField(
-        label=_("Quyết định do"), choices=_roles(Stage.DECISION)
-    )
+    decision_role = forms.ChoiceField(label=_("Quyết định do"), choices=_roles(Stage.DECISION))
 
     def __init__(self, *args, chain=None, **kwargs):
         if chain is not None:

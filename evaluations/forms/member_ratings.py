@@ -4,9 +4,9 @@ record."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from evaluations.chains import chain_of_unit
 from evaluations.choices import Stage
 from evaluations.forms.scores import LEVEL_SELECT
-from evaluations.chains import chain_of_unit
 from evaluations.stages import takes_in
 
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import scope_of
+from evaluations.chains import chain_of, role_takes
 from evaluations.choices import Stage, StepAction
 from evaluations.events import announce, rating_decided, rating_returned
 from evaluations.services.history import step_record
-from evaluations.chains import chain_of, role_takes
 from evaluations.stages import (
     NOT_RATED_PERMISSION,
     REOPEN_PERMISSION,

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import scope_of
+from evaluations.chains import ChainBook
 from evaluations.choices import Stage, Subject
 from evaluations.models import CriteriaSet, Evaluation
 from evaluations.periods import YEAR
@@ -51,7 +52,6 @@ from evaluations.sheets.reader import (
     read_table,
 )
 from evaluations.sheets.write import PlannedRow, SheetResult, planned_rows_save
-from evaluations.chains import ChainBook
 from evaluations.stages import SCORED_STAGES, can_step, takes_in
 from portal.paths import province_path
 from portal.text import fold

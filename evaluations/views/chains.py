@@ -52,9 +52,7 @@ class ChainView(RatingsMixin, View):
         self.province = get_object_or_404(
             provinces_managed_by(self.request.user), pk=self.kwargs["pk"]
         )
-        self.chains = {
-            c.kind: c for c in ApprovalChain.objects.filter(province=self.province)
-        }
+        self.chains = {c.kind: c for c in ApprovalChain.objects.filter(province=self.province)}
 
     def form(self, kind, data=None):
         return ChainForm(data, prefix=kind, chain=self.chains.get(kind))
@@ -80,7 +78,9 @@ class ChainView(RatingsMixin, View):
             data = form.cleaned_data
             try:
                 if data["mode"] == DEFAULT:
-                    approval_chain_reset(acting_user=request.user, province=self.province, kind=kind)
+                    approval_chain_reset(
+                        acting_user=request.user, province=self.province, kind=kind
+                    )
                 else:
                     approval_chain_set(
                         acting_user=request.user,

@@ -123,9 +123,7 @@ class BulkApproveView(RatingsMixin, View):
         book = ChainBook()
         candidates = [
             e
-            for e in evaluation_get_queryset(request.user).filter(
-                stage=Stage.DECISION, pk__in=ids
-            )
+            for e in evaluation_get_queryset(request.user).filter(stage=Stage.DECISION, pk__in=ids)
             if stages.can_take(request.user, e, book)
         ]
         form = BulkSelectionForm(request.POST, evaluations=candidates)

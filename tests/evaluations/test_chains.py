@@ -268,9 +268,7 @@ def test_a_team_chain_skips_the_proposal(area_tree, users, team, team_criteria):
     assert stages.return_targets(evaluation) == (Stage.SELF,)
     with pytest.raises(PermissionDenied) as refused:
         evaluation_decide(acting_user=users["province"], evaluation=evaluation)
-    assert str(refused.value.args[0]) == str(ERROR_NOT_IN_CHAIN).format(
-        stage=Stage.DECISION.label
-    )
+    assert str(refused.value.args[0]) == str(ERROR_NOT_IN_CHAIN).format(stage=Stage.DECISION.label)
     rating_return(acting_user=approver, rating=evaluation, comment="Bổ sung minh chứng")
     assert evaluation.stage == Stage.SELF
     evaluation_self_assess(
@@ -457,3 +455,29 @@ def test_the_approver_role_is_bound_to_communes_and_reads_no_more(users):
     assert {stages.PROPOSE, stages.DECIDE, stages.VIEW_RATINGS} <= held
     assert stages.SELF_ASSESS not in held
     assert not {p for p in held if p.startswith(("members.add", "members.change", "units.add"))}
+
+
+def test_who_is_told_of_a_step_follows_the_chain(area_tree, users, team, team_criteria):
+    """A team rating waiting for a decision: by default the district is told (the
+    commune approver holds the permission but takes no step there); under the team
+    chain, the commune approver."""
+    from notifications.recipients import Directory
+
+    officer = users["officer_a"]
+    evaluation = evaluation_start(acting_user=officer, unit=team, year=2026)
+    evaluation_self_assess(
+        acting_user=officer, evaluation=evaluation, scores=FULL, gates={"K1": False}, submit=True
+    )
+    evaluation_propose(acting_user=officer, evaluation=evaluation, submit=True)
+
+    def told():
+        rating = Evaluation.objects.get(pk=evaluation.pk)
+        directory = Directory.around(rating.area_path)
+        found = directory.actors(
+            rating.area_path, stages.DECIDE, allowed=lambda u: stages.can_take(u, rating)
+        )
+        return {u.username for u in found}
+
+    assert told() == {"district"}
+    _set_chain("team", area_tree["province"], users["admin"])
+    assert told() == {"approver_a"}
