@@ -121,14 +121,15 @@ def unit_of(rating):
 
 
 class ChainBook:
-    """Every chain, read in one query, for a list or a request: ``get(path, kind)``."""
+    """Every chain, read in one query when first asked, for a list or a request:
+    ``get(path, kind)``."""
 
-    def __init__(self, rows=None):
-        if rows is None:
-            from evaluations.models import ApprovalChain
+    @functools.cached_property
+    def chains(self) -> dict:
+        from evaluations.models import ApprovalChain
 
-            rows = ApprovalChain.objects.select_related("province")
-        self.chains = {(row.province.path, row.kind): chain_from(row) for row in rows}
+        rows = ApprovalChain.objects.select_related("province")
+        return {(row.province.path, row.kind): chain_from(row) for row in rows}
 
     def get(self, path: str, kind: str) -> Chain:
         return self.chains.get((province_path(path), kind), DEFAULT)

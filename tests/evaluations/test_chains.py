@@ -316,8 +316,9 @@ def test_chains_are_read_once_per_rating_and_once_per_list(
 ):
     _set_chain("team", area_tree["province"], users["admin"])
     _set_chain("bloc", area_tree["province"], users["admin"])
+    book = ChainBook()  # read when first asked, once
     with django_assert_num_queries(1):
-        book = ChainBook()
+        assert len(book.chains) == 2
     ratings = [Evaluation(unit=u, area_path=u.area_path, year=2026) for u in (team, bloc) * 5]
     with django_assert_num_queries(0):
         chains = [chain_of(r, book) for r in ratings]
@@ -481,3 +482,30 @@ def test_who_is_told_of_a_step_follows_the_chain(area_tree, users, team, team_cr
     assert told() == {"district"}
     _set_chain("team", area_tree["province"], users["admin"])
     assert told() == {"approver_a"}
+
+
+def test_provincial_staff_create_a_commune_approver_on_a_commune(area_tree, users):
+    """The account pages offer the role; it is bound to communes like a commune
+    officer, never to a district or a province."""
+    from accounts.forms import AccountCreateForm
+    from accounts.services import account_create
+
+    manager = users["province"]
+    form = AccountCreateForm(acting_user=manager)
+    assert APPROVER in dict(form.fields["role"].choices)
+    user = account_create(
+        acting_user=manager,
+        username="capuy-xa",
+        full_name="Hà Văn Duyệt",
+        role=APPROVER,
+        areas=[area_tree["commune"]],
+    )
+    assert user.staff_profile.role == APPROVER
+    with pytest.raises(ValidationError):
+        account_create(
+            acting_user=manager,
+            username="capuy-huyen",
+            full_name="Hà Văn Sai",
+            role=APPROVER,
+            areas=[area_tree["district"]],
+        )
