@@ -253,7 +253,7 @@ def test_every_actor_and_step_of_every_chain(shape, area_tree, users, bloc, team
     assert not wrong, "\n".join(wrong)
 
 
-def test_a_team_chain_skips_the_proposal(area_tree, users, team, team_criteria):
+def test_a_team_chain_skips_the_proposal(client, area_tree, users, team, team_criteria):
     """Self-assessment → the approver decides: the self-assessment goes up as the sheet
     the decision starts from; a return from the decision goes back to the unit."""
     admin, officer, approver = users["admin"], users["officer_a"], users["approver_a"]
@@ -266,9 +266,13 @@ def test_a_team_chain_skips_the_proposal(area_tree, users, team, team_criteria):
     assert (evaluation.proposed_total, evaluation.proposed_level) == (100, 1)
     assert evaluation.proposed_by is None
     assert stages.return_targets(evaluation) == (Stage.SELF,)
+    client.force_login(approver)
     with pytest.raises(PermissionDenied) as refused:
         evaluation_decide(acting_user=users["province"], evaluation=evaluation)
     assert str(refused.value.args[0]) == str(ERROR_NOT_IN_CHAIN).format(stage=Stage.DECISION.label)
+    page = client.get(reverse("evaluations:decision", args=[evaluation.pk]))
+    assert "Phê duyệt theo tự đánh giá" in page.text
+    assert 'data-testid="proposal-result"' not in page.text
     rating_return(acting_user=approver, rating=evaluation, comment="Bổ sung minh chứng")
     assert evaluation.stage == Stage.SELF
     evaluation_self_assess(
