@@ -229,10 +229,10 @@ def _offered(user, evaluation_pk, member_pk) -> dict[str, bool]:
 
 
 @pytest.mark.parametrize("shape", ["default", "team", "bloc"])
-def test_every_actor_and_step_of_every_chain(shape, area_tree, users, bloc, team, request):
-    """The services answer exactly what the rule table says, and the map offers
-    exactly what the services take (an actor outside the area is offered nothing as
-    the pages 404 first: it is left out of the second comparison)."""
+def test_every_actor_and_step_of_every_chain(shape, client, area_tree, users, bloc, team, request):
+    """The services answer exactly what the rule table says, the map offers exactly
+    what the services take (an actor outside the area is left out of this comparison:
+    the pages answer 404 before asking), and the pages offer what the map says."""
     admin = users["admin"]
     _set_chain(shape, area_tree["province"], admin)
     kind = CHAINS[shape][0] if CHAINS[shape] else Subject.BLOC
@@ -250,7 +250,37 @@ def test_every_actor_and_step_of_every_chain(shape, area_tree, users, bloc, team
                     wrong.append(f"{actor} {step} at {stage}: expected {want} got {done[step]}")
                 if offered is not None and offered[step] != (done[step] == "+"):
                     wrong.append(f"{actor} {step} at {stage}: offered {offered[step]}")
+    wrong += _pages(client, shape, users, built)
     assert not wrong, "\n".join(wrong)
+
+
+def _pages(client, shape, users, built) -> list[str]:
+    """The pages offer what the table gives: the decision form of a rating waiting for
+    the decision, the self-assessment form of one waiting for it (covering actors; a
+    page the role's permission does not open answers 403)."""
+    wrong = []
+    waiting = Evaluation.objects.get(pk=built[Stage.DECISION][0])
+    own = Evaluation.objects.get(pk=built[Stage.SELF][0])
+    pages = (
+        ("decide", Stage.DECISION, reverse("evaluations:decision", args=[waiting.pk])),
+        ("self", Stage.SELF, reverse("evaluations:sheet", args=[own.unit_id, own.year])),
+    )
+    for actor, (role, _area, covers) in ACTORS.items():
+        if role is None or not covers:
+            continue
+        client.force_login(users[actor])
+        for step, stage, url in pages:
+            response = client.get(url)
+            want = expected(shape, actor, stage, step) == "+"
+            if response.status_code == 403:
+                offered = False
+            elif step == "decide":
+                offered = response.context["form"] is not None
+            else:
+                offered = response.context["editable"]
+            if offered != want:
+                wrong.append(f"{actor} page {step}: offered {offered}, expected {want}")
+    return wrong
 
 
 def test_a_team_chain_skips_the_proposal(client, area_tree, users, team, team_criteria):
