@@ -35,6 +35,13 @@ ROLE_PERMISSIONS = {
     StaffRole.PROVINCE_STAFF: [*UNIT_PERMISSIONS, "accounts.manage_accounts"],
     StaffRole.DISTRICT_STAFF: UNIT_PERMISSIONS,
     StaffRole.COMMUNE_OFFICER: UNIT_PERMISSIONS,
+    # Reads the units and members of its communes to rate them; changes no roster.
+    StaffRole.COMMUNE_APPROVER: [
+        "units.view_area",
+        "units.view_unit",
+        "members.view_person",
+        "members.view_membership",
+    ],
     StaffRole.NEWS_EDITOR: [],
 }
 

@@ -14,6 +14,9 @@ class StaffRole(models.TextChoices):
     PROVINCE_STAFF = "province_staff", _("Cán bộ cấp tỉnh")
     DISTRICT_STAFF = "district_staff", _("Cán bộ cấp huyện")
     COMMUNE_OFFICER = "commune_officer", _("Cán bộ cấp xã")
+    #: Bound to communes like a commune officer; takes the steps of a rating that its
+    #: province's approval chains give it (docs/RATINGS.md, "Approval chains").
+    COMMUNE_APPROVER = "commune_approver", _("Cấp ủy xã phê duyệt")
     NEWS_EDITOR = "news_editor", _("Biên tập viên tin tức")
 
 
@@ -23,6 +26,7 @@ ROLE_AREA_LEVEL = {
     StaffRole.PROVINCE_STAFF: Level.PROVINCE,
     StaffRole.DISTRICT_STAFF: Level.DISTRICT,
     StaffRole.COMMUNE_OFFICER: Level.COMMUNE,
+    StaffRole.COMMUNE_APPROVER: Level.COMMUNE,
 }
 
 #: Roles that work on rosters (and later ratings and reports).
@@ -31,4 +35,5 @@ ROSTER_ROLES = (
     StaffRole.PROVINCE_STAFF,
     StaffRole.DISTRICT_STAFF,
     StaffRole.COMMUNE_OFFICER,
+    StaffRole.COMMUNE_APPROVER,
 )

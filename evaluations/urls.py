@@ -3,6 +3,7 @@
 from django.urls import path
 
 from evaluations.views import (
+    chains,
     criteria,
     history,
     member_ratings,
@@ -67,6 +68,9 @@ urlpatterns = [
     ),
     # Criteria sets.
     path("bo-tieu-chi/", criteria.CriteriaListView.as_view(), name="criteria_list"),
+    # Approval chains of a province (provincial staff who manage its criteria).
+    path("quy-trinh/", chains.ChainListView.as_view(), name="chain_list"),
+    path("quy-trinh/<int:pk>/", chains.ChainView.as_view(), name="chains"),
     path("bo-tieu-chi/them/", criteria.CriteriaCreateView.as_view(), name="criteria_create"),
     path("bo-tieu-chi/<int:pk>/", criteria.CriteriaDetailView.as_view(), name="criteria_detail"),
     path("bo-tieu-chi/<int:pk>/sua/", criteria.CriteriaEditView.as_view(), name="criteria_update"),

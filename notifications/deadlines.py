@@ -25,9 +25,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from evaluations.chains import ChainBook
 from evaluations.models import Evaluation
 from evaluations.rounds import DUE_FIELD, with_stage_due
-from evaluations.stages import STEP_PERMISSION
+from evaluations.stages import STEP_PERMISSION, can_take
 from notifications.choices import Kind
 from notifications.events import rating_key, rating_link, rating_subject
 from notifications.models import Notification
@@ -165,6 +166,7 @@ def rating_due_dates(day: datetime.date) -> Iterable[tuple]:
 def rating_deadlines(day: datetime.date, directory: Directory) -> Iterator[Deadline]:
     """Rating steps due in 3 days or late: told to the accounts that may take the step
     (``evaluations.stages``), nearest to the unit."""
+    chains = ChainBook()
     for rating, due_on in rating_due_dates(day):
         permission = STEP_PERMISSION.get(rating.stage)
         if permission is None:
@@ -178,7 +180,13 @@ def rating_deadlines(day: datetime.date, directory: Directory) -> Iterator[Deadl
         yield Deadline(
             subject=f"rating:{rating_key(rating)}:{rating.stage}",
             due_on=due_on,
-            recipients=tuple(directory.actors(rating.area_path, permission)),
+            recipients=tuple(
+                directory.actors(
+                    rating.area_path,
+                    permission,
+                    allowed=lambda user, rating=rating: can_take(user, rating, chains),
+                )
+            ),
             link=rating_link(rating),
             due_kind=Kind.RATING_DUE,
             late_kind=Kind.RATING_LATE,

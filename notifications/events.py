@@ -21,7 +21,7 @@ from evaluations.choices import Stage, level_label
 from evaluations.events import rating_decided, rating_returned
 from evaluations.models import Evaluation, MemberRating
 from evaluations.periods import period_query
-from evaluations.stages import SELF_ASSESS, STEP_PERMISSION
+from evaluations.stages import SELF_ASSESS, STEP_PERMISSION, can_take
 from notifications.choices import Kind
 from notifications.recipients import Directory
 from notifications.services import notify
@@ -60,7 +60,12 @@ def rating_key(rating) -> str:
 
 def on_rating_returned(sender, *, rating, acting_user, **kwargs) -> None:
     directory = Directory.around(rating.area_path)
-    users = directory.actors(rating.area_path, STEP_PERMISSION[rating.stage], exclude=[acting_user])
+    users = directory.actors(
+        rating.area_path,
+        STEP_PERMISSION[rating.stage],
+        exclude=[acting_user],
+        allowed=lambda user: can_take(user, rating),
+    )
     with translation.override(settings.LANGUAGE_CODE):
         text = str(TEXT_RETURNED).format(
             subject=rating_subject(rating),

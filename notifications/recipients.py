@@ -54,13 +54,19 @@ class Directory:
             if user.has_perm(permission) and scope_of(user).covers(covering)
         ]
 
-    def actors(self, area_path: str, permission: str, *, exclude=()) -> list:
+    def actors(self, area_path: str, permission: str, *, exclude=(), allowed=None) -> list:
         """The accounts nearest to ``area_path`` that may act there with ``permission``,
         in a stable order; ``exclude`` (the account that caused the event) is dropped
-        after choosing the level, so nobody further away is told instead."""
+        after choosing the level, so nobody further away is told instead. ``allowed``:
+        a further test of each account (a rating's approval chain gives the step to
+        its role: evaluations.stages.may_take)."""
         excluded = {getattr(u, "pk", u) for u in exclude if u is not None}
         for prefix in reversed(ancestor_paths(area_path)):
-            found = self.bound_to(prefix, permission, covering=area_path)
+            found = [
+                user
+                for user in self.bound_to(prefix, permission, covering=area_path)
+                if allowed is None or allowed(user)
+            ]
             if found:
                 return [user for user in found if user.pk not in excluded]
         return []

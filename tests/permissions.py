@@ -566,6 +566,14 @@ DECLARED: dict[str, Access] = {
     ),
     # An empty set is refused by the form (200, errors).
     "evaluations:criteria_create": page(MANAGERS, MANAGERS),
+    # Approval chains: provincial staff of one province go straight to its page.
+    "evaluations:chain_list": page(
+        expect(403, anonymous=LOGIN, province=REDIRECT, other_province=REDIRECT, admin=200)
+    ),
+    # A POST naming no kind of unit shows the page again, nothing changed.
+    "evaluations:chains": page(
+        CRITERIA_OF_A, CRITERIA_OF_A, kwargs=lambda w: {"pk": w.areas["province"].pk}
+    ),
     "evaluations:criteria_update": page(
         CRITERIA_OF_A, CRITERIA_OF_A, kwargs=_pk("criteria_draft_a")
     ),

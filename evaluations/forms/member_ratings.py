@@ -4,9 +4,10 @@ record."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from evaluations.chains import chain_of_unit
 from evaluations.choices import Stage
 from evaluations.forms.scores import LEVEL_SELECT
-from evaluations.stages import can_step
+from evaluations.stages import takes_in
 
 
 class RosterRatingForm(forms.Form):
@@ -16,8 +17,10 @@ class RosterRatingForm(forms.Form):
     def __init__(self, *args, rows, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows
+        # One roster, one unit: one chain (read once).
+        chain = chain_of_unit(rows[0].membership.unit) if rows else None
         for row in rows:
-            row.editable = not row.is_locked and can_step(user, row.stage)
+            row.editable = not row.is_locked and takes_in(user, chain, row.stage)
             if not row.editable:
                 continue
             pk = row.membership.pk

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import Stage
 from evaluations.services.steps import ERROR_COMMENT_REQUIRED, ERROR_REASON_REQUIRED
-from evaluations.stages import RETURN_TARGETS
+from evaluations.stages import return_targets
 from portal.forms import ServiceForm
 
 ERROR_NO_SELECTION = _("Chưa chọn đơn vị nào.")
@@ -43,7 +43,7 @@ def return_form(*args, rating=None, **kwargs) -> ReasonForm:
         max_length=500,
         **kwargs,
     )
-    targets = RETURN_TARGETS.get(rating.stage, ()) if rating is not None else ()
+    targets = return_targets(rating) if rating is not None else ()
     if len(targets) > 1:
         form.fields["to_stage"] = forms.ChoiceField(
             label=_("Trả về bước"),

@@ -113,10 +113,12 @@ def rating_overview(
     period: str = YEAR,
     filters: Mapping | None = None,
     late_on: datetime.date | None = None,
+    restrict: Q | None = None,
 ) -> RatingOverview:
     """Every active unit of ``user``'s area for the period with its stage, totals and
     levels, filtered by ``filters`` (``request.GET``: stage, level, kind, area_code, q);
-    ``late_on``: only the ratings late on that day (``late_rows``).
+    ``late_on``: only the ratings late on that day (``late_rows``); ``restrict``: a
+    further condition on the rows (the decision list keeps the decisions the user takes).
     The counts by stage follow every filter but the stage itself, so that they stay
     the menu of stages. A constant number of queries whatever the number of units
     (rows, counts by stage); the page adds one for the level labels
@@ -125,6 +127,8 @@ def rating_overview(
     base = rating_rows(user=user, year=year, period=period)
     if late_on is not None:
         base = late_rows(base, late_on)
+    if restrict is not None:
+        base = base.filter(restrict)
     filterset = RatingFilterSet(filters, queryset=base, user=user)
     rows = filterset.qs if filterset.is_valid() else base.none()
     others = filters.copy()

@@ -12,8 +12,7 @@ from evaluations.choices import Stage, StepAction
 from evaluations.models import CriterionItem, Evaluation, EvidenceFile
 from evaluations.services.history import evidence_changes, step_record
 from evaluations.services.ratings import evaluation_self_assess
-from evaluations.services.steps import require_permission, require_stage
-from evaluations.stages import SELF_ASSESS
+from evaluations.services.steps import require_stage, require_step
 from portal.text import normalize
 
 ERROR_EVIDENCE_TYPE = _("Tệp minh chứng phải là ảnh (JPG, PNG, WEBP) hoặc PDF.")
@@ -80,7 +79,7 @@ def evidence_add(
     """Attach a file to one item of the unit's self-assessment (while it is a draft).
     ``record``: write the step in the rating's history (the sheet's save records its
     files with its scores instead)."""
-    require_permission(acting_user, SELF_ASSESS, evaluation.area_path)
+    require_step(acting_user, evaluation, Stage.SELF)
     require_stage(evaluation, Stage.SELF)
     if item.group.criteria_set_id != evaluation.criteria_set_id:
         raise ValidationError(ERROR_EVIDENCE_ITEM)
@@ -109,7 +108,7 @@ def evidence_remove(*, acting_user, evidence, record: bool = True) -> None:
     """Remove a file from a draft self-assessment; the stored file goes once the
     transaction commits. ``record``: as for ``evidence_add``."""
     evaluation = evidence.evaluation
-    require_permission(acting_user, SELF_ASSESS, evaluation.area_path)
+    require_step(acting_user, evaluation, Stage.SELF)
     require_stage(evaluation, Stage.SELF)
     storage, name = evidence.file.storage, evidence.file.name
     if record:

@@ -12,8 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.choices import LEVELS, Stage
 from evaluations.events import announce, rating_decided
 from evaluations.models import MemberRating
-from evaluations.services.steps import ERROR_ADJUST_REASON, ERROR_LOCKED, require_permission
-from evaluations.stages import SELF_ASSESS, STEP_PERMISSION
+from evaluations.services.steps import (
+    ERROR_ADJUST_REASON,
+    ERROR_LOCKED,
+    require_permission,
+    require_step,
+)
+from evaluations.stages import SELF_ASSESS, STEP_PERMISSION, next_stage
 from members.models import Membership
 from portal.text import normalize
 from units.services import ACTION_RATE, area_require_exists, rating_reference_day
@@ -53,10 +58,13 @@ def member_rating_step(*, acting_user, rating: MemberRating, level, reason: str 
     level = _level(level)
     now = timezone.now()
     if rating.stage in STEP_PERMISSION:
-        require_permission(acting_user, STEP_PERMISSION[rating.stage], rating.area_path)
+        require_step(acting_user, rating, rating.stage)
     if rating.stage == Stage.SELF:
         rating.self_level, rating.self_by, rating.self_at = level, acting_user, now
-        rating.stage = Stage.PROPOSAL
+        rating.stage = next_stage(rating)
+        if rating.stage == Stage.DECISION:
+            # No proposal in the chain: the decision starts from the unit's own level.
+            rating.proposed_level, rating.proposed_by, rating.proposed_at = level, None, None
     elif rating.stage == Stage.PROPOSAL:
         rating.proposed_level, rating.proposed_by, rating.proposed_at = level, acting_user, now
         rating.stage = Stage.DECISION

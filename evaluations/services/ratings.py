@@ -18,8 +18,13 @@ from evaluations.periods import YEAR
 from evaluations.services.criteria import criteria_missing, criteria_set_current, subject_of_unit
 from evaluations.services.history import step_record
 from evaluations.services.scores import sheet_of, sheet_result, store_sheet, validate_sheet
-from evaluations.services.steps import ERROR_ADJUST_REASON, require_permission, require_stage
-from evaluations.stages import DECIDE, PROPOSE, SELF_ASSESS
+from evaluations.services.steps import (
+    ERROR_ADJUST_REASON,
+    require_permission,
+    require_stage,
+    require_step,
+)
+from evaluations.stages import SELF_ASSESS, next_stage
 from portal.paths import province_path
 from portal.text import normalize
 from units.models import Unit
@@ -69,7 +74,7 @@ def evaluation_self_assess(
     and gate, computes the total and level and hands the rating to the commune.
     ``evidence``: the files added and removed with the sheet (``evaluation_sheet_save``),
     recorded in the same step of the history."""
-    require_permission(acting_user, SELF_ASSESS, evaluation.area_path)
+    require_step(acting_user, evaluation, Stage.SELF)
     require_stage(evaluation, Stage.SELF)
     clean_scores, clean_gates = validate_sheet(
         evaluation.criteria_set, scores, gates, complete=submit
@@ -81,7 +86,14 @@ def evaluation_self_assess(
             evaluation.criteria_set, clean_scores, clean_gates
         )
         evaluation.self_by, evaluation.self_at = acting_user, timezone.now()
-        evaluation.stage = Stage.PROPOSAL
+        evaluation.stage = next_stage(evaluation)
+        if evaluation.stage == Stage.DECISION:
+            # The chain has no proposal: the self-assessment goes up unchanged as the
+            # sheet the decision starts from (no one proposed it: proposed_by is empty).
+            store_sheet(evaluation, ScoreStage.PROPOSAL, clean_scores, clean_gates)
+            evaluation.proposed_total = evaluation.self_total
+            evaluation.proposed_level = evaluation.self_level
+            evaluation.proposed_by, evaluation.proposed_at = None, None
         evaluation.return_comment = ""
         # A draft changes only the sheet: the rating's own row (and its audit trail)
         # changes when the sheet is sent.
@@ -109,7 +121,7 @@ def evaluation_propose(
 ) -> Evaluation:
     """The commune Party committee's proposal: the self-assessment's scores unless
     changed; ``submit`` sends it up for decision."""
-    require_permission(acting_user, PROPOSE, evaluation.area_path)
+    require_step(acting_user, evaluation, Stage.PROPOSAL)
     require_stage(evaluation, Stage.PROPOSAL)
     if scores is None or gates is None:
         own_scores, own_gates = sheet_of(evaluation, ScoreStage.SELF)
@@ -150,7 +162,7 @@ def evaluation_decide(
 ) -> Evaluation:
     """Approve the proposal as it stands, or adjust it (other scores or answers) with a
     reason. The result is locked."""
-    require_permission(acting_user, DECIDE, evaluation.area_path)
+    require_step(acting_user, evaluation, Stage.DECISION)
     require_stage(evaluation, Stage.DECISION)
     proposed_scores, proposed_gates = sheet_of(evaluation, ScoreStage.PROPOSAL)
     scores = proposed_scores if scores is None else scores

@@ -9,15 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import scope_of
+from evaluations.chains import chain_of, role_takes
 from evaluations.choices import Stage, StepAction
 from evaluations.events import announce, rating_decided, rating_returned
 from evaluations.services.history import step_record
 from evaluations.stages import (
     NOT_RATED_PERMISSION,
     REOPEN_PERMISSION,
-    RETURN_TARGETS,
-    RETURN_TO,
     STEP_PERMISSION,
+    return_targets,
 )
 from portal.text import normalize
 
@@ -29,6 +29,10 @@ ERROR_ADJUST_REASON = _("Điều chỉnh kết quả đề xuất phải ghi lý
 ERROR_OUTSIDE_AREA = _("Đơn vị này ngoài địa bàn bạn phụ trách.")
 ERROR_NO_PERMISSION = _("Tài khoản của bạn không có quyền thực hiện bước này.")
 ERROR_RETURN_TARGET = _("Không trả lại được về bước “{stage}” từ bước này.")
+ERROR_NOT_IN_CHAIN = _(
+    "Theo quy trình phê duyệt của tỉnh, bước “{stage}” của đơn vị này không do vai trò "
+    "của bạn thực hiện."
+)
 
 
 def require_permission(acting_user, permission: str, area_path: str | None = None) -> None:
@@ -45,6 +49,15 @@ def require_permission(acting_user, permission: str, area_path: str | None = Non
         raise PermissionDenied(ERROR_OUTSIDE_AREA)
 
 
+def require_step(acting_user, rating, stage: str) -> None:
+    """Refuse the step of ``stage`` on ``rating`` to an account without its permission,
+    outside its areas, or whose role the rating's approval chain does not give the step
+    (evaluations.chains)."""
+    require_permission(acting_user, STEP_PERMISSION[stage], rating.area_path)
+    if acting_user is not None and not role_takes(acting_user, chain_of(rating), stage):
+        raise PermissionDenied(ERROR_NOT_IN_CHAIN.format(stage=Stage(stage).label))
+
+
 def require_stage(rating, *stages) -> None:
     """Refuse a step on a locked rating, or on one waiting at another stage."""
     if rating.is_locked:
@@ -56,15 +69,17 @@ def require_stage(rating, *stages) -> None:
 @transaction.atomic
 def rating_return(*, acting_user, rating, comment: str, to_stage: str | None = None):
     """Send a unit or member rating back with a required comment: by default one step
-    (a decision pending to the commune's proposal, a proposal to the unit); a decider
-    may send it straight back to the unit (``to_stage``, one of ``RETURN_TARGETS``)."""
+    back in the rating's chain (a decision pending to the commune's proposal, or to the
+    unit when the chain has no proposal; a proposal to the unit); a decider may send it
+    further back (``to_stage``, one of ``stages.return_targets``)."""
     comment = normalize(comment)
     if not comment:
         raise ValidationError(ERROR_COMMENT_REQUIRED)
-    require_stage(rating, *RETURN_TO)
-    require_permission(acting_user, STEP_PERMISSION[rating.stage], rating.area_path)
-    target = to_stage or RETURN_TO[rating.stage]
-    if target not in RETURN_TARGETS[rating.stage]:
+    require_stage(rating, Stage.PROPOSAL, Stage.DECISION)
+    require_step(acting_user, rating, rating.stage)
+    targets = return_targets(rating)
+    target = to_stage or targets[0]
+    if target not in targets:
         raise ValidationError(ERROR_RETURN_TARGET.format(stage=Stage(target).label))
     rating.stage = target
     rating.return_comment = comment
@@ -79,6 +94,8 @@ def rating_not_rated(*, acting_user, rating, reason: str):
     """Close a rating as "not rated" (a unit founded late in the year, dissolved):
     a decision like any other, locked."""
     require_permission(acting_user, NOT_RATED_PERMISSION, rating.area_path)
+    if acting_user is not None and not role_takes(acting_user, chain_of(rating), Stage.DECISION):
+        raise PermissionDenied(ERROR_NOT_IN_CHAIN.format(stage=Stage.DECISION.label))
     if rating.is_locked:
         raise ValidationError(ERROR_LOCKED)
     reason = normalize(reason)

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import scope_of
+from evaluations.chains import ChainBook
 from evaluations.choices import Stage, Subject
 from evaluations.models import CriteriaSet, Evaluation
 from evaluations.periods import YEAR
@@ -20,6 +21,7 @@ from evaluations.services.scores import ERROR_MISSING_GATES, ERROR_MISSING_ITEMS
 from evaluations.services.steps import (
     ERROR_LOCKED,
     ERROR_NO_PERMISSION,
+    ERROR_NOT_IN_CHAIN,
     ERROR_OUTSIDE_AREA,
     ERROR_WRONG_STAGE,
 )
@@ -50,7 +52,7 @@ from evaluations.sheets.reader import (
     read_table,
 )
 from evaluations.sheets.write import PlannedRow, SheetResult, planned_rows_save
-from evaluations.stages import SCORED_STAGES, can_step
+from evaluations.stages import SCORED_STAGES, can_step, takes_in
 from portal.paths import province_path
 from portal.text import fold
 from units.choices import Level, UnitKind, UnitStatus
@@ -213,6 +215,7 @@ def score_sheet_import(
         own_items[criteria_set.pk] = criteria_contents(criteria_set)
 
     kind_word = Subject(subject).label
+    chains = ChainBook()  # every province's approval chains, in one query
     seen: dict[int, int] = {}
     planned: list[PlannedRow] = []
     stale: list[str] = []
@@ -316,6 +319,9 @@ def score_sheet_import(
             continue
         if not can_step(user, stage):
             error(number, "", ERROR_NO_PERMISSION)
+            continue
+        if not takes_in(user, chains.of_unit(unit), stage):
+            error(number, "", ERROR_NOT_IN_CHAIN.format(stage=Stage(stage).label))
             continue
         if submit:
             missing = [i.code for i in items if i.code not in scores]

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from evaluations import stages
+from evaluations.chains import ChainBook, takers_q
 from evaluations.choices import Stage
 from evaluations.forms.steps import BulkSelectionForm
 from evaluations.periods import period_label
@@ -44,6 +46,10 @@ class OverviewView(RatingsMixin, TemplateView):
             filters["stage"] = self.default_stage
         return filters
 
+    def restrict(self, user):
+        """A further condition on the rows (none on the overview)."""
+        return None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
@@ -53,7 +59,12 @@ class OverviewView(RatingsMixin, TemplateView):
         today = timezone.localdate()
         filters = self.filters()
         overview = rating_overview(
-            user=user, year=year, period=period, filters=filters, late_on=today if late else None
+            user=user,
+            year=year,
+            period=period,
+            filters=filters,
+            late_on=today if late else None,
+            restrict=self.restrict(user),
         )
         page = Paginator(overview.rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
         years = sorted({*criteria_set_years(user), year}, reverse=True)
@@ -90,6 +101,12 @@ class DecisionListView(OverviewView):
     decision_mode = True
     default_stage = Stage.DECISION
 
+    def restrict(self, user):
+        """The ratings waiting for a decision are those the user takes: their
+        province's chain for their kind gives the decision to the user's role."""
+        waiting_for_me = takers_q(user, Stage.DECISION, ChainBook())
+        return ~Q(stage_key=Stage.DECISION) | waiting_for_me
+
 
 class BulkApproveView(RatingsMixin, View):
     """Approve the ticked ratings as proposed: first a confirmation page with the
@@ -103,9 +120,12 @@ class BulkApproveView(RatingsMixin, View):
 
     def post(self, request):
         ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
-        candidates = list(
-            evaluation_get_queryset(request.user).filter(stage=Stage.DECISION, pk__in=ids)
-        )
+        book = ChainBook()
+        candidates = [
+            e
+            for e in evaluation_get_queryset(request.user).filter(stage=Stage.DECISION, pk__in=ids)
+            if stages.can_take(request.user, e, book)
+        ]
         form = BulkSelectionForm(request.POST, evaluations=candidates)
         year = request.POST.get("year", "")
         period = period_param(request)
