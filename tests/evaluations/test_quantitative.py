@@ -48,7 +48,7 @@ from evaluations.thresholds import (
     parse_thresholds,
     points_for,
 )
-from members.imports import COL_CODE
+from tests.evaluations.test_sheets import _fill, _header
 from units.services import team_create_for_village
 from work.choices import ActivityKind, OpinionStatus, Severity
 from work.models import Activity, Opinion
@@ -421,29 +421,9 @@ def test_sheet_shows_the_gate_answered_from_the_record(client, bloc, quarter_set
 # --- The Excel score sheet -------------------------------------------------------------------
 
 
-def _header(sheet):
-    for row in sheet.iter_rows():
-        values = [c.value for c in row]
-        if COL_CODE in values:
-            return row[0].row, {v: i + 1 for i, v in enumerate(values) if v}
-    raise AssertionError("no header row")
-
-
 def _download(user, area):
     data = score_sheet_workbook(user=user, area=area, year=YEAR, subject="bloc", period=PERIOD)
     return openpyxl.load_workbook(io.BytesIO(data))
-
-
-def _set(workbook, unit_name, values) -> bytes:
-    sheet = workbook.active
-    header, columns = _header(sheet)
-    for number in range(header + 1, sheet.max_row + 1):
-        if sheet.cell(number, columns[COL_UNIT]).value == unit_name:
-            for column, value in values.items():
-                sheet.cell(number, columns[column], value)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _import(data, user):
@@ -467,13 +447,15 @@ def test_score_sheet_workbook_round_trip_keeps_the_record_and_the_reason(
     assert COL_REASON in columns
 
     # Sent back as downloaded: nothing to do.
-    unchanged = _import(_set(workbook, bloc.name, {}), officer)
+    unchanged = _import(_fill(workbook, {bloc.name: {}}), officer)
     assert (unchanged.errors, unchanged.changed) == ([], 0)
 
     # Scored otherwise without a reason: an error on that row's reason column.
     workbook = _download(officer, area_tree["commune"])
     refused = _import(
-        _set(workbook, bloc.name, {"1.1 (tối đa 10)": 8, "1.2 (tối đa 20)": 20, COL_SUBMIT: "x"}),
+        _fill(
+            workbook, {bloc.name: {"1.1 (tối đa 10)": 8, "1.2 (tối đa 20)": 20, COL_SUBMIT: "x"}}
+        ),
         officer,
     )
     assert [(e.column, e.message) for e in refused.errors] == [
@@ -484,10 +466,16 @@ def test_score_sheet_workbook_round_trip_keeps_the_record_and_the_reason(
     reason = "Có 2 buổi tuyên truyền chưa nhập sổ"
     workbook = _download(officer, area_tree["commune"])
     result = _import(
-        _set(
+        _fill(
             workbook,
-            bloc.name,
-            {"1.1 (tối đa 10)": 8, "1.2 (tối đa 20)": 20, COL_SUBMIT: "x", COL_REASON: reason},
+            {
+                bloc.name: {
+                    "1.1 (tối đa 10)": 8,
+                    "1.2 (tối đa 20)": 20,
+                    COL_SUBMIT: "x",
+                    COL_REASON: reason,
+                }
+            },
         ),
         officer,
     )
