@@ -240,7 +240,7 @@ class CriteriaGroupAdmin(ReadOnlyAdmin):
 
 class ScoreInline(ReadOnlyInline):
     model = EvaluationScore
-    fields = ["item", "stage", "score"]
+    fields = ["item", "stage", "score", "count", "computed", "override_reason"]
     readonly_fields = fields
 
     def get_queryset(self, request):

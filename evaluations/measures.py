@@ -30,6 +30,7 @@ from django.urls import reverse
 
 from evaluations.choices import ACTIVITY_MEASURES, GateRule, Measure
 from evaluations.periods import period_bounds
+from evaluations.services.criteria import criteria_items
 from evaluations.thresholds import points_for
 from work.models import Activity, Opinion
 
@@ -84,6 +85,7 @@ def unit_records(
     automatic = [g for g in gates if g.automatic == GateRule.HOT_SPOT]
     first, last = period_bounds(year, period)
     counts: dict[int, dict[str, int]] = {pk: {} for pk in unit_ids}
+    hot_spots: dict[int, int] = {}
     activity_items = [i for i in items if i.measure in ACTIVITY_MEASURES]
     opinion_items = [i for i in items if i.measure not in ACTIVITY_MEASURES]
     if unit_ids and activity_items:
@@ -123,19 +125,17 @@ def unit_records(
         for row in rows:
             for item in opinion_items:
                 counts[row["unit_id"]][item.code] = row[f"i{item.pk}"]
-            counts[row["unit_id"]]["__hot_spots__"] = row["hot_spots"]
+            hot_spots[row["unit_id"]] = row["hot_spots"]
+    pairs = {item.code: item.threshold_pairs() for item in items}
     records = {}
     for pk in unit_ids:
-        found = counts[pk]
-        hot_spots = found.get("__hot_spots__", 0)
         readings = {}
         for item in items:
-            count = found.get(item.code, 0)
-            readings[item.code] = Reading(
-                count=count, points=points_for(item.threshold_pairs(), count)
-            )
+            count = counts[pk].get(item.code, 0)
+            readings[item.code] = Reading(count=count, points=points_for(pairs[item.code], count))
+        spots = hot_spots.get(pk, 0)
         records[pk] = UnitRecord(
-            items=readings, gates={g.code: hot_spots > 0 for g in automatic}, hot_spots=hot_spots
+            items=readings, gates={g.code: spots > 0 for g in automatic}, hot_spots=spots
         )
     return records
 
@@ -143,8 +143,6 @@ def unit_records(
 def unit_record(unit_id: int, criteria_set, items=None, gates=None) -> UnitRecord:
     """The record of one unit for a set's period (``items``/``gates``: the set's,
     when already loaded)."""
-    from evaluations.services.criteria import criteria_items
-
     items = criteria_items(criteria_set) if items is None else items
     gates = list(criteria_set.gates.all()) if gates is None else gates
     return unit_records(

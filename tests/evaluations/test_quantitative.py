@@ -48,6 +48,7 @@ from evaluations.thresholds import (
     parse_thresholds,
     points_for,
 )
+from tests.evaluations.test_criteria_editor import page_fields
 from tests.evaluations.test_sheets import _fill, _header
 from units.services import team_create_for_village
 from work.choices import ActivityKind, OpinionStatus, Severity
@@ -174,6 +175,41 @@ def test_item_rule_in_the_model_and_the_editor_row():
     )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["thresholds"] == "12: 10; 6: 5"
+
+
+def test_the_criteria_editor_sets_a_quantitative_item_and_an_automatic_gate(
+    client, bloc_criteria, province_staff
+):
+    """The page's own fields posted back with item 1.1 counting meetings and K1
+    answered from the record; a threshold above the maximum is refused beside its row
+    and changes nothing."""
+    client.force_login(province_staff)
+    url = reverse("evaluations:criteria_update", args=[bloc_criteria.pk])
+    data = page_fields(client, url)
+    assert data["items-0-code"] == "1.1" and data["gates-0-code"] == "K1"
+    refused = client.post(
+        url, {**data, "items-0-measure": "activities", "items-0-thresholds": "12: 15"}
+    )
+    assert str(ERROR_POINTS.format(part="12: 15", max="10")) in refused.content.decode()
+    assert not CriterionItem.objects.exclude(measure="").exists()
+    data.update(
+        {
+            "items-0-measure": "activities",
+            "items-0-activity_kind": "meeting",
+            "items-0-thresholds": "6:5; 12:10",
+            "gates-0-automatic": "hot_spot",
+        }
+    )
+    assert client.post(url, data).status_code == 302
+    item = next(i for i in criteria_items(bloc_criteria) if i.code == "1.1")
+    assert (item.measure, item.activity_kind, item.thresholds) == (
+        "activities",
+        "meeting",
+        "12: 10; 6: 5",
+    )
+    assert bloc_criteria.gates.get().automatic == "hot_spot"
+    shown = page_fields(client, url)
+    assert (shown["items-0-thresholds"], shown["gates-0-automatic"]) == ("12: 10; 6: 5", "hot_spot")
 
 
 def test_copy_and_new_version_keep_quantitative_fields(quarter_set, province_staff):
