@@ -86,7 +86,7 @@ class GroupInline(ReadOnlyInline):
 
 class GateInline(ReadOnlyInline):
     model = GateCondition
-    fields = ["code", "question", "cap_level"]
+    fields = ["code", "question", "cap_level", "automatic"]
     readonly_fields = fields
 
 
@@ -212,7 +212,7 @@ class CriteriaSetAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 class ItemInline(ReadOnlyInline):
     model = CriterionItem
-    fields = ["code", "text", "max_score", "guidance"]
+    fields = ["code", "text", "max_score", "guidance", "measure", "activity_kind", "thresholds"]
     readonly_fields = fields
 
 
@@ -240,7 +240,7 @@ class CriteriaGroupAdmin(ReadOnlyAdmin):
 
 class ScoreInline(ReadOnlyInline):
     model = EvaluationScore
-    fields = ["item", "stage", "score"]
+    fields = ["item", "stage", "score", "count", "computed", "override_reason"]
     readonly_fields = fields
 
     def get_queryset(self, request):

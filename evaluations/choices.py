@@ -76,3 +76,25 @@ level_label = lazy(_level_label, str)
 
 #: The years a rating page or a criteria set may name.
 YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+class Measure(models.TextChoices):
+    """What a quantitative item counts in the rated unit's daily-work records over the
+    rating's period (evaluations.measures)."""
+
+    ACTIVITIES = "activities", _("Số hoạt động")
+    PARTICIPANTS = "participants", _("Số lượt người tham gia hoạt động")
+    PEOPLE_REACHED = "people_reached", _("Số lượt người dân được tiếp cận")
+    OPINIONS_ON_TIME = "opinions_on_time", _("Số ý kiến trả lời trong hạn")
+    OPINIONS_RECEIVED = "opinions_received", _("Số ý kiến tiếp nhận")
+    HOT_SPOTS = "hot_spots", _("Số điểm nóng phát sinh")
+
+
+#: The measures read from activities (the only ones an activity kind narrows).
+ACTIVITY_MEASURES = (Measure.ACTIVITIES, Measure.PARTICIPANTS, Measure.PEOPLE_REACHED)
+
+
+class GateRule(models.TextChoices):
+    """A gate condition answered from the record instead of by a person."""
+
+    HOT_SPOT = "hot_spot", _("Tự động: có điểm nóng phát sinh trong kỳ")

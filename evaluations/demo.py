@@ -46,7 +46,9 @@ GROUPS = [
             {"code": "2.1", "max_score": 20,
              "text": "Nắm tình hình nhân dân, phản ánh kịp thời ý kiến, kiến nghị"},
             {"code": "2.2", "max_score": 20,
-             "text": "Tuyên truyền, vận động nhân dân thực hiện chủ trương, chính sách"},
+             "text": "Tuyên truyền, vận động nhân dân thực hiện chủ trương, chính sách "
+                     "(số hoạt động ghi trong sổ theo dõi)",
+             "measure": "activities", "thresholds": "10: 20; 6: 15; 3: 10; 1: 5"},
             {"code": "2.3", "max_score": 15,
              "text": "Tham gia hòa giải, giải quyết vụ việc ngay tại cơ sở"},
             {"code": "2.4", "max_score": 15,
@@ -55,7 +57,12 @@ GROUPS = [
     },
 ]  # fmt: skip
 GATES = [
-    {"code": "K1", "question": "Để xảy ra điểm nóng, khiếu kiện đông người", "cap_level": 3},
+    {
+        "code": "K1",
+        "question": "Để xảy ra điểm nóng, khiếu kiện đông người",
+        "cap_level": 3,
+        "automatic": "hot_spot",
+    },
     {"code": "K2", "question": "Có thành viên bị xử lý kỷ luật trong năm", "cap_level": 2},
 ]
 TITLES = {
@@ -193,11 +200,14 @@ def generate_ratings(
                 if with_scores:
                     score_rows.append((evaluation, scores, stages))
     audit.bulk_create(Evaluation, evaluations, batch_size=BATCH)
+    # A self-assessment still in progress leaves the items scored from the record
+    # (2.2) blank: its sheet starts from what the unit's activities give.
     scores_to_write = [
         EvaluationScore(evaluation=evaluation, item=item, stage=stage, score=score)
         for evaluation, scores, stages in score_rows
         for stage in stages
         for item, score in scores.items()
+        if not (item.measure and evaluation.stage == Stage.SELF)
     ]
     EvaluationScore.objects.bulk_create(scores_to_write, batch_size=BATCH)
     data_changed.send(sender=Evaluation, province_paths=list(provinces))

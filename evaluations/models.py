@@ -15,12 +15,24 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.choices import LEVELS, LOCKED_STAGES, ScoreStage, Stage, StepAction, Subject
+from evaluations.chain_models import ApprovalChain  # noqa: F401  (registered with the app)
+from evaluations.choices import (
+    LEVELS,
+    LOCKED_STAGES,
+    GateRule,
+    Measure,
+    ScoreStage,
+    Stage,
+    StepAction,
+    Subject,
+)
 from evaluations.periods import period_key, period_label
+from evaluations.thresholds import check_quantitative, parse_thresholds
 from members.models import Membership
 from portal.audit import AuditedHistory, Door, current_batch_id, current_door
 from portal.paths import PathField
 from units.models import Area, Unit
+from work.choices import ActivityKind
 
 LEVEL_CHOICES = [(level, str(level)) for level in LEVELS]
 
@@ -153,6 +165,25 @@ class CriterionItem(models.Model):
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    # A quantitative item (docs/RATINGS.md, "Criteria scored from the record"): the
+    # count of the rated unit's records over the period, mapped to points by the
+    # thresholds ("12: 10; 6: 5", evaluations.thresholds). Empty: scored by people.
+    measure = models.CharField(
+        _("tính từ sổ theo dõi"), max_length=20, choices=Measure.choices, blank=True
+    )
+    activity_kind = models.CharField(
+        _("loại hoạt động được tính"),
+        max_length=12,
+        choices=ActivityKind.choices,
+        blank=True,
+        help_text=_("Để trống: mọi loại hoạt động."),
+    )
+    thresholds = models.CharField(
+        _("ngưỡng điểm"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ví dụ “12: 10; 6: 5”: từ 12 trở lên 10 điểm, từ 6 trở lên 5 điểm, ít hơn 0."),
+    )
 
     class Meta:
         verbose_name = _("tiêu chí")
@@ -170,6 +201,17 @@ class CriterionItem(models.Model):
     def __str__(self):
         return f"{self.code}. {self.text}"
 
+    @property
+    def is_quantitative(self) -> bool:
+        return bool(self.measure)
+
+    def threshold_pairs(self):
+        return parse_thresholds(self.thresholds, max_score=self.max_score)
+
+    def clean(self):
+        super().clean()
+        check_quantitative(self)
+
 
 class GateCondition(models.Model):
     """A yes/no condition; "yes" caps the best level reachable ("để xảy ra điểm nóng"
@@ -182,6 +224,10 @@ class GateCondition(models.Model):
     question = models.CharField(_("điều kiện"), max_length=300)
     cap_level = models.PositiveSmallIntegerField(
         _("mức cao nhất được xếp khi có"), choices=LEVEL_CHOICES
+    )
+    # Empty: a person answers; "hot_spot": answered from the record (evaluations.measures).
+    automatic = models.CharField(
+        _("trả lời tự động"), max_length=10, choices=GateRule.choices, blank=True
     )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
@@ -361,6 +407,13 @@ class EvaluationScore(models.Model):
     )
     stage = models.CharField(_("bước"), max_length=10, choices=ScoreStage.choices)
     score = models.DecimalField(_("điểm"), max_digits=5, decimal_places=2)
+    # A quantitative item's self-assessment: what the record gave when it was saved
+    # (the count and its points) and, when the unit scored otherwise, why.
+    count = models.PositiveIntegerField(_("số đếm từ sổ theo dõi"), null=True, blank=True)
+    computed = models.DecimalField(
+        _("điểm tính từ sổ theo dõi"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    override_reason = models.CharField(_("lý do khác điểm tính từ sổ"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("điểm tiêu chí")
@@ -512,40 +565,3 @@ class MemberRating(RatingSteps):
     def save(self, *args, **kwargs):
         self.area_path = self.membership.area_path
         super().save(*args, **kwargs)
-
-
-class ApprovalChain(models.Model):
-    """Which steps a province's ratings of one kind of unit go through and which role
-    takes each (evaluations.chains): the self-assessment, an optional proposal, the
-    decision. A province and kind without a chain follow the default (self-assessment →
-    the commune's proposal → the decision by district or provincial staff). Member
-    ratings follow the chain of their unit's kind."""
-
-    province = models.ForeignKey(
-        Area, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="approval_chains"
-    )
-    kind = models.CharField(
-        _("loại đơn vị"),
-        max_length=8,
-        choices=[(Subject.BLOC, Subject.BLOC.label), (Subject.TEAM, Subject.TEAM.label)],
-    )
-    self_role = models.CharField(_("người tự đánh giá"), max_length=20)
-    # "" : the chain has no proposal; the decision follows the self-assessment.
-    proposal_role = models.CharField(_("người đề xuất"), max_length=20, blank=True)
-    decision_role = models.CharField(_("người quyết định"), max_length=20)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
-
-    history = AuditedHistory(kind="approval_chain")
-
-    class Meta:
-        verbose_name = _("quy trình phê duyệt")
-        verbose_name_plural = _("quy trình phê duyệt")
-        ordering = ["province", "kind"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["province", "kind"], name="%(app_label)s_%(class)s_unique_kind"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.province} — {self.get_kind_display()}"

@@ -7,12 +7,23 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.choices import DEFAULT_SCALE, LEVELS, YEAR_MAX, YEAR_MIN, Subject
+from evaluations.choices import (
+    DEFAULT_SCALE,
+    LEVELS,
+    YEAR_MAX,
+    YEAR_MIN,
+    GateRule,
+    Measure,
+    Subject,
+)
 from evaluations.forms.scores import LEVEL_SELECT, ScoreInput
+from evaluations.models import CriterionItem
 from evaluations.periods import YEAR, is_period_code
 from evaluations.scoring import number_text
+from evaluations.services.criteria import QUANTITATIVE_FIELDS
 from portal.forms import DayField, ServiceForm, add_service_error
 from portal.text import normalize
+from work.choices import ActivityKind
 
 ERROR_REQUIRED = _("Chưa nhập mục này.")
 ERROR_YEAR = _("Năm phải từ 2000 đến 2100.")
@@ -154,12 +165,47 @@ class ItemForm(RowForm):
     guidance = forms.CharField(
         label=_("Hướng dẫn chấm"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    measure = forms.ChoiceField(
+        label=_("Tính từ sổ theo dõi"),
+        required=False,
+        choices=[("", _("Không: người chấm")), *Measure.choices],
+    )
+    activity_kind = forms.ChoiceField(
+        label=_("Loại hoạt động được tính"),
+        required=False,
+        choices=[("", _("Mọi loại")), *ActivityKind.choices],
+    )
+    thresholds = forms.CharField(
+        label=_("Ngưỡng điểm"),
+        max_length=200,
+        required=False,
+        help_text=CriterionItem._meta.get_field("thresholds").help_text,
+    )
 
     def clean_max_score(self):
         value = self.cleaned_data["max_score"].strip()
         if not value:
             return ""
         return number_text(_decimal(value, message=ERROR_MAX_SCORE, positive=True))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_blank() or self.errors:
+            return cleaned
+        # The model's rule (evaluations.thresholds), its messages beside the fields.
+        item = CriterionItem(
+            max_score=Decimal(cleaned["max_score"].replace(",", ".")),
+            **{f: cleaned.get(f, "") for f in QUANTITATIVE_FIELDS},
+        )
+        try:
+            item.clean()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    self.add_error(field, message)
+        else:
+            cleaned["thresholds"] = item.thresholds
+        return cleaned
 
 
 class GateForm(RowForm):
@@ -173,6 +219,11 @@ class GateForm(RowForm):
     )
     cap_level = forms.ChoiceField(
         label=_("Khi có, xếp cao nhất"), choices=LEVEL_SELECT, required=False
+    )
+    automatic = forms.ChoiceField(
+        label=_("Cách trả lời"),
+        required=False,
+        choices=[("", _("Người chấm trả lời")), *GateRule.choices],
     )
 
 
@@ -269,12 +320,18 @@ class CriteriaEditor:
                     "text": i.text,
                     "max_score": number_text(i.max_score),
                     "guidance": i.guidance,
+                    **{f: getattr(i, f) for f in QUANTITATIVE_FIELDS},
                 }
                 for g in criteria_set.group_list
                 for i in g.items.all()
             ],
             "gates": [
-                {"code": c.code, "question": c.question, "cap_level": str(c.cap_level)}
+                {
+                    "code": c.code,
+                    "question": c.question,
+                    "cap_level": str(c.cap_level),
+                    "automatic": c.automatic,
+                }
                 for c in criteria_set.gate_list
             ],
             "scale": ScaleForm.initial_for(
@@ -342,6 +399,7 @@ class CriteriaEditor:
                         "text": r["text"],
                         "max_score": Decimal(r["max_score"].replace(",", ".")),
                         "guidance": r["guidance"],
+                        **{f: r.get(f, "") for f in QUANTITATIVE_FIELDS},
                     }
                     for r in rows
                     if r["group"].strip() == f.cleaned_data["code"].strip()
@@ -355,6 +413,7 @@ class CriteriaEditor:
                 "code": f.cleaned_data["code"].strip(),
                 "question": f.cleaned_data["question"],
                 "cap_level": int(f.cleaned_data["cap_level"]),
+                "automatic": f.cleaned_data.get("automatic", ""),
             }
             for f in self.gates
             if not f.is_blank()

@@ -5,9 +5,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.choices import LEVELS, level_label
+from evaluations.choices import LEVELS, ScoreStage, level_label
+from evaluations.measures import UnitRecord
 from evaluations.scoring import number_text, parse_score
 from evaluations.services.evidence import evidence_max_bytes, validate_evidence_file
+from evaluations.services.scores import override_problems
 from portal.forms import ServiceForm
 
 YES_NO = [("yes", _("Có")), ("no", _("Không"))]
@@ -37,17 +39,34 @@ class ScoreSheetForm(ServiceForm):
 
     ``sheet`` is ``selectors.score_sheet(...)``; ``stage`` the score stage being
     typed; ``prefill`` the stage whose stored scores fill the fields (the proposal
-    starts from the self-assessment, the decision from the proposal)."""
+    starts from the self-assessment, the decision from the proposal).
+
+    On the self-assessment a quantitative item starts from the score the record gives
+    and has a reason field (``reason_<id>``), required when the score differs. An
+    automatic gate is shown answered and cannot be changed: the record answers it on
+    the self-assessment and the proposal, the proposal's answer stands at the decision."""
 
     def __init__(self, *args, sheet, stage, prefill=None, with_evidence=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.sheet, self.stage, self.with_evidence = sheet, stage, with_evidence
         self.evidence_limit_mb = evidence_max_bytes() // (1024 * 1024)
+        self.from_record = stage == ScoreStage.SELF
         for row in sheet.items:
             item = row.item
             stored = row.scores.get(stage)
             if stored is None and prefill:
                 stored = row.scores.get(prefill)
+            if stored is None and self.from_record and row.reading is not None:
+                stored = row.reading.points
+            if self.from_record and row.reading is not None:
+                self.fields[f"reason_{item.pk}"] = forms.CharField(
+                    label=_("Lý do chấm khác điểm tính từ sổ (tiêu chí %(code)s)")
+                    % {"code": item.code},
+                    required=False,
+                    max_length=500,
+                    initial=row.override_reason,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
             self.fields[f"score_{item.pk}"] = forms.CharField(
                 label=f"{item.code}. {item.text}",
                 required=False,
@@ -70,11 +89,15 @@ class ScoreSheetForm(ServiceForm):
             stored = row.answers.get(stage)
             if stored is None and prefill:
                 stored = row.answers.get(prefill)
+            automatic = bool(gate.automatic)
+            if automatic and stage != ScoreStage.DECISION:
+                stored = row.recorded
             self.fields[f"gate_{gate.pk}"] = forms.ChoiceField(
                 label=f"{gate.code}. {gate.question}",
                 choices=YES_NO,
                 required=False,
                 initial=_answer_text(stored),
+                disabled=automatic,
                 widget=forms.RadioSelect(attrs={"data-cap": str(gate.cap_level)}),
             )
         if with_evidence:
@@ -85,10 +108,11 @@ class ScoreSheetForm(ServiceForm):
 
     def clean(self):
         cleaned = super().clean()
+        parsed = {}
         for row in self.sheet.items:
             name = f"score_{row.item.pk}"
             try:
-                parse_score(cleaned.get(name), row.item)
+                parsed[row.item.code] = parse_score(cleaned.get(name), row.item)
             except ValidationError as exc:
                 self.add_error(name, exc.messages[0])
             if self.with_evidence:
@@ -98,7 +122,23 @@ class ScoreSheetForm(ServiceForm):
                         validate_evidence_file(upload)
                     except ValidationError as exc:
                         self.add_error(f"evidence_{row.item.pk}", exc.messages[0])
+        if self.from_record:
+            readings = {r.item.code: r.reading for r in self.sheet.items if r.reading}
+            record = UnitRecord(items=readings, gates={})
+            items = {r.item.code: r.item for r in self.sheet.items}
+            for code, message in override_problems(
+                items.values(), parsed, record, self.reasons()
+            ).items():
+                self.add_error(f"reason_{items[code].pk}", message)
         return cleaned
+
+    def reasons(self) -> dict[str, str]:
+        """The reasons typed beside quantitative items, by item code."""
+        return {
+            row.item.code: (self.cleaned_data.get(f"reason_{row.item.pk}") or "").strip()
+            for row in self.sheet.items
+            if f"reason_{row.item.pk}" in self.fields
+        }
 
     def scores(self) -> dict[str, str]:
         """Typed scores by item code (blank ones left out), for the services."""
@@ -138,6 +178,9 @@ class ScoreSheetForm(ServiceForm):
                         "row": row,
                         "score": self[f"score_{row.item.pk}"],
                         "evidence": self[f"evidence_{row.item.pk}"] if self.with_evidence else None,
+                        "reason": self[f"reason_{row.item.pk}"]
+                        if f"reason_{row.item.pk}" in self.fields
+                        else None,
                     }
                     for row in group.items
                 ],

@@ -40,10 +40,13 @@ class StepEntry:
     gates: list[ItemChange]
     added: list[tuple[str, str]]
     removed: list[tuple[str, str]]
+    # Quantitative items the unit scored otherwise than the record:
+    # (code, points from the record, score, reason), numbers as written.
+    overrides: list[tuple[str, str, str, str]] = dataclasses.field(default_factory=list)
 
     @property
     def changed_nothing(self) -> bool:
-        return not (self.scores or self.gates or self.added or self.removed)
+        return not (self.scores or self.gates or self.added or self.removed or self.overrides)
 
 
 def _label(choices, value) -> str:
@@ -116,6 +119,10 @@ def rating_history(evaluation, *, limit: int = 200) -> list[StepEntry]:
                 ],
                 added=[tuple(pair) for pair in changes.get("added", ())],
                 removed=[tuple(pair) for pair in changes.get("removed", ())],
+                overrides=[
+                    (code, number_text(computed), number_text(score), reason)
+                    for code, computed, score, reason in changes.get("overrides", ())
+                ],
             )
         )
     return entries

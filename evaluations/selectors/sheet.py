@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from evaluations.choices import ScoreStage
+from evaluations.measures import Reading, records_behind, unit_records
 from evaluations.models import (
     CriteriaGroup,
     CriterionItem,
@@ -24,6 +25,25 @@ class SheetItem:
     item: CriterionItem
     scores: dict[str, Decimal | None]  # by score stage
     evidence: list[EvidenceFile]
+    # A quantitative item: what the record says now, the records behind it (the first
+    # few and the list of all), and what the self-assessment stored (the count and
+    # points when it was saved, the reason of a score that differs).
+    reading: Reading | None = None
+    records: list = dataclasses.field(default_factory=list)
+    records_url: str = ""
+    saved: EvaluationScore | None = None
+
+    @property
+    def points_text(self) -> str:
+        return number_text(self.reading.points) if self.reading else ""
+
+    @property
+    def override_reason(self) -> str:
+        return self.saved.override_reason if self.saved else ""
+
+    @property
+    def saved_computed_text(self) -> str:
+        return number_text(self.saved.computed) if self.saved else ""
 
     @property
     def max_text(self) -> str:
@@ -52,6 +72,11 @@ class SheetItem:
 class SheetGate:
     gate: object
     answers: dict[str, bool | None]
+    # An automatic gate: the record's answer now, the number of hot spots, the records.
+    recorded: bool | None = None
+    hot_spots: int = 0
+    records: list = dataclasses.field(default_factory=list)
+    records_url: str = ""
 
     @property
     def self_answer(self):
@@ -124,7 +149,9 @@ class Sheet:
 
 def score_sheet(evaluation: Evaluation) -> Sheet:
     """The whole sheet of ``evaluation`` in six queries whatever its size: groups,
-    items, gates, scale, scores of every stage, gate answers, evidence."""
+    items, gates, scale, scores of every stage, gate answers, evidence; a set with
+    quantitative items or automatic gates adds the unit's record (two queries) and
+    the records behind each of them (one query each)."""
     criteria_set = evaluation.criteria_set
     groups = list(
         CriteriaGroup.objects.filter(criteria_set=criteria_set).prefetch_related(
@@ -133,9 +160,9 @@ def score_sheet(evaluation: Evaluation) -> Sheet:
     )
     gates = list(criteria_set.gates.all())
     levels = list(criteria_set.levels.all())
-    scores: dict[tuple[int, str], Decimal] = {
-        (s.item_id, s.stage): s.score for s in EvaluationScore.objects.filter(evaluation=evaluation)
-    }
+    stored = list(EvaluationScore.objects.filter(evaluation=evaluation))
+    scores: dict[tuple[int, str], Decimal] = {(s.item_id, s.stage): s.score for s in stored}
+    saved = {s.item_id: s for s in stored if s.stage == ScoreStage.SELF and s.computed is not None}
     answers = {
         (a.gate_id, a.stage): a.answer for a in GateAnswer.objects.filter(evaluation=evaluation)
     }
@@ -152,6 +179,7 @@ def score_sheet(evaluation: Evaluation) -> Sheet:
                     item=i,
                     scores={s: scores.get((i.pk, s)) for s in stages},
                     evidence=evidence.get(i.pk, []),
+                    saved=saved.get(i.pk),
                 )
                 for i in g.items.all()
             ],
@@ -162,6 +190,7 @@ def score_sheet(evaluation: Evaluation) -> Sheet:
         SheetGate(gate=g, answers={s: answers.get((g.pk, s)) for s in stages}) for g in gates
     ]
     all_items = [i for g in sheet_groups for i in g.items]
+    _add_records(evaluation, all_items, sheet_gates)
     results = {}
     for stage in stages:
         stage_scores = [i.scores[stage] for i in all_items if i.scores[stage] is not None]
@@ -183,3 +212,34 @@ def score_sheet(evaluation: Evaluation) -> Sheet:
         results=results,
         max_total=sum((i.item.max_score for i in all_items), Decimal(0)),
     )
+
+
+def _add_records(evaluation: Evaluation, rows: list[SheetItem], gates: list[SheetGate]) -> None:
+    """What the unit's record says for the quantitative items and automatic gates, with
+    the records behind each."""
+    quantitative = [r for r in rows if r.item.measure]
+    automatic = [g for g in gates if g.gate.automatic]
+    if not (quantitative or automatic):
+        return
+    year, period = evaluation.year, evaluation.period
+    record = unit_records(
+        [evaluation.unit_id],
+        [r.item for r in quantitative],
+        [g.gate for g in automatic],
+        year=year,
+        period=period,
+    )[evaluation.unit_id]
+    for row in quantitative:
+        row.reading = record.items[row.item.code]
+        row.records, row.records_url = records_behind(
+            evaluation.unit_id,
+            measure=row.item.measure,
+            activity_kind=row.item.activity_kind,
+            year=year,
+            period=period,
+        )
+    for gate in automatic:
+        gate.recorded, gate.hot_spots = record.gates[gate.gate.code], record.hot_spots
+        gate.records, gate.records_url = records_behind(
+            evaluation.unit_id, measure="hot_spots", activity_kind="", year=year, period=period
+        )

@@ -43,6 +43,12 @@ ERROR_ROUND_ORDER = _(
     "Các mốc của đợt đánh giá phải theo thứ tự: mở đợt, hạn tự đánh giá, hạn đề xuất, "
     "hạn quyết định."
 )
+ERROR_MEMBER_QUANTITATIVE = _(
+    "Tiêu chí tính từ sổ theo dõi và điều kiện tự động chỉ dùng cho đánh giá đơn vị, "
+    "không dùng cho xếp loại thành viên."
+)
+#: What a quantitative item adds to an item's description (copied with it).
+QUANTITATIVE_FIELDS = ("measure", "activity_kind", "thresholds")
 ERROR_COPY_PROVINCE = _(
     "Chỉ sao chép được bộ tiêu chí sang chính tỉnh đó hoặc sang tỉnh kế thừa nó từ 01/07/2025."
 )
@@ -85,8 +91,10 @@ def criteria_set_create(
     """A new set (version 1) for a province, period (``year`` and ``period``, the
     whole year by default: evaluations.periods) and subject.
 
-    ``groups``: [{"code", "title", "items": [{"code", "text", "max_score", "guidance"}]}];
-    ``gates``: [{"code", "question", "cap_level"}]; ``scale``: (level, label, minimum).
+    ``groups``: [{"code", "title", "items": [{"code", "text", "max_score", "guidance"}]}]
+    (an item may add "measure", "activity_kind", "thresholds": a quantitative item);
+    ``gates``: [{"code", "question", "cap_level"}] (and "automatic"); ``scale``:
+    (level, label, minimum).
     """
     require_permission(acting_user, MANAGE_CRITERIA, province.path)
     if province.level != Level.PROVINCE:
@@ -134,7 +142,12 @@ def _fill_set(criteria_set, *, groups, gates, scale) -> None:
                 guidance=item.get("guidance", ""),
                 max_score=Decimal(str(item["max_score"])),
                 order=i_order,
+                measure=item.get("measure", ""),
+                activity_kind=item.get("activity_kind", ""),
+                thresholds=item.get("thresholds", ""),
             )
+            if criterion.measure and criteria_set.subject == Subject.MEMBER:
+                raise ValidationError(ERROR_MEMBER_QUANTITATIVE)
             criterion.full_clean()
             criterion.save()
     for order, gate in enumerate(gates):
@@ -144,7 +157,10 @@ def _fill_set(criteria_set, *, groups, gates, scale) -> None:
             question=normalize(gate["question"]),
             cap_level=int(gate["cap_level"]),
             order=order,
+            automatic=gate.get("automatic", ""),
         )
+        if condition.automatic and criteria_set.subject == Subject.MEMBER:
+            raise ValidationError(ERROR_MEMBER_QUANTITATIVE)
         condition.full_clean()
         condition.save()
     scale = sorted(scale)
@@ -163,14 +179,25 @@ def _set_as_dicts(source: CriteriaSet) -> dict:
             "code": g.code,
             "title": g.title,
             "items": [
-                {"code": i.code, "text": i.text, "max_score": i.max_score, "guidance": i.guidance}
+                {
+                    "code": i.code,
+                    "text": i.text,
+                    "max_score": i.max_score,
+                    "guidance": i.guidance,
+                    **{f: getattr(i, f) for f in QUANTITATIVE_FIELDS},
+                }
                 for i in g.items.all()
             ],
         }
         for g in source.groups.prefetch_related("items")
     ]
     gates = [
-        {"code": c.code, "question": c.question, "cap_level": c.cap_level}
+        {
+            "code": c.code,
+            "question": c.question,
+            "cap_level": c.cap_level,
+            "automatic": c.automatic,
+        }
         for c in source.gates.all()
     ]
     scale = [(lv.level, lv.label, lv.min_score) for lv in source.levels.all()]

@@ -131,6 +131,7 @@ def evaluation_sheet_save(
     submit: bool = False,
     uploads: Iterable[tuple[CriterionItem, object]] = (),
     removed: Iterable[int] = (),
+    reasons: Mapping | None = None,
 ) -> Evaluation:
     """The unit's self-assessment page saved as one step: evidence files removed
     (``removed``: their ids) and added (``uploads``: item, file), then the scores
@@ -163,6 +164,7 @@ def evaluation_sheet_save(
                 gates=gates,
                 submit=submit,
                 evidence=evidence_changes(added=added, removed=gone),
+                reasons=reasons,
             )
     except Exception:
         for evidence in added:

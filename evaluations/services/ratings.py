@@ -13,11 +13,18 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import ScoreStage, Stage, StepAction
 from evaluations.events import announce, rating_decided
+from evaluations.measures import unit_record
 from evaluations.models import Evaluation
 from evaluations.periods import YEAR
 from evaluations.services.criteria import criteria_missing, criteria_set_current, subject_of_unit
 from evaluations.services.history import step_record
-from evaluations.services.scores import sheet_of, sheet_result, store_sheet, validate_sheet
+from evaluations.services.scores import (
+    sheet_of,
+    sheet_overrides,
+    sheet_result,
+    store_sheet,
+    validate_sheet,
+)
 from evaluations.services.steps import (
     ERROR_ADJUST_REASON,
     require_permission,
@@ -69,18 +76,30 @@ def evaluation_self_assess(
     gates: Mapping,
     submit: bool = False,
     evidence: Mapping | None = None,
+    reasons: Mapping | None = None,
 ) -> Evaluation:
     """Save the unit's own scores (a draft may be partial); ``submit`` needs every item
     and gate, computes the total and level and hands the rating to the commune.
     ``evidence``: the files added and removed with the sheet (``evaluation_sheet_save``),
-    recorded in the same step of the history."""
+    recorded in the same step of the history. The record of the unit's daily work
+    answers the automatic gates; a quantitative item scored otherwise than the record
+    needs its reason in ``reasons`` (by item code), kept with the score and, once
+    sent, in the step's history (``overrides``)."""
     require_step(acting_user, evaluation, Stage.SELF)
     require_stage(evaluation, Stage.SELF)
+    record = unit_record(evaluation.unit_id, evaluation.criteria_set)
+    reasons = reasons or {}
     clean_scores, clean_gates = validate_sheet(
-        evaluation.criteria_set, scores, gates, complete=submit
+        evaluation.criteria_set, scores, gates, complete=submit, record=record, reasons=reasons
     )
-    changes = {**store_sheet(evaluation, ScoreStage.SELF, clean_scores, clean_gates)}
+    changes = {
+        **store_sheet(
+            evaluation, ScoreStage.SELF, clean_scores, clean_gates, record=record, reasons=reasons
+        )
+    }
     changes.update(evidence or {})
+    if submit and (overrides := sheet_overrides(clean_scores, record, reasons)):
+        changes["overrides"] = overrides
     if submit:
         evaluation.self_total, evaluation.self_level = sheet_result(
             evaluation.criteria_set, clean_scores, clean_gates
@@ -127,8 +146,9 @@ def evaluation_propose(
         own_scores, own_gates = sheet_of(evaluation, ScoreStage.SELF)
         scores = own_scores if scores is None else scores
         gates = own_gates if gates is None else gates
+    record = unit_record(evaluation.unit_id, evaluation.criteria_set)
     clean_scores, clean_gates = validate_sheet(
-        evaluation.criteria_set, scores, gates, complete=submit
+        evaluation.criteria_set, scores, gates, complete=submit, record=record
     )
     changes = store_sheet(evaluation, ScoreStage.PROPOSAL, clean_scores, clean_gates)
     if submit:
@@ -167,6 +187,10 @@ def evaluation_decide(
     proposed_scores, proposed_gates = sheet_of(evaluation, ScoreStage.PROPOSAL)
     scores = proposed_scores if scores is None else scores
     gates = proposed_gates if gates is None else gates
+    # An automatic gate keeps the proposal's answer (the record when it was proposed):
+    # the decider changes scores, not the record.
+    automatic = evaluation.criteria_set.gates.exclude(automatic="").values_list("code", flat=True)
+    gates = {**gates, **{c: proposed_gates[c] for c in automatic if c in proposed_gates}}
     clean_scores, clean_gates = validate_sheet(
         evaluation.criteria_set, scores, gates, complete=True
     )

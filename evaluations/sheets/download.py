@@ -14,11 +14,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.selectors import units_visible_to
 from evaluations.choices import Subject
+from evaluations.measures import unit_records
 from evaluations.models import Evaluation
 from evaluations.periods import YEAR, period_key, period_label
 from evaluations.scoring import ERROR_SCORE_RANGE, number_text
 from evaluations.services.criteria import criteria_missing, criteria_set_current
 from evaluations.sheets.layout import (
+    COL_REASON,
     COL_STAGE,
     COL_SUBMIT,
     NO,
@@ -26,7 +28,9 @@ from evaluations.sheets.layout import (
     criteria_contents,
     gate_header,
     item_header,
-    shown_sheet,
+    prefilled_sheet,
+    record_header,
+    record_text,
     stage_label,
     stored_sheets,
     unit_kinds,
@@ -51,6 +55,8 @@ TITLE_SCORE_ERROR = _("Điểm không hợp lệ")
 INSTRUCTION = _(
     "Ghi điểm từng tiêu chí (từ 0 đến điểm tối đa ở tiêu đề cột, dùng dấu phẩy cho số lẻ), "
     "trả lời điều kiện bằng Có hoặc Không, ghi x ở cột “Gửi” để gửi lên bước sau. "
+    "Tiêu chí tính từ sổ theo dõi đã được điền sẵn điểm tính từ sổ (cột “Theo sổ”); "
+    "chấm khác thì ghi lý do ở cột “Lý do khác điểm theo sổ”. "
     "Không sửa các cột Mã xã, Thôn/Tổ dân phố. Dòng đã khóa được bỏ qua nếu không sửa."
 )
 
@@ -88,6 +94,8 @@ def score_sheet_workbook(*, user, area: Area, year: int, subject: str, period: s
     )
     evaluations = [u.ev[0] for u in units if u.ev]
     sheets = stored_sheets(evaluations)
+    quantitative = [i for i in items if i.measure]
+    records = unit_records([u.pk for u in units], items, gates, year=year, period=period)
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
@@ -115,6 +123,8 @@ def score_sheet_workbook(*, user, area: Area, year: int, subject: str, period: s
         *(item_header(i) for i in items),
         *(gate_header(g) for g in gates),
         COL_SUBMIT,
+        *(record_header(i) for i in quantitative),
+        *([COL_REASON] if quantitative else []),
     ]
     fill = PatternFill("solid", fgColor="DDEBF7")
     for index, text in enumerate(headers, start=1):
@@ -129,7 +139,7 @@ def score_sheet_workbook(*, user, area: Area, year: int, subject: str, period: s
     for offset, unit in enumerate(units, start=1):
         number = header_row + offset
         evaluation = unit.ev[0] if unit.ev else None
-        scores, answers = shown_sheet(evaluation, sheets)
+        scores, answers, reason = prefilled_sheet(evaluation, sheets, records[unit.pk])
         cells = [
             unit.commune.code or "",
             unit.commune.name,
@@ -145,6 +155,10 @@ def score_sheet_workbook(*, user, area: Area, year: int, subject: str, period: s
         for index, gate in enumerate(gates, start=first_gate):
             if gate.code in answers:
                 sheet.cell(number, index, YES if answers[gate.code] else NO)
+        for index, item in enumerate(quantitative, start=submit_col + 1):
+            text_cell(sheet.cell(number, index), record_text(records[unit.pk].items[item.code]))
+        if reason:
+            text_cell(sheet.cell(number, submit_col + len(quantitative) + 1), reason)
         if evaluation is not None and evaluation.stage not in SCORED_STAGES:
             for index in range(1, submit_col + 1):
                 sheet.cell(number, index).fill = locked_fill
@@ -175,6 +189,10 @@ def score_sheet_workbook(*, user, area: Area, year: int, subject: str, period: s
     letter = get_column_letter(submit_col)
     check.add(f"{letter}{header_row + 1}:{letter}{last_row}")
     sheet.add_data_validation(check)
+    for index in range(submit_col + 1, submit_col + len(quantitative) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 12
+    if quantitative:
+        sheet.column_dimensions[get_column_letter(submit_col + len(quantitative) + 1)].width = 40
     for letter, width in zip("ABCDE", (9, 24, 20, 34, 24), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = sheet.cell(header_row + 1, first_item)

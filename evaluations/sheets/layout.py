@@ -16,7 +16,11 @@ from units.choices import TEAM_KINDS, UnitKind
 
 COL_STAGE = "Bước hiện tại"
 COL_SUBMIT = "Gửi (x)"
-SHEET_COLUMNS = (COL_CODE, COL_COMMUNE, COL_VILLAGE, COL_UNIT, COL_STAGE, COL_SUBMIT)
+#: A set with quantitative items adds, after the gates, one column per such item saying
+#: what the record gives ("Theo sổ 1.3": "8 → 5", ignored by the import) and this one:
+#: the reason of a self-assessment that scores them otherwise (every such item of the row).
+COL_REASON = "Lý do khác điểm theo sổ"
+SHEET_COLUMNS = (COL_CODE, COL_COMMUNE, COL_VILLAGE, COL_UNIT, COL_STAGE, COL_SUBMIT, COL_REASON)
 
 
 #: What "Bước hiện tại" says for a unit without a rating yet, and after a locked stage.
@@ -51,6 +55,16 @@ def item_header(item: CriterionItem) -> str:
     return f"{item.code} (tối đa {number_text(item.max_score)})"
 
 
+def record_header(item: CriterionItem) -> str:
+    """ "Theo sổ 1.3": what the record gives for a quantitative item (read-only)."""
+    return f"Theo sổ {item.code}"
+
+
+def record_text(reading) -> str:
+    """ "8 → 5": the count and the points it reaches."""
+    return f"{reading.count} → {number_text(reading.points)}"
+
+
 def gate_header(gate) -> str:
     """ "K1: Để xảy ra điểm nóng (Có/Không)"."""
     return f"{gate.code}: {gate.question} (Có/Không)"
@@ -73,6 +87,8 @@ def stored_sheets(evaluations) -> dict[int, dict[str, tuple[dict, dict]]]:
     ids = [e.pk for e in evaluations]
     for score in EvaluationScore.objects.filter(evaluation_id__in=ids).select_related("item"):
         sheets[score.evaluation_id][score.stage][0][score.item.code] = score.score
+        if score.override_reason and score.stage == ScoreStage.SELF:
+            sheets[score.evaluation_id][REASONS][0][score.item.code] = score.override_reason
     for answer in GateAnswer.objects.filter(evaluation_id__in=ids).select_related("gate"):
         sheets[answer.evaluation_id][answer.stage][1][answer.gate.code] = answer.answer
     return sheets
@@ -88,6 +104,26 @@ def shown_sheet(evaluation, sheets) -> tuple[dict, dict]:
         if scores or gates:
             return dict(scores), dict(gates)
     return {}, {}
+
+
+#: Where ``stored_sheets`` keeps a rating's override reasons (as "scores" by item code).
+REASONS = "reasons"
+
+
+def prefilled_sheet(evaluation, sheets, record) -> tuple[dict, dict, str]:
+    """What a row shows and what the import compares a row with: ``shown_sheet``, where
+    the unit's ``record`` (``evaluations.measures.UnitRecord``) fills what the services
+    would take from it: a quantitative item not yet scored on a self-assessment, the
+    automatic gates of a stage still typed; and the stored override reasons."""
+    scores, gates = shown_sheet(evaluation, sheets)
+    stage = evaluation.stage if evaluation is not None else Stage.SELF
+    if record is not None and stage in (Stage.SELF, Stage.PROPOSAL):
+        if stage == Stage.SELF:
+            for code, reading in record.items.items():
+                scores.setdefault(code, reading.points)
+        gates.update(record.gates)
+    reasons = sheets.get(evaluation.pk, {}).get(REASONS, ({}, {}))[0] if evaluation else {}
+    return scores, gates, "; ".join(dict.fromkeys(reasons.values()))
 
 
 def cell_text(value) -> str:

@@ -13,11 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import scope_of
 from evaluations.chains import ChainBook
 from evaluations.choices import Stage, Subject
+from evaluations.measures import unit_records
 from evaluations.models import CriteriaSet, Evaluation
 from evaluations.periods import YEAR
 from evaluations.scoring import parse_score
 from evaluations.services.criteria import criteria_missing
-from evaluations.services.scores import ERROR_MISSING_GATES, ERROR_MISSING_ITEMS
+from evaluations.services.scores import (
+    ERROR_MISSING_GATES,
+    ERROR_MISSING_ITEMS,
+    override_problems,
+)
 from evaluations.services.steps import (
     ERROR_LOCKED,
     ERROR_NO_PERMISSION,
@@ -26,6 +31,7 @@ from evaluations.services.steps import (
     ERROR_WRONG_STAGE,
 )
 from evaluations.sheets.layout import (
+    COL_REASON,
     COL_STAGE,
     COL_SUBMIT,
     SHEET_COLUMNS,
@@ -34,7 +40,7 @@ from evaluations.sheets.layout import (
     gate_header,
     gate_value,
     item_header,
-    shown_sheet,
+    prefilled_sheet,
     stage_from_label,
     stored_sheets,
     unit_kinds,
@@ -213,6 +219,7 @@ def score_sheet_import(
     missing_sets = {e.criteria_set_id for e in evaluations if e.criteria_set_id not in own_items}
     for criteria_set in CriteriaSet.objects.filter(pk__in=missing_sets):
         own_items[criteria_set.pk] = criteria_contents(criteria_set)
+    records = _records(units.values(), sets, own_items, year=year, period=period)
 
     kind_word = Subject(subject).label
     chains = ChainBook()  # every province's approval chains, in one query
@@ -303,8 +310,15 @@ def score_sheet_import(
             continue
 
         stage = evaluation.stage if evaluation is not None else Stage.SELF
-        shown_scores, shown_gates = shown_sheet(evaluation, sheets)
-        same = not submit and scores == shown_scores and answers == shown_gates
+        record = records.get(unit.pk)
+        shown_scores, shown_gates, shown_reason = prefilled_sheet(evaluation, sheets, record)
+        reason = cell_text(cell(cells, COL_REASON))
+        same = (
+            not submit
+            and scores == shown_scores
+            and answers == shown_gates
+            and reason == shown_reason
+        )
         if same:
             continue  # the row says what is stored: nothing to do
         if evaluation is not None and evaluation.is_locked:
@@ -332,7 +346,17 @@ def score_sheet_import(
             if unanswered:
                 error(number, COL_SUBMIT, ERROR_MISSING_GATES.format(codes=", ".join(unanswered)))
                 continue
-        planned.append(PlannedRow(number, unit, evaluation, stage, scores, answers, submit))
+        reasons = {}
+        if stage == Stage.SELF:
+            reasons = dict.fromkeys(record.items if record else {}, reason)
+            problems = override_problems(items, scores, record, reasons)
+            if problems:
+                for message in problems.values():
+                    error(number, COL_REASON, message)
+                continue
+        planned.append(
+            PlannedRow(number, unit, evaluation, stage, scores, answers, submit, reasons)
+        )
 
     if stale:
         result.skipped = len(stale)
@@ -345,6 +369,27 @@ def score_sheet_import(
         return result
     planned_rows_save(result, planned, user=user, year=year, period=period)
     return result
+
+
+def _records(units, sets, own_items, *, year: int, period: str) -> dict:
+    """The record of every unit of the file for the criteria it is scored against (its
+    rating's, else its province's current set): two queries per set, whatever the
+    units (``evaluations.measures.unit_records``)."""
+    by_set: dict[int, list[int]] = {}
+    for unit in units:
+        if unit.ev:
+            set_id = unit.ev[0].criteria_set_id
+        else:
+            current = sets.get(province_path(unit.area_path))
+            if current is None:
+                continue
+            set_id = current.pk
+        by_set.setdefault(set_id, []).append(unit.pk)
+    records = {}
+    for set_id, unit_ids in by_set.items():
+        items, gates = own_items[set_id]
+        records.update(unit_records(unit_ids, items, gates, year=year, period=period))
+    return records
 
 
 def score_sheet_error_report(data: bytes, *, result: SheetResult) -> bytes:

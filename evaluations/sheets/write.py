@@ -62,6 +62,7 @@ class PlannedRow:
     scores: dict
     gates: dict
     submit: bool
+    reasons: dict = field(default_factory=dict)
 
 
 def planned_rows_save(
@@ -85,6 +86,7 @@ def planned_rows_save(
                     evaluation = plan.evaluation or evaluation_start(
                         acting_user=user, unit=plan.unit, year=year, period=period
                     )
+                    extra = {"reasons": plan.reasons} if plan.stage == Stage.SELF else {}
                     write = (
                         evaluation_self_assess if plan.stage == Stage.SELF else evaluation_propose
                     )
@@ -94,6 +96,7 @@ def planned_rows_save(
                         scores=plan.scores,
                         gates=plan.gates,
                         submit=plan.submit,
+                        **extra,
                     )
                 except (ValidationError, PermissionDenied) as exc:
                     messages = getattr(exc, "messages", None) or [str(exc)]

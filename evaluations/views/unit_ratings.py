@@ -115,6 +115,7 @@ class SheetView(RatingsMixin, TemplateView):
                     submit=submit,
                     uploads=form.uploads(),
                     removed=form.removed(),
+                    reasons=form.reasons(),
                 )
             except ValidationError as exc:
                 form.add_service_error(exc)

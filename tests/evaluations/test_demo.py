@@ -7,7 +7,13 @@ from django.core.management import call_command
 
 from evaluations.choices import Stage
 from evaluations.demo import demo_years, generate_ratings, units_for_ratings
-from evaluations.models import CriteriaSet, Evaluation, EvaluationScore
+from evaluations.models import (
+    CriteriaSet,
+    CriterionItem,
+    Evaluation,
+    EvaluationScore,
+    GateCondition,
+)
 from reports.stats import Place, area_stats
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +38,13 @@ def test_ratings_for_three_finished_years_and_the_year_in_progress():
     assert set(finished.values_list("decided_level", flat=True)) <= {1, 2, 3, 4}
     assert Evaluation.objects.filter(year=2026).exclude(stage=Stage.DECIDED).exists()
     assert EvaluationScore.objects.count() == result["scores"] > 0
+    # One item scored from the record (activities) and the hot-spot gate: a sheet still
+    # in self-assessment leaves that item to the record.
+    assert set(CriterionItem.objects.exclude(measure="").values_list("code", flat=True)) == {"2.2"}
+    assert set(GateCondition.objects.exclude(automatic="").values_list("code", flat=True)) == {"K1"}
+    assert not EvaluationScore.objects.filter(
+        evaluation__stage=Stage.SELF, item__measure="activities"
+    ).exists()
     stats = area_stats(Place(edition="2025"), TODAY)
     decided_2025 = finished.count()
     assert sum(v for k, v in stats["ratings"]["2025"].items() if k != "unrated") == decided_2025
