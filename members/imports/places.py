@@ -64,9 +64,11 @@ class Places:
         typed without diacritics, which then see every village in play ("thon na" with
         both "Thôn Na" and "Thôn Nà" is ambiguous: a row error). A dict lookup per row."""
         team_rows = [r for r in rows if r.ok and r.commune is not None and r.kind != UnitKind.BLOC]
+        names = {r.village for r in team_rows}
+        accentless_names = {name for name in names if village_name_accentless(name)}
         for accentless in (False, True):
             for row in team_rows:
-                if village_name_accentless(row.village) != accentless:
+                if (row.village in accentless_names) != accentless:
                     continue
                 index = self.stored.villages[row.commune.pk]
                 found = index.match(row.village)

@@ -41,6 +41,7 @@ from members.imports.stored import Stored
 from members.imports.write import Progress, Writes
 from members.models import Membership, Person
 from members.services import ERROR_END_BEFORE_START
+from portal.copy import build
 from portal.paths import province_path
 from portal.spreadsheets import RowError, read_table
 from units.choices import Edition, UnitStatus
@@ -110,8 +111,9 @@ def build_plan(
 
     tracker = Progress(progress, len(table.rows), every=progress_every)
     rows = []
+    memo: dict = {}  # each distinct value of a column parsed once (rows.parse_row)
     for done, (number, cells) in enumerate(table.rows, start=1):
-        rows.append(parse_row(number, cells, table.columns, plan.errors))
+        rows.append(parse_row(number, cells, table.columns, plan.errors, memo))
         tracker.checked(done)
     planner = Planner(plan, scope, acting_user=acting_user)
     planner.plan_rows(rows)
@@ -213,7 +215,8 @@ class Planner:
             else:
                 person = self.person_for(row)
                 self.apply_person(row, person, changes)
-                membership = Membership(
+                membership = build(
+                    Membership,
                     unit=unit,
                     person=person,
                     role=row.role or Role.MEMBER,
@@ -313,7 +316,8 @@ class Planner:
                 person.province = province
                 self.writes.changed_people[person.pk] = person
             return person
-        person = Person(
+        person = build(
+            Person,
             province=province,
             full_name=row.full_name,
             birth_year=row.birth_year,
