@@ -33,8 +33,8 @@ def roster() -> bytes:
 
 
 def import_and_read(monkeypatch, user) -> dict:
-    """One import with a fixed audit context and fixed village path tokens, rolled back
-    once read: what it wrote (``written``)."""
+    """One import (door "import", whatever the caller's) with a fixed audit context and
+    fixed village path tokens, rolled back once read: what it wrote (``written``)."""
     tokens = itertools.count()
     monkeypatch.setattr("units.models.secrets.token_hex", lambda n: f"{next(tokens):08x}")
     with transaction.atomic():
@@ -122,7 +122,7 @@ def test_copy_writes_exactly_what_the_orm_path_writes(thai_nguyen, django_user_m
             h["history_change_reason"],
         )
         for h in history
-    } == {("+", audit.Door.COMMAND, BATCH, user.pk, "Nhập thử")}
+    } == {("+", audit.Door.IMPORT, BATCH, user.pk, "Nhập thử")}
 
 
 def test_a_failure_half_way_writes_nothing(thai_nguyen, monkeypatch):
