@@ -155,14 +155,14 @@ def build(model, **values):
     given a related object, whose id is taken and which is cached as ``Model()`` does),
     built without ``Model.__init__``'s per-field keyword handling, several times
     cheaper. Models with ``pre_init`` / ``post_init`` receivers get ``model(**values)``."""
-    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+    defaults, relations, per_object = _build_plan(model)
+    if defaults is None:
         return model(**values)
-    defaults, relations = _build_plan(model)
     obj = model.__new__(model)
     state = obj._state = ModelState()
     attributes = obj.__dict__
     attributes.update(defaults)
-    for attname, default in _callable_defaults(model):
+    for attname, default in per_object:
         attributes[attname] = default()
     for name, value in values.items():
         attname = relations.get(name)
@@ -175,18 +175,16 @@ def build(model, **values):
 
 
 @functools.cache
-def _build_plan(model) -> tuple[dict, dict]:
+def _build_plan(model) -> tuple:
     """The constant defaults of ``model``'s concrete fields by attribute name
-    (``Field.get_default``, as ``Model()`` takes them), and its foreign keys' attribute
-    names by field name."""
+    (``Field.get_default``, as ``Model()`` takes them), its foreign keys' attribute names
+    by field name, and (attribute name, ``get_default``) of the fields whose default is a
+    callable; (None, None, None) when ``model`` has ``pre_init`` / ``post_init``
+    receivers (looked at once: receivers connect at start-up)."""
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        return None, None, None
     fields = model._meta.concrete_fields
-    defaults = {f.attname: f.get_default() for f in fields if not callable(f.default)}
+    computed = [f for f in fields if f.has_default() and callable(f.default)]
+    defaults = {f.attname: f.get_default() for f in fields if f not in computed}
     relations = {f.name: f.attname for f in fields if f.many_to_one}
-    return defaults, relations
-
-
-@functools.cache
-def _callable_defaults(model) -> tuple:
-    """(attribute name, field) of the fields whose default is computed per object."""
-    fields = model._meta.concrete_fields
-    return tuple((f.attname, f.get_default) for f in fields if callable(f.default))
+    return defaults, relations, tuple((f.attname, f.get_default) for f in computed)

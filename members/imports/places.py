@@ -56,6 +56,7 @@ class Places:
         self.writes = writes
         self.error = error
         self.new_units: dict[tuple, Unit] = {}
+        self.village_keys: dict[int, str] = {}  # id(village) -> village_name_key
 
     def resolve_villages(self, rows: list[Row]) -> None:
         """Set each team row's village by ``VillageIndex.match``, among the commune's
@@ -129,7 +130,10 @@ class Places:
             row.unit_key = ("bloc", commune.pk)
         else:
             area = row.area
-            row.unit_key = ("team", commune.pk, village_name_key(area.name))
+            key = self.village_keys.get(id(area))
+            if key is None:
+                key = self.village_keys[id(area)] = village_name_key(area.name)
+            row.unit_key = ("team", commune.pk, key)
         unit = self.stored.units.get(area.pk) if area.pk else None
         if unit is None:
             unit = self.new_units.get(row.unit_key)
