@@ -179,8 +179,9 @@ def manage(env, *args, check=True):
     )  # fmt: skip
 
 
-def timed(env, *args) -> tuple[float, int, str, int]:
-    """Wall seconds, peak RSS (MiB) of the child, its stdout and its exit status."""
+def timed(env, *args) -> tuple[float, int, str, int, float]:
+    """Wall seconds, peak RSS (MiB) of the child, its stdout, its exit status and its CPU
+    seconds (user + system: what the import cost this machine, whatever else runs)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         # Output to files, not pipes: wait4 (for this child's own rusage) does not read
@@ -193,7 +194,8 @@ def timed(env, *args) -> tuple[float, int, str, int]:
         output, errors = out.read(), err.read()
     if errors.strip():
         print(errors[-2000:], file=sys.stderr)
-    return seconds, usage.ru_maxrss // 1024, output, os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, usage.ru_maxrss // 1024, output, os.waitstatus_to_exitcode(status), cpu
 
 
 def baseline_worker(path: str, edition: str, *, bulk: bool) -> None:
@@ -239,11 +241,11 @@ def engine_worker(path: str, edition: str) -> None:
 
 def engine(env, path: Path, edition: str) -> dict:
     worker = [__file__, "--engine-worker", str(path), "--edition", edition]
-    wall, rss, out, status = timed(env, *worker)
+    wall, rss, out, status, cpu = timed(env, *worker)
     last = out.strip().splitlines()[-1] if out.strip() else ""
     fields = dict(p.split("=", 1) for p in last.split() if "=" in p)
     return {"wall": wall, "rss": rss, "status": status, "service": float(fields["service"]),
-            "summary": last.split(" ", 1)[-1]}  # fmt: skip
+            "cpu": cpu, "summary": last.split(" ", 1)[-1]}  # fmt: skip
 
 
 def baseline(env, tmp: Path, path: Path, options, *, bulk: bool) -> dict:
@@ -257,14 +259,14 @@ def baseline(env, tmp: Path, path: Path, options, *, bulk: bool) -> dict:
     worker = [__file__, "--baseline-worker", str(source), "--edition", options.edition]
     if bulk:
         worker.append("--bulk")
-    wall, rss, out, status = timed(base_env, *worker)
+    wall, rss, out, status, cpu = timed(base_env, *worker)
     label = "bulk mode" if bulk else "row by row"
     print(f"baseline ({label}): exit {status}: {out.strip()}")
     fields = dict(p.split("=", 1) for p in out.split() if "=" in p and "{" not in p)
     if not options.keep:
         dropdb(name)
     return {"rows": int(fields["rows"]), "service": float(fields["seconds"]), "wall": wall,
-            "rss": rss, "label": label}  # fmt: skip
+            "rss": rss, "label": label, "cpu": cpu}  # fmt: skip
 
 
 def cut(path: Path, rows: int, target: Path) -> Path:
@@ -343,17 +345,18 @@ def main():
     print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.platform()}, load average {load}")  # fmt: skip
     print()
-    print("| run | rows | service time | rows/s (service) | wall time | peak RSS |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| run | rows | service time | rows/s (service) | wall time | CPU (process) | peak RSS |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for label, run in (("`import_roster`, first import", first),
                        ("`import_roster`, same file again", second)):  # fmt: skip
         print(f"| {label} | {rows:,} | {run['service']:.2f} s | {rows / run['service']:,.0f} "
-              f"| {run['wall']:.2f} s | {run['rss']} MiB |")  # fmt: skip
+              f"| {run['wall']:.2f} s | {run['cpu']:.2f} s | {run['rss']} MiB |")  # fmt: skip
     engine_rate = rows / first["service"]
     for run in baselines:
         rate = run["rows"] / run["service"]
-        print(f"| django-import-export, {run['label']} | {run['rows']:,} | {run['service']:.1f} s "
-              f"| {rate:,.0f} | {run['wall']:.1f} s | {run['rss']} MiB |")  # fmt: skip
+        print(f"| django-import-export, {run['label']} | {run['rows']:,} "
+              f"| {run['service']:.1f} s | {rate:,.0f} | {run['wall']:.1f} s "
+              f"| {run['cpu']:.1f} s | {run['rss']} MiB |")  # fmt: skip
     for run in baselines:
         rate = run["rows"] / run["service"]
         walls = rows / first["wall"] / (run["rows"] / run["wall"])
