@@ -60,10 +60,11 @@ class Writes:
         ``save()``). Ended memberships are updated before new ones are inserted, so a
         member who left and rejoined never has two open seats, even for a moment.
 
-        Every object written gets its history row in the same statements' batches
-        (``portal.audit.bulk_create`` / ``bulk_update``), with the audit context's user,
-        door and batch id (``roster_import`` makes sure there is one); unchanged rows
-        are not written, so they get none.
+        Every object written gets its history row in the same transaction
+        (``portal.audit.bulk_insert``: COPY on PostgreSQL, the history copied by the
+        database; ``bulk_update`` for changed rows), with the audit context's user, door
+        and batch id (``roster_import`` makes sure there is one); unchanged rows are not
+        written, so they get none.
         """
         now = timezone.now()
         for village in self.villages:
