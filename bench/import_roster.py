@@ -1,8 +1,9 @@
-"""Time `import_roster` on an 18,000-row roster of one province, against a straightforward
-django-import-export ModelResource import of the same file (issue 3).
+"""Time `import_roster` on an 18,000-row roster of one province, against django-import-export
+imports of the same file on the same server (issues 3 and 16).
 
-    python bench/import_roster.py                       # full run, PostgreSQL
-    python bench/import_roster.py --baseline-rows 3000  # baseline on the first 3,000 rows
+    python bench/import_roster.py                       # engine + the library's bulk mode
+    python bench/import_roster.py --row-by-row          # + the row-by-row baseline too
+    python bench/import_roster.py --baseline-rows 3000  # baselines on the first 3,000 rows
 
 What it does:
 1. writes, with openpyxl in a temporary directory (never committed), a workbook of
@@ -10,14 +11,18 @@ What it does:
    ``--teams`` village teams, one commune officer per commune sitting in a team too;
 2. creates a fresh PostgreSQL database ``danvan_bench_import``, migrates it and loads
    the province with ``load_divisions``;
-3. runs ``manage.py import_roster FILE`` in a subprocess: wall time (Django start-up
-   included) and the child's peak resident memory (``os.wait4``'s rusage, the same
-   figure as ``getrusage(RUSAGE_CHILDREN)`` but for that child alone); then runs it
-   again (nothing to change);
-4. imports the same file into a second fresh database, ``danvan_bench_import_baseline``,
-   through ``members.resources.BaselineMembershipResource`` (row by row, the library's
-   defaults, as the admin's import would) and reports its rows/s and the ratio;
-5. drops both databases.
+3. runs ``manage.py import_roster FILE`` in a subprocess (``--engine-worker``: Django
+   set up, then ``call_command`` with a timer around it): the service time (the
+   command alone: reading, checks, writes and history rows), the wall time of the
+   subprocess (Django start-up included) and its peak resident memory (``os.wait4``'s
+   rusage, for that child alone); then runs it again (nothing to change);
+4. imports the same file into a second fresh database, ``danvan_bench_import_bulk``,
+   through ``members.resources.BulkBaselineMembershipResource`` (django-import-export's
+   bulk mode: ``use_bulk``, ``skip_diff``, ``batch_size`` 1,000) and, with
+   ``--row-by-row``, into ``danvan_bench_import_baseline`` through
+   ``BaselineMembershipResource`` (the library's defaults, as the admin's import
+   would); reports each one's rows/s and the ratio of the engine's service time;
+5. prints a table and drops the databases.
 """
 
 import argparse
@@ -35,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PG = "postgres://postgres@127.0.0.1:5432/{name}"
 DB_MAIN = "danvan_bench_import"
 DB_BASELINE = "danvan_bench_import_baseline"
+DB_BULK = "danvan_bench_import_bulk"
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
             "Dương", "Lý", "Giáp", "Thân", "Nông", "Hà", "Lục", "Triệu", "Ma"]  # fmt: skip
@@ -173,8 +179,9 @@ def manage(env, *args, check=True):
     )  # fmt: skip
 
 
-def timed(env, *args) -> tuple[float, int, str, int]:
-    """Wall seconds, peak RSS (MiB) of the child, its stdout and its exit status."""
+def timed(env, *args) -> tuple[float, int, str, int, float]:
+    """Wall seconds, peak RSS (MiB) of the child, its stdout, its exit status and its CPU
+    seconds (user + system: what the import cost this machine, whatever else runs)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         # Output to files, not pipes: wait4 (for this child's own rusage) does not read
@@ -187,11 +194,13 @@ def timed(env, *args) -> tuple[float, int, str, int]:
         output, errors = out.read(), err.read()
     if errors.strip():
         print(errors[-2000:], file=sys.stderr)
-    return seconds, usage.ru_maxrss // 1024, output, os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, usage.ru_maxrss // 1024, output, os.waitstatus_to_exitcode(status), cpu
 
 
-def baseline_worker(path: str, edition: str) -> None:
-    """Runs in a subprocess against the baseline database: the library's defaults."""
+def baseline_worker(path: str, edition: str, *, bulk: bool) -> None:
+    """Runs in a subprocess against a baseline database: the library's defaults, or its
+    bulk mode."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danvan.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -199,16 +208,65 @@ def baseline_worker(path: str, edition: str) -> None:
     django.setup()
     import tablib
 
-    from members.resources import BaselineMembershipResource
+    from members.resources import BaselineMembershipResource, BulkBaselineMembershipResource
 
     started = time.perf_counter()
     dataset = tablib.Dataset().load(Path(path).read_bytes(), format="xlsx")
-    resource = BaselineMembershipResource()
+    resource = BulkBaselineMembershipResource() if bulk else BaselineMembershipResource()
     resource.edition = edition
     result = resource.import_data(dataset, dry_run=False)
     seconds = time.perf_counter() - started
-    errors = len(result.row_errors()) + len(result.base_errors)
+    errors = len(result.row_errors()) + len(result.base_errors) + len(result.invalid_rows)
     print(f"rows={len(dataset)} seconds={seconds:.2f} errors={errors} totals={dict(result.totals)}")
+
+
+def engine_worker(path: str, edition: str) -> None:
+    """Runs in a subprocess: ``manage.py import_roster`` through ``call_command``, with a
+    timer around the command alone (the subprocess's wall time adds Django start-up)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danvan.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    started = time.perf_counter()
+    call_command("import_roster", path, edition=edition, stdout=out)
+    seconds = time.perf_counter() - started
+    print(f"service={seconds:.3f} {out.getvalue().strip().splitlines()[-1]}")
+
+
+def engine(env, path: Path, edition: str) -> dict:
+    worker = [__file__, "--engine-worker", str(path), "--edition", edition]
+    wall, rss, out, status, cpu = timed(env, *worker)
+    last = out.strip().splitlines()[-1] if out.strip() else ""
+    fields = dict(p.split("=", 1) for p in last.split() if "=" in p)
+    return {"wall": wall, "rss": rss, "status": status, "service": float(fields["service"]),
+            "cpu": cpu, "summary": last.split(" ", 1)[-1]}  # fmt: skip
+
+
+def baseline(env, tmp: Path, path: Path, options, *, bulk: bool) -> dict:
+    name = DB_BULK if bulk else DB_BASELINE
+    base_env = createdb(name, env)
+    manage(base_env, "load_divisions", "--edition", options.edition, "--province",
+           options.province)  # fmt: skip
+    source = path
+    if options.baseline_rows:
+        source = cut(path, options.baseline_rows, tmp / "first-rows.xlsx")
+    worker = [__file__, "--baseline-worker", str(source), "--edition", options.edition]
+    if bulk:
+        worker.append("--bulk")
+    wall, rss, out, status, cpu = timed(base_env, *worker)
+    label = "bulk mode" if bulk else "row by row"
+    print(f"baseline ({label}): exit {status}: {out.strip()}")
+    fields = dict(p.split("=", 1) for p in out.split() if "=" in p and "{" not in p)
+    if not options.keep:
+        dropdb(name)
+    return {"rows": int(fields["rows"]), "service": float(fields["seconds"]), "wall": wall,
+            "rss": rss, "label": label, "cpu": cpu}  # fmt: skip
 
 
 def cut(path: Path, rows: int, target: Path) -> Path:
@@ -233,15 +291,24 @@ def main():
     parser.add_argument("--rows", type=int, default=18_000)
     parser.add_argument("--teams", type=int, default=2_000)
     parser.add_argument("--baseline-rows", type=int, default=0, help="0: the whole file")
-    parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--skip-baseline", action="store_true", help="the engine only")
+    parser.add_argument(
+        "--row-by-row", action="store_true", help="also the row-by-row baseline (slow)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the databases")
     parser.add_argument("--baseline-worker", help=argparse.SUPPRESS)
+    parser.add_argument("--bulk", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--engine-worker", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.baseline_worker:
-        baseline_worker(options.baseline_worker, options.edition)
+        baseline_worker(options.baseline_worker, options.edition, bulk=options.bulk)
+        return
+    if options.engine_worker:
+        engine_worker(options.engine_worker, options.edition)
         return
 
     env = dict(os.environ, DANVAN_ENV="development", LOG_LEVEL="WARNING")
+    baselines = []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "roster.xlsx"
         started = time.perf_counter()
@@ -261,43 +328,40 @@ def main():
         main_env = createdb(DB_MAIN, env)
         manage(main_env, "load_divisions", "--edition", options.edition, "--province",
                options.province)  # fmt: skip
-        command = ["manage.py", "import_roster", str(path), "--edition", options.edition]
-        first = timed(main_env, *command)
-        print(f"import_roster, first import: {first[0]:.2f} s, peak RSS {first[1]} MiB, "
-              f"exit {first[3]}: {first[2].strip().splitlines()[-1]}")  # fmt: skip
-        second = timed(main_env, *command)
-        print(f"import_roster, same file again: {second[0]:.2f} s, peak RSS {second[1]} MiB, "
-              f"exit {second[3]}: {second[2].strip().splitlines()[-1]}")  # fmt: skip
-
-        baseline = None
-        if not options.skip_baseline:
-            base_env = createdb(DB_BASELINE, env)
-            manage(base_env, "load_divisions", "--edition", options.edition, "--province",
-                   options.province)  # fmt: skip
-            source = path
-            if options.baseline_rows:
-                source = cut(path, options.baseline_rows, Path(tmp) / "first-rows.xlsx")
-            worker = [__file__, "--baseline-worker", str(source), "--edition", options.edition]
-            seconds, rss, out, status = timed(base_env, *worker)
-            print(f"baseline (ModelResource, row by row): exit {status}: {out.strip()}")
-            fields = dict(p.split("=", 1) for p in out.split() if "=" in p and "{" not in p)
-            rows, inner = int(fields["rows"]), float(fields["seconds"])
-            baseline = rows / inner
-            print(f"baseline: {rows} rows in {inner:.1f} s = {baseline:.0f} rows/s "
-                  f"(wall {seconds:.1f} s, peak RSS {rss} MiB)")  # fmt: skip
+        first = engine(main_env, path, options.edition)
+        print(f"import_roster, first import: {first}")
+        second = engine(main_env, path, options.edition)
+        print(f"import_roster, same file again: {second}")
         if not options.keep:
             dropdb(DB_MAIN)
-            if not options.skip_baseline:
-                dropdb(DB_BASELINE)
+        if not options.skip_baseline:
+            baselines.append(baseline(env, Path(tmp), path, options, bulk=True))
+            if options.row_by_row:
+                baselines.append(baseline(env, Path(tmp), path, options, bulk=False))
 
-    engine = facts["rows"] / first[0]
+    rows = facts["rows"]
     print()
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{platform.platform()}")  # fmt: skip
-    print(f"import_roster: {facts['rows']} rows in {first[0]:.2f} s = {engine:.0f} rows/s "
-          f"(wall time, Django start-up included), peak RSS {first[1]} MiB")  # fmt: skip
-    if baseline:
-        print(f"baseline: {baseline:.0f} rows/s; ratio {engine / baseline:.0f}x")
+          f"{platform.platform()}, load average {load}")  # fmt: skip
+    print()
+    print("| run | rows | service time | rows/s (service) | wall time | CPU (process) | peak RSS |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for label, run in (("`import_roster`, first import", first),
+                       ("`import_roster`, same file again", second)):  # fmt: skip
+        print(f"| {label} | {rows:,} | {run['service']:.2f} s | {rows / run['service']:,.0f} "
+              f"| {run['wall']:.2f} s | {run['cpu']:.2f} s | {run['rss']} MiB |")  # fmt: skip
+    engine_rate = rows / first["service"]
+    for run in baselines:
+        rate = run["rows"] / run["service"]
+        print(f"| django-import-export, {run['label']} | {run['rows']:,} "
+              f"| {run['service']:.1f} s | {rate:,.0f} | {run['wall']:.1f} s "
+              f"| {run['cpu']:.1f} s | {run['rss']} MiB |")  # fmt: skip
+    for run in baselines:
+        rate = run["rows"] / run["service"]
+        walls = rows / first["wall"] / (run["rows"] / run["wall"])
+        print(f"ratio to {run['label']}: {engine_rate / rate:.1f}x (rows/s, service times); "
+              f"wall to wall {walls:.1f}x")  # fmt: skip
 
 
 if __name__ == "__main__":

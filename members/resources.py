@@ -4,8 +4,9 @@
 contract column, so the staff page, the admin and ``members.workbooks.roster_export`` write
 the same columns. Imports do not go through a resource's ``import_data``: they go through
 ``members.imports`` (one engine, bulk writes, every row checked before anything is
-written). ``BaselineMembershipResource`` exists only for bench/import_roster.py: the
-straightforward row-by-row import that the engine is measured against.
+written). ``BaselineMembershipResource`` (row by row) and ``BulkBaselineMembershipResource`` (the
+library's bulk mode) exist only for bench/import_roster.py: the straightforward imports
+that the engine is measured against.
 """
 
 from django.db.models import Case, IntegerField, Value, When
@@ -37,6 +38,7 @@ from members.models import Membership, Person
 from members.services import person_create, person_find, province_of
 from members.validation import (
     parse_birth_year,
+    parse_date,
     parse_ethnicity,
     parse_gender,
     parse_party_member,
@@ -176,7 +178,11 @@ class BaselineMembershipResource(resources.ModelResource):
             area = commune
         else:
             area, _created = village_get_or_create(commune=commune, name=row[COL_VILLAGE])
-        unit = Unit.objects.active().filter(area=area).first() or unit_create(kind=kind, area=area)
+        start = parse_date(row.get(COL_START))
+        # Founded on the seat's start date: a legacy commune no longer exists today.
+        unit = Unit.objects.active().filter(area=area).first() or unit_create(
+            kind=kind, area=area, decision_date=start
+        )
         details = {
             "gender": parse_gender(row.get(COL_GENDER)),
             "ethnicity": parse_ethnicity(row.get(COL_ETHNICITY)),
@@ -197,3 +203,20 @@ class BaselineMembershipResource(resources.ModelResource):
         row["unit"] = unit.pk
         row["person"] = person.pk
         row["role"] = parse_role(row.get(COL_ROLE))
+
+
+class BulkBaselineMembershipResource(BaselineMembershipResource):
+    """The benchmark baseline in the library's bulk mode (``use_bulk``: the seats are
+    collected and sent with ``bulk_create`` every ``batch_size`` rows; ``skip_diff``: no
+    per-row diff of the instance before and after). Each row still finds or creates its
+    commune, village, unit and person as above: the library has no way to look those up
+    for a whole file at once. Bulk writes send no signal, so the seats get no history
+    rows here (the engine writes them): the baseline does less work than the engine."""
+
+    class Meta:
+        model = Membership
+        fields = ("unit", "person", "role", "start_date")
+        import_id_fields = ("unit", "person")
+        use_bulk = True
+        skip_diff = True
+        batch_size = 1000

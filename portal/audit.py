@@ -57,6 +57,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from portal.copy import insert_rows
+
 
 class Door(models.TextChoices):
     """Through which door a change came in."""
@@ -460,25 +462,30 @@ def copy_to_history(model, pks: list, history_type: str, *, batch_size: int = 50
     target = ", ".join(quote(c) for c in [*columns, *extra])
     source = ", ".join(quote(c) for c in columns)
     pk_column = quote(model._meta.pk.column)
+    insert = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({target}) "  # noqa: S608
+        f"SELECT {source}, %s, %s, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+    )
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement whatever the number: the ids as one array parameter.
+            cursor.execute(f"{insert}WHERE {pk_column} = ANY(%s)", [*values, list(pks)])
+            return
         for start in range(0, len(pks), batch_size):
             chunk = list(pks[start : start + batch_size])
             marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {quote(history._meta.db_table)} ({target}) "  # noqa: S608
-                f"SELECT {source}, %s, %s, %s, %s, %s, %s "
-                f"FROM {quote(model._meta.db_table)} WHERE {pk_column} IN ({marks})",
-                [*values, *chunk],
-            )
+            cursor.execute(f"{insert}WHERE {pk_column} IN ({marks})", [*values, *chunk])
 
 
 def bulk_insert(model, objs: list, *, batch_size: int = 2000) -> list:
     """``bulk_create`` plus a history row per object ("created"), the history written by
-    the database (``copy_to_history``): the fast path of large batches. Needs the new
-    ids back (PostgreSQL, SQLite 3.35+)."""
+    the database (``copy_to_history``): the fast path of large batches. The rows go out
+    with ``portal.copy.insert_rows``: PostgreSQL's COPY, ``bulk_create`` on SQLite (3.35+
+    returns the new ids). The history rows hold what ``bulk_create`` above writes, with
+    the same audit context (tests/test_copy.py compares them)."""
     if not objs:
         return objs
-    model._default_manager.bulk_create(objs, batch_size=batch_size)
+    insert_rows(model, objs, batch_size=batch_size)
     copy_to_history(model, [o.pk for o in objs], "+")
     return objs
 

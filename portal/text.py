@@ -1,5 +1,6 @@
 """Vietnamese text helpers shared by every app: normalisation and diacritic folding."""
 
+import functools
 import re
 import unicodedata
 
@@ -19,6 +20,7 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case ASCII form for searching: "Tỉnh Bắc Kạn" -> "tinh bac kan".
 

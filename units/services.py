@@ -360,7 +360,6 @@ def village_find(*, commune: Area, name: str) -> Area | VillageAmbiguous | None:
     return village_match(name, candidates)
 
 
-@transaction.atomic
 def village_build(*, commune: Area, name: str, type_word: str = "") -> Area:
     """A new village of ``commune``, not saved: valid while its commune is, its type
     word given or read from its name (``village_type_word``). Every door that creates

@@ -56,6 +56,7 @@ class Places:
         self.writes = writes
         self.error = error
         self.new_units: dict[tuple, Unit] = {}
+        self.village_keys: dict[int, str] = {}  # id(village) -> village_name_key
 
     def resolve_villages(self, rows: list[Row]) -> None:
         """Set each team row's village by ``VillageIndex.match``, among the commune's
@@ -64,9 +65,11 @@ class Places:
         typed without diacritics, which then see every village in play ("thon na" with
         both "Thôn Na" and "Thôn Nà" is ambiguous: a row error). A dict lookup per row."""
         team_rows = [r for r in rows if r.ok and r.commune is not None and r.kind != UnitKind.BLOC]
+        names = {r.village for r in team_rows}
+        accentless_names = {name for name in names if village_name_accentless(name)}
         for accentless in (False, True):
             for row in team_rows:
-                if village_name_accentless(row.village) != accentless:
+                if (row.village in accentless_names) != accentless:
                     continue
                 index = self.stored.villages[row.commune.pk]
                 found = index.match(row.village)
@@ -127,7 +130,10 @@ class Places:
             row.unit_key = ("bloc", commune.pk)
         else:
             area = row.area
-            row.unit_key = ("team", commune.pk, village_name_key(area.name))
+            key = self.village_keys.get(id(area))
+            if key is None:
+                key = self.village_keys[id(area)] = village_name_key(area.name)
+            row.unit_key = ("team", commune.pk, key)
         unit = self.stored.units.get(area.pk) if area.pk else None
         if unit is None:
             unit = self.new_units.get(row.unit_key)

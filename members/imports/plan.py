@@ -41,10 +41,11 @@ from members.imports.stored import Stored
 from members.imports.write import Progress, Writes
 from members.models import Membership, Person
 from members.services import ERROR_END_BEFORE_START
+from portal.copy import build
 from portal.paths import province_path
 from portal.spreadsheets import RowError, read_table
 from units.choices import Edition, UnitStatus
-from units.models import Unit
+from units.models import Area, Unit
 from units.selectors import edition_default
 from units.services import (
     ACTION_SEAT,
@@ -110,8 +111,9 @@ def build_plan(
 
     tracker = Progress(progress, len(table.rows), every=progress_every)
     rows = []
+    memo: dict = {}  # each distinct value of a column parsed once (rows.parse_row)
     for done, (number, cells) in enumerate(table.rows, start=1):
-        rows.append(parse_row(number, cells, table.columns, plan.errors))
+        rows.append(parse_row(number, cells, table.columns, plan.errors, memo))
         tracker.checked(done)
     planner = Planner(plan, scope, acting_user=acting_user)
     planner.plan_rows(rows)
@@ -120,12 +122,14 @@ def build_plan(
     return plan, planner.writes
 
 
-def read_values(row: Row, kind: str, membership: Membership) -> dict:
+def read_values(row: Row, kind: str, membership: Membership, shown: dict | None = None) -> dict:
     """How a new or updated row was read, column -> text as the workbook writes it, so
     the officer can check it before confirming: the commune the code names, the
     village, dates as dd/mm/yyyy, the phone with its restored 0, the role (the seat's,
     so "Thành viên" for a new seat without one), Party membership. Empty cells are left
-    out (they keep what is stored)."""
+    out (they keep what is stored). ``shown``: a dict kept for one file, each distinct
+    value of a column written once."""
+    shown = {} if shown is None else shown
     values = {COL_CODE: f"{row.code} → {row.commune.name}"}
     if row.area is not None and row.village:
         values[COL_VILLAGE] = row.area.name
@@ -140,7 +144,12 @@ def read_values(row: Row, kind: str, membership: Membership) -> dict:
         (COL_END, row.end),
     )
     for column, value in cells:
-        text = show(column, value, kind)
+        if value is None or value == "":
+            continue
+        key = (column, kind, value.__class__, value)
+        text = shown.get(key)
+        if text is None:
+            text = shown[key] = show(column, value, kind)
         if text:
             values[column] = text
     return values
@@ -162,6 +171,8 @@ class Planner:
         self.today = timezone.localdate()
         self.area_messages: dict[tuple, str] = {}
         self.successors: dict[int, Unit | None] = {}
+        self.shown: dict = {}  # read_values' texts, once per value
+        self.province_of: dict[int, Area] = {}  # commune id -> its province
 
     def dissolved_message(self, unit: Unit, label: str) -> str:
         """Why a row of an ended unit is refused: carried onto the new map (naming the
@@ -213,7 +224,8 @@ class Planner:
             else:
                 person = self.person_for(row)
                 self.apply_person(row, person, changes)
-                membership = Membership(
+                membership = build(
+                    Membership,
                     unit=unit,
                     person=person,
                     role=row.role or Role.MEMBER,
@@ -226,7 +238,11 @@ class Planner:
             if unit.status != UnitStatus.ACTIVE and action != "unchanged":
                 self.error(row, "", self.dissolved_message(unit, label))
             if row.ok:
-                values = read_values(row, unit.kind, membership) if action != "unchanged" else {}
+                values = (
+                    read_values(row, unit.kind, membership, self.shown)
+                    if action != "unchanged"
+                    else {}
+                )
                 self.plan.rows.append(
                     PlannedRow(row.row, action, label, person.full_name, changes, values)
                 )
@@ -300,7 +316,10 @@ class Planner:
         folded name and birth year, phones that agree: members.services.
         person_identity_matches), or a new one. Exactly one match is needed, as in
         ``person_find``; people created earlier in the file count too."""
-        province = self.stored.provinces[province_path(row.commune.path)]
+        province = self.province_of.get(row.commune.pk)
+        if province is None:
+            province = self.stored.provinces[province_path(row.commune.path)]
+            self.province_of[row.commune.pk] = province
         key = (province.pk, row.name_key, row.birth_year)
         phone = row.phone or ""
         people = self.stored.people[key]
@@ -313,7 +332,8 @@ class Planner:
                 person.province = province
                 self.writes.changed_people[person.pk] = person
             return person
-        person = Person(
+        person = build(
+            Person,
             province=province,
             full_name=row.full_name,
             birth_year=row.birth_year,

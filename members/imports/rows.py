@@ -157,9 +157,24 @@ _PARSERS = (
 )
 
 
-def parse_row(number: int, cells: list, columns: dict[str, int], errors: list) -> Row:
+#: Columns whose values are nearly all different: not worth remembering.
+_UNIQUE_COLUMNS = frozenset({COL_PHONE})
+
+
+class _Failed(str):
+    """A parser's error message, remembered like a result (``parse_row``'s memo)."""
+
+
+def parse_row(
+    number: int, cells: list, columns: dict[str, int], errors: list, memo: dict | None = None
+) -> Row:
     """Parse one row with the shared parsers (members.validation); each bad cell adds
-    an error naming its column, and the row is marked not ok."""
+    an error naming its column, and the row is marked not ok.
+
+    ``memo``: a dict the caller keeps for one file, so that each distinct value of a
+    column (a commune's code, a gender, a role, a name ...) is parsed once, not once per
+    row: a roster repeats its values many times. The parsers are pure for the length
+    of an import."""
     row = Row(row=number)
 
     def cell(column):
@@ -173,29 +188,44 @@ def parse_row(number: int, cells: list, columns: dict[str, int], errors: list) -
         errors.append(RowError(number, column, message))
         row.ok = False
 
+    def parsed(column, parser, value):
+        """``parser(value)``, from the memo when the column had that value already."""
+        if memo is None or column in _UNIQUE_COLUMNS:
+            return parser(value)
+        key = (column, parser, value.__class__, value)
+        result = memo.get(key, memo)
+        if result is memo:
+            try:
+                result = parser(value)
+            except ValueError as exc:
+                result = _Failed(str(exc))
+            memo[key] = result
+        if isinstance(result, _Failed):
+            raise ValueError(str(result))
+        return result
+
     raw_code = cell(COL_CODE)
     if raw_code is None:
         fail(COL_CODE, ERROR_REQUIRED.format(what=gettext("mã xã")))
     else:
         try:
-            row.code = commune_code(raw_code)
+            row.code = parsed(COL_CODE, commune_code, raw_code)
         except ValueError as exc:
             fail(COL_CODE, str(exc))
-    row.commune_name = cell_text(cell(COL_COMMUNE))
-    row.village = cell_text(cell(COL_VILLAGE))
+    row.commune_name = parsed(COL_COMMUNE, cell_text, cell(COL_COMMUNE))
+    row.village = parsed(COL_VILLAGE, cell_text, cell(COL_VILLAGE))
     raw_kind = cell(COL_UNIT)
     if raw_kind is None:
         fail(COL_UNIT, ERROR_REQUIRED.format(what=gettext("đơn vị (Khối dân vận hoặc Tổ dân vận)")))
     else:
         try:
-            row.kind = parse_unit_kind(cell_text(raw_kind))
+            row.kind = parsed(COL_UNIT, _unit_kind, raw_kind)
         except ValueError as exc:
             fail(COL_UNIT, str(exc))
-    row.full_name = cell_text(cell(COL_NAME))
-    row.name_key = fold(row.full_name)
+    row.full_name, row.name_key = parsed(COL_NAME, _name, cell(COL_NAME))
     if not row.full_name:
         fail(COL_NAME, ERROR_REQUIRED.format(what=gettext("họ và tên")))
-    position = cell_text(cell(COL_POSITION))
+    position = parsed(COL_POSITION, cell_text, cell(COL_POSITION))
     row.position = position or None
     for column, text in ((COL_NAME, row.full_name), (COL_POSITION, position)):
         if len(text) > TEXT_LIMITS[column]:
@@ -205,7 +235,7 @@ def parse_row(number: int, cells: list, columns: dict[str, int], errors: list) -
         if value is None:
             continue
         try:
-            setattr(row, attribute, parser(value))
+            setattr(row, attribute, parsed(column, parser, value))
         except ValueError as exc:
             fail(column, str(exc))
     if row.kind == UnitKind.BLOC and row.village:
@@ -223,6 +253,16 @@ def parse_row(number: int, cells: list, columns: dict[str, int], errors: list) -
     if row.end and row.end > timezone.localdate():
         fail(COL_END, ERROR_END_IN_FUTURE)
     return row
+
+
+def _unit_kind(value) -> str:
+    return parse_unit_kind(cell_text(value))
+
+
+def _name(value) -> tuple[str, str]:
+    """The name as written (NFC, single spaces) and its folded key."""
+    text = cell_text(value)
+    return text, fold(text)
 
 
 def day(value: datetime.date | None) -> str:

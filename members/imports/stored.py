@@ -79,6 +79,15 @@ class Stored:
         province_paths = {province_path(a.path) for a in self.communes.values()}
         self.provinces = {a.path: a for a in Area.objects.filter(path__in=province_paths)}
         allowed = {}
+        matches: dict[tuple[str, int], bool] = {}
+
+        def names_match(name: str, commune: Area) -> bool:
+            """``commune_name_matches``, once per name and commune of the file."""
+            key = (name, commune.pk)
+            if key not in matches:
+                matches[key] = commune_name_matches(name, commune)
+            return matches[key]
+
         for row in rows:
             if not row.code:
                 continue
@@ -98,7 +107,7 @@ class Stored:
                 error(row, COL_CODE, message)
                 continue
             row.commune = commune
-            if row.commune_name and not commune_name_matches(row.commune_name, commune):
+            if row.commune_name and not names_match(row.commune_name, commune):
                 error(
                     row,
                     COL_COMMUNE,

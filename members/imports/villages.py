@@ -142,7 +142,7 @@ def village_list_import(
         ):
             for village in villages:
                 village.fill_derived_fields()
-            audit.bulk_create(Area, villages, batch_size=1000)
+            audit.bulk_insert(Area, villages, batch_size=1000)
         data_changed.send(sender=Area, province_paths={v.path for v in villages})
     result.written = True
     return result

@@ -60,23 +60,24 @@ class Writes:
         ``save()``). Ended memberships are updated before new ones are inserted, so a
         member who left and rejoined never has two open seats, even for a moment.
 
-        Every object written gets its history row in the same statements' batches
-        (``portal.audit.bulk_create`` / ``bulk_update``), with the audit context's user,
-        door and batch id (``roster_import`` makes sure there is one); unchanged rows
-        are not written, so they get none.
+        Every object written gets its history row in the same transaction
+        (``portal.audit.bulk_insert``: COPY on PostgreSQL, the history copied by the
+        database; ``bulk_update`` for changed rows), with the audit context's user, door
+        and batch id (``roster_import`` makes sure there is one); unchanged rows are not
+        written, so they get none.
         """
         now = timezone.now()
         for village in self.villages:
             village.fill_derived_fields()
-        audit.bulk_create(Area, self.villages, batch_size=batch_size)
+        audit.bulk_insert(Area, self.villages, batch_size=batch_size)
         for unit in self.units:
             unit.fill_derived_fields()
-        audit.bulk_create(Unit, self.units, batch_size=batch_size)
+        audit.bulk_insert(Unit, self.units, batch_size=batch_size)
         if any(u.map_path is None for u in self.units):  # legacy units: their 2025 place
             units_map_2025(Unit.objects.filter(map_path__isnull=True))
         for person in self.people:
             person.fill_derived_fields()
-        audit.bulk_create(Person, self.people, batch_size=batch_size)
+        audit.bulk_insert(Person, self.people, batch_size=batch_size)
         changed = list(self.changed_people.values())
         for person in changed:
             person.fill_derived_fields()
@@ -93,7 +94,7 @@ class Writes:
             chunk = self.memberships[start : start + batch_size]
             for membership in chunk:
                 membership.fill_derived_fields()
-            audit.bulk_create(Membership, chunk, batch_size=batch_size)
+            audit.bulk_insert(Membership, chunk, batch_size=batch_size)
             progress.written(start + len(chunk), total)
 
     def provinces(self) -> set[str]:

@@ -1,0 +1,159 @@
+"""The roster import's bulk writes through ``portal.copy.insert_rows`` (COPY on
+PostgreSQL): the same rows and history rows as simple-history's ``bulk_create`` path it
+replaced, field by field, and all or nothing when a write fails half-way."""
+
+import itertools
+import uuid
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from members import imports
+from members.imports import ERROR_CONFLICT, roster_import
+from members.models import Membership, Person
+from portal import audit
+from portal import copy as portal_copy
+from tests.members.conftest import BLOC_ROW, team_rows, xlsx_bytes
+from units.models import Area, Unit
+
+pytestmark = pytest.mark.django_db
+
+#: What the import writes, in the order it writes it (a row points only at earlier ones).
+MODELS = (Area, Unit, Person, Membership)
+#: Set by the database clock or the moment of each statement, not by the import.
+MOMENTS = {"created_at", "updated_at", "history_date"}
+BATCH = uuid.UUID("00000000-0000-4000-8000-000000000016")
+
+
+def roster() -> bytes:
+    """Two villages and their teams made by the file, a bloc, a person in two seats."""
+    rows = team_rows(7, villages=2)
+    officer = {**rows[0], "Thôn/Tổ dân phố": "", "Đơn vị": "Khối dân vận"}
+    return xlsx_bytes([*rows, BLOC_ROW, officer])
+
+
+def import_and_read(monkeypatch, user) -> dict:
+    """One import (door "import", whatever the caller's) with a fixed audit context and
+    fixed village path tokens, rolled back once read: what it wrote (``written``)."""
+    tokens = itertools.count()
+    monkeypatch.setattr("units.models.secrets.token_hex", lambda n: f"{next(tokens):08x}")
+    with transaction.atomic():
+        before = highest()
+        context = {"user": user, "reason": "Nhập thử", "batch_id": BATCH}
+        with audit.audit_context(door=audit.Door.COMMAND, **context):
+            plan = roster_import(roster(), filename="a.xlsx", acting_user=user)
+        assert plan.errors == [] and plan.written
+        rows = written(before)
+        transaction.set_rollback(True)
+    return rows
+
+
+def highest() -> dict:
+    return {m: m.objects.order_by("-pk").values_list("pk", flat=True).first() or 0 for m in MODELS}
+
+
+def written(before: dict) -> dict:
+    """Every row and history row written since ``before`` (highest id per table), field
+    by field; new ids (which differ between runs) as their rank among the new rows."""
+    ranks = {
+        model: {
+            pk: i
+            for i, pk in enumerate(
+                model.objects.filter(pk__gt=before[model])
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+        }
+        for model in MODELS
+    }
+    out = {}
+    for model in MODELS:
+        history = model.history.model
+        tables = (
+            (model, model.objects.filter(pk__gt=before[model]).order_by("pk")),
+            (history, history.objects.filter(id__gt=before[model]).order_by("id", "history_id")),
+        )
+        for table, queryset in tables:
+            rows = []
+            for values in queryset.values():
+                for name in MOMENTS & set(values):
+                    assert values.pop(name) is not None
+                values.pop("history_id", None)
+                values["id"] = ranks[model][values["id"]]
+                for field in model._meta.concrete_fields:
+                    new = ranks.get(field.related_model, {}) if field.many_to_one else {}
+                    if values.get(field.attname) in new:
+                        values[field.attname] = ("new", new[values[field.attname]])
+                rows.append(values)
+            out[table._meta.db_table] = rows
+    return out
+
+
+@pytest.mark.postgres
+def test_copy_writes_exactly_what_the_orm_path_writes(thai_nguyen, django_user_model, monkeypatch):
+    """The same file imported twice (rolled back in between): through COPY, then
+    through simple-history's ``bulk_create_with_history`` (the path before COPY): every
+    column of every row and history row is the same, the history's user, door, reason
+    and batch included."""
+    assert portal_copy.uses_copy(Membership)
+    user = django_user_model.objects.create_user("nhap", password="x")
+    by_copy = import_and_read(monkeypatch, user)
+
+    def orm_insert(model, objs, *, batch_size=2000):
+        return audit.bulk_create(model, objs, batch_size=batch_size)
+
+    monkeypatch.setattr(audit, "bulk_insert", orm_insert)
+    by_orm = import_and_read(monkeypatch, user)
+
+    assert by_copy == by_orm
+    counts = {table: len(rows) for table, rows in by_copy.items()}
+    assert counts == {
+        "units_area": 2, "units_historicalarea": 2, "units_unit": 3, "units_historicalunit": 3,
+        "members_person": 8, "members_historicalperson": 8,
+        "members_membership": 9, "members_historicalmembership": 9,
+    }  # fmt: skip
+    history = by_copy["members_historicalmembership"]
+    assert {
+        (
+            h["history_type"],
+            h["door"],
+            h["batch_id"],
+            h["history_user_id"],
+            h["history_change_reason"],
+        )
+        for h in history
+    } == {("+", audit.Door.IMPORT, BATCH, user.pk, "Nhập thử")}
+
+
+def test_a_failure_half_way_writes_nothing(thai_nguyen, monkeypatch):
+    """Villages, units, people and the first seats are written, then a write fails:
+    the import says so and nothing stays, history rows included."""
+    monkeypatch.setattr(imports, "BATCH_SIZE", 3)
+    real = audit.insert_rows
+    calls = []
+
+    def failing(model, objs, **kwargs):
+        result = real(model, objs, **kwargs)
+        calls.append(model)
+        if calls.count(Membership) == 2:
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return result
+
+    monkeypatch.setattr(audit, "insert_rows", failing)
+    history = {model: model.history.model.objects.count() for model in MODELS}
+    plan = roster_import(xlsx_bytes(team_rows(8, villages=2)), filename="a.xlsx")
+    assert calls == [Area, Unit, Person, Membership, Membership]
+    assert not plan.written
+    assert [e.message for e in plan.errors] == [ERROR_CONFLICT]
+    assert history == {model: model.history.model.objects.count() for model in MODELS}
+    assert not Membership.objects.exists() and not Person.objects.exists()
+    assert not Unit.objects.exists() and not Area.objects.filter(level="village").exists()
+
+
+def test_an_unsaved_related_object_is_refused(thai_nguyen):
+    """As ``bulk_create`` refuses it, on either path."""
+    person = Person(full_name="Lò Văn Mới", province=thai_nguyen)
+    seat = Membership(person=person, unit_id=1, role="member")
+    with pytest.raises(ValueError, match="unsaved related object 'person'"):
+        portal_copy.insert_rows(Membership, [seat])
+    assert not Membership.objects.exists()
