@@ -27,7 +27,6 @@ from urllib.parse import urlencode
 import pytest
 import redis
 from django.conf import settings
-from django.db import connections
 from PIL import Image as PILImage
 
 from tests.test_s3 import BUCKET, s3_server  # noqa: F401 (the fixture)
@@ -36,9 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "mat-khau-thu-nghiem-2026"  # tests.factories.UserFactory's
 REDIS_URL = "redis://127.0.0.1:6379/9"
 
-# The test database is the servers' template: set up even when this module runs alone
-# (pytest-django makes it only for tests that ask for it), and no transaction held on it.
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# The test database is copied for the servers: set up even when this module runs alone
+# (pytest-django makes it only for tests that ask for it).
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 
 def _free_port() -> int:
@@ -84,17 +83,25 @@ class Browser:
 
 @pytest.fixture
 def environment(s3_server):  # noqa: F811
-    """The servers' database is a copy of this worker's test database, made by
-    PostgreSQL from it as a template: migrated already (about 15 s of ``migrate`` saved)
-    and empty of rows but what the migrations and ``post_migrate`` leave, as every test
-    leaves it."""
+    """The servers' database is a copy (a dump restored) of this worker's test database:
+    migrated already (about 15 s of ``migrate`` saved) and empty of rows but what the
+    migrations and ``post_migrate`` leave, as every test leaves it."""
     endpoint, _client = s3_server
     name = f"danvan_two_{uuid.uuid4().hex[:8]}"
     base = settings.DATABASES["default"]
     url = f"postgres://{base['USER']}@{base['HOST'] or '127.0.0.1'}:{base['PORT'] or 5432}/{name}"
     pg = ["-h", base["HOST"] or "127.0.0.1", "-p", str(base["PORT"] or 5432), "-U", base["USER"]]
-    connections.close_all()  # a template must have no other session
-    subprocess.run(["createdb", *pg, "--template", base["NAME"], name], check=True)  # noqa: S607
+    subprocess.run(["createdb", *pg, name], check=True)  # noqa: S607
+    # A dump, not ``createdb --template``: a template must have no other session, and a
+    # worker may still hold one from another thread.
+    dump = subprocess.run(
+        ["pg_dump", *pg, "--no-owner", "--no-privileges", base["NAME"]],  # noqa: S607
+        check=True, capture_output=True, timeout=300,
+    ).stdout  # fmt: skip
+    subprocess.run(
+        ["psql", *pg, "-q", "-v", "ON_ERROR_STOP=1", "-d", name],  # noqa: S607
+        input=dump, check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
     prefix = f"danvan-two-{uuid.uuid4().hex}"
     env = {k: v for k, v in os.environ.items() if k not in {"DANVAN_ENV", "DEBUG"}}
     env.update(
