@@ -59,23 +59,38 @@ def role_permissions(role: str) -> list[str]:
     return [*ROLE_PERMISSIONS.get(role, []), *_EXTRA_PERMISSIONS.get(role, [])]
 
 
-def sync_role_groups(**kwargs) -> None:
+def sync_role_groups(sender=None, **kwargs) -> None:
     """Create one Django group per role and give it exactly its permissions.
 
-    Runs after every ``migrate`` (post_migrate), when the permissions exist; a data
-    migration would run before them on a fresh database.
+    Runs after every ``migrate`` and ``flush`` (post_migrate), when the permissions
+    exist; a data migration would run before them on a fresh database. Django sends
+    post_migrate once per app, in ``INSTALLED_APPS`` order, and each run sets the groups
+    from scratch, so only the run for the last app counts: the others are skipped (they
+    cost a second each, and every transactional test's flush paid them all).
     """
-    for role in StaffRole:
+    if sender is not None and sender is not _last_app_with_models():
+        return
+    wanted_by_role = {role: [d.split(".") for d in role_permissions(role)] for role in StaffRole}
+    wanted_pairs = {tuple(pair) for pairs in wanted_by_role.values() for pair in pairs}
+    found = {}
+    for permission in Permission.objects.filter(
+        content_type__app_label__in={app for app, _codename in wanted_pairs},
+        codename__in={codename for _app, codename in wanted_pairs},
+    ).select_related("content_type"):
+        # The first in the model's ordering (app, model, codename) where two models of
+        # one app declare the same codename.
+        found.setdefault((permission.content_type.app_label, permission.codename), permission)
+    for role, pairs in wanted_by_role.items():
         group, _created = Group.objects.get_or_create(name=role_group_name(role))
-        wanted = []
-        for dotted in role_permissions(role):
-            app_label, codename = dotted.split(".")
-            permission = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if permission is not None:
-                wanted.append(permission)
-        group.permissions.set(wanted)
+        group.permissions.set([found[tuple(p)] for p in pairs if tuple(p) in found])
+
+
+def _last_app_with_models():
+    """The app of the last post_migrate signal a ``migrate`` sends (Django skips the
+    apps without a models module: ``emit_post_migrate_signal``)."""
+    from django.apps import apps
+
+    return [config for config in apps.get_app_configs() if config.models_module][-1]
 
 
 def role_group_name(role: str) -> str:

@@ -119,11 +119,21 @@ def _fill_previous_version(apps) -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_database_of_the_previous_version_keeps_everything():
-    """Rows, history rows (units' and the accounts'), the export record and the rights
-    of a group and of a user are all found after the migration, under the new apps."""
+def test_the_move_can_be_undone_and_a_previous_database_keeps_everything():
+    """Migrating back to the previous version puts the content types and permissions
+    back under units, the tables untouched; rows, history rows (units' and the
+    accounts'), the export record and the rights of a group and of a user written there
+    are all found after migrating forward again, under the new apps.
+
+    One test for both directions: each migration of the whole project back and forth
+    costs several seconds (docs/PERFORMANCE.md, "Test suite")."""
     try:
         old_apps = _migrate(PREVIOUS)
+        content_type = old_apps.get_model("contenttypes", "ContentType")
+        assert set(
+            content_type.objects.filter(app_label="units").values_list("model", flat=True)
+        ) >= {"staffprofile", "historicalstaffprofile", "historicaluser", "exportrecord"}
+        assert not content_type.objects.filter(app_label__in=["accounts", "audit"]).exists()
         # The previous version's permissions are back where that version had them.
         old_permission = old_apps.get_model("auth", "Permission")
         assert set(
@@ -185,18 +195,3 @@ def test_a_database_of_the_previous_version_keeps_everything():
         model__in=["staffprofile", "historicalstaffprofile", "historicaluser", "exportrecord"],
     ).exists()
     assert Permission.objects.filter(codename="view_audit").count() == 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_move_can_be_undone():
-    """Migrating back to the previous version puts the content types and permissions
-    back under units, the tables untouched."""
-    try:
-        old_apps = _migrate(PREVIOUS)
-        content_type = old_apps.get_model("contenttypes", "ContentType")
-        assert set(
-            content_type.objects.filter(app_label="units").values_list("model", flat=True)
-        ) >= {"staffprofile", "historicalstaffprofile", "historicaluser", "exportrecord"}
-        assert not content_type.objects.filter(app_label__in=["accounts", "audit"]).exists()
-    finally:
-        _migrate(_latest())
