@@ -83,9 +83,14 @@ def test_the_walk_reaches_every_door():
             assert f"{conf.app_name}:{entry.name}" in keys or entry.name is None
 
 
-def _run(world, clients, method: str):
+#: The sweeps are cut in shards, each a class of its own: pytest-xdist's ``loadscope``
+#: gives each class to a worker, so the two halves of a sweep run at the same time.
+SHARDS = 2
+
+
+def _run(world, clients, method: str, shard: int = 0):
     mismatches, leaks, seen = [], [], 0
-    for check in build_checks(world, walk_urls()):
+    for check in build_checks(world, walk_urls())[shard::SHARDS]:
         expected = check.access.get if method == "GET" else check.access.post
         for actor in ACTORS:
             seen += 1
@@ -110,21 +115,42 @@ def _run(world, clients, method: str):
     return mismatches, leaks, seen
 
 
-def test_get_matrix(world, clients):
-    """Every pattern, GET, as every actor: the declared outcome; and nobody outside
-    commune A reads A's people, units, villages or uploads in any answer."""
-    mismatches, leaks, seen = _run(world, clients, "GET")
-    assert not mismatches, "\n".join(mismatches)
-    assert not leaks, "\n".join(leaks)
-    assert seen > 100 * len(ACTORS) // 2
+class _Matrix:
+    shard = 0
+
+    def test_get_matrix(self, world, clients):
+        """Every pattern, GET, as every actor: the declared outcome; and nobody outside
+        commune A reads A's people, units, villages or uploads in any answer."""
+        mismatches, leaks, seen = _run(world, clients, "GET", self.shard)
+        assert not mismatches, "\n".join(mismatches)
+        assert not leaks, "\n".join(leaks)
+        assert seen > 100 * len(ACTORS) // 2 // SHARDS
+
+    def test_post_matrix(self, world, clients):
+        """Every pattern, POST with an empty body (rolled back), as every actor: the
+        declared outcome; a news editor, the public and staff outside A never get in."""
+        mismatches, leaks, _seen = _run(world, clients, "POST", self.shard)
+        assert not mismatches, "\n".join(mismatches)
+        assert not leaks, "\n".join(leaks)
 
 
-def test_post_matrix(world, clients):
-    """Every pattern, POST with an empty body (rolled back), as every actor: the
-    declared outcome; a news editor, the public and staff outside A never get in."""
-    mismatches, leaks, _seen = _run(world, clients, "POST")
-    assert not mismatches, "\n".join(mismatches)
-    assert not leaks, "\n".join(leaks)
+class TestMatrixFirstHalf(_Matrix):
+    shard = 0
+
+
+class TestMatrixSecondHalf(_Matrix):
+    shard = 1
+
+
+def test_the_shards_cover_every_check_once(world):
+    checks = build_checks(world, walk_urls())
+    assert len(TEST_SHARDS) == SHARDS
+    assert sorted(c.url for s in TEST_SHARDS for c in checks[s.shard :: SHARDS]) == sorted(
+        c.url for c in checks
+    )
+
+
+TEST_SHARDS = (TestMatrixFirstHalf, TestMatrixSecondHalf)
 
 
 def test_admin_answers_objects_outside_the_scope_like_deleted_ones(world, clients):
