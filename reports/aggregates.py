@@ -40,7 +40,7 @@ COMPACT_AFTER = 20_000
 COMPACT_LOCK = 160_016
 
 READ_SQL = f"""
-SELECT r.node, r.key, ref.day, SUM(r.v)
+SELECT r.node, r.key, ref.day, SUM(r.v)::bigint
 FROM (
     SELECT node, key, grain, day, total AS v FROM reports_stattotal WHERE node = ANY(%(nodes)s)
     UNION ALL

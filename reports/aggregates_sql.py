@@ -318,11 +318,16 @@ def rebuild_sql() -> str:
     return f"WITH {ctes}" + grains_insert("reports_stattotal", "total", events)
 
 
-#: (table, statement builder, events with their transition tables).
+#: (table, statement builder, the columns counted, events with their transition tables).
 TRIGGERS = (
-    ("members_membership", membership_statement, ("INSERT", "UPDATE", "DELETE")),
-    ("units_unit", unit_statement, ("INSERT", "UPDATE", "DELETE")),
-    ("members_person", person_statement, ("UPDATE",)),
+    (
+        "members_membership",
+        membership_statement,
+        MEMBERSHIP_COLUMNS,
+        ("INSERT", "UPDATE", "DELETE"),
+    ),
+    ("units_unit", unit_statement, UNIT_COLUMNS, ("INSERT", "UPDATE", "DELETE")),
+    ("members_person", person_statement, PERSON_COLUMNS, ("UPDATE",)),
 )
 
 
@@ -332,15 +337,26 @@ def _empty(table: str) -> str:
 
 def install_sql() -> list[str]:
     """The functions and statement-level triggers, one per table and event (a trigger
-    with transition tables fires on one event)."""
+    with transition tables fires on one event). Only rows whose counted columns changed
+    are recomputed (``old_c``, ``new_c``); an update that changed none of them (a role,
+    a name, a timestamp) returns at once."""
     statements = [NODES_FUNCTION]
-    for table, builder, events in TRIGGERS:
+    for table, builder, columns, events in TRIGGERS:
         for event in events:
             name = f"reports_stats_{table}_{event.lower()}"
-            body = builder("old_rows", "new_rows")
+            changed = (
+                f"old_c AS (SELECT {columns} FROM old_rows EXCEPT SELECT {columns} FROM new_rows), "
+                f"new_c AS (SELECT {columns} FROM new_rows EXCEPT SELECT {columns} FROM old_rows), "
+            )
             missing = {"INSERT": "old_rows", "DELETE": "new_rows"}.get(event)
             if missing:  # the transition table the event has not, empty
-                body = body.replace("WITH ", f"WITH {missing} AS ({_empty(table)}), ", 1)
+                changed = f"{missing} AS ({_empty(table)}), {changed}"
+            body = builder("old_c", "new_c").replace("WITH ", f"WITH {changed}", 1)
+            if event == "UPDATE":
+                body = (
+                    f"IF NOT EXISTS (SELECT {columns} FROM new_rows "
+                    f"EXCEPT SELECT {columns} FROM old_rows) THEN\nRETURN NULL;\nEND IF;\n" + body
+                )
             referencing = {
                 "INSERT": "NEW TABLE AS new_rows",
                 "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
@@ -360,7 +376,7 @@ def install_sql() -> list[str]:
 
 def uninstall_sql() -> list[str]:
     statements = []
-    for table, _builder, events in TRIGGERS:
+    for table, _builder, _columns, events in TRIGGERS:
         for event in events:
             name = f"reports_stats_{table}_{event.lower()}"
             statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table};")
