@@ -75,15 +75,17 @@ for edition, areas in (("legacy", (None, province, commune)),
                     times.append((time.perf_counter() - started) * 1000)
                 assert response.status_code == 200, (url, response.status_code)
             place = Place(edition=edition, area=area)
-            started = time.perf_counter()
-            expected = json.loads(json.dumps(public_figures(area_stats(place, day))))
-            straight = (time.perf_counter() - started) * 1000
             got = response.json()
+            expected, straight = got, None
+            if os.environ["BENCH_CHECK"] == "1":
+                started = time.perf_counter()
+                expected = json.loads(json.dumps(public_figures(area_stats(place, day))))
+                straight = round((time.perf_counter() - started) * 1000)
             out["rows"].append({
                 "map": edition, "area": area.name if area else "country", "day": day.isoformat(),
                 "median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1),
                 "queries": len(queries), "exact": got == expected,
-                "straight_ms": round(straight), "bloc_members": got["bloc_members"],
+                "straight_ms": straight, "bloc_members": got["bloc_members"],
                 "people": got["people"],
             })
 print("JSON" + json.dumps(out))
@@ -114,6 +116,9 @@ def main():
     parser.add_argument("--build", action="store_true")
     parser.add_argument("--database-url", default=f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
     parser.add_argument("-n", type=int, default=9, help="requests per case")
+    parser.add_argument(
+        "--no-check", action="store_true", help="skip the straight count (the reference)"
+    )
     options = parser.parse_args()
     env = dict(
         os.environ,
@@ -122,6 +127,7 @@ def main():
         DATABASE_URL=options.database_url,
         CACHE_URL="dummycache://",
         BENCH_N=str(options.n),
+        BENCH_CHECK="0" if options.no_check else "1",
     )
     if options.build:
         build(env)
@@ -140,9 +146,9 @@ def main():
         print(
             f"| {row['map']} | {row['area']} | {row['day']} | {row['median_ms']} ms | "
             f"{row['max_ms']} ms | {row['queries']} | {'yes' if row['exact'] else 'NO'} | "
-            f"{row['straight_ms']} ms |"
+            f"{row['straight_ms'] or '-'} ms |"
         )
-    if not all(row["exact"] for row in data["rows"]):
+    if not options.no_check and not all(row["exact"] for row in data["rows"]):
         raise SystemExit("an answer differs from the straight count")
 
 

@@ -39,20 +39,26 @@ COMPACT_AFTER = 20_000
 #: Lock taken by the compaction, so two readers never compact at once.
 COMPACT_LOCK = 160_016
 
+#: The grains summed for a count on ``ref.day``: the years before its year, the months of
+#: its year before its month, the days of its month up to it (index ranges on each node).
+_GRAINS = f"""((grain = {aggregates_sql.YEAR} AND day < ref.year_start)
+        OR (grain = {aggregates_sql.MONTH} AND day >= ref.year_start AND day < ref.month_start)
+        OR (grain = {aggregates_sql.DAY} AND day >= ref.month_start AND day <= ref.day))"""
+
 READ_SQL = f"""
 SELECT r.node, r.key, ref.day, SUM(r.v)::bigint
-FROM (
-    SELECT node, key, grain, day, total AS v FROM reports_stattotal WHERE node = ANY(%(nodes)s)
-    UNION ALL
-    SELECT node, key, grain, day, delta FROM reports_statdelta WHERE node = ANY(%(nodes)s)
-) AS r
-CROSS JOIN unnest(%(refs)s::date[], %(years)s::date[], %(months)s::date[])
+FROM unnest(%(refs)s::date[], %(years)s::date[], %(months)s::date[])
     AS ref(day, year_start, month_start)
-WHERE (ref.day = %(day)s OR (r.node = %(place)s AND r.key IN ({KEYS["blocs"]}, {KEYS["teams"]})))
-  AND (   (r.grain = {aggregates_sql.YEAR} AND r.day < ref.year_start)
-       OR (r.grain = {aggregates_sql.MONTH} AND r.day >= ref.year_start
-           AND r.day < ref.month_start)
-       OR (r.grain = {aggregates_sql.DAY} AND r.day >= ref.month_start AND r.day <= ref.day))
+CROSS JOIN LATERAL (
+    SELECT node, key, total AS v FROM reports_stattotal
+    WHERE node = ANY(CASE WHEN ref.day = %(day)s THEN %(nodes)s::text[] ELSE %(place)s::text[] END)
+      AND {_GRAINS}
+    UNION ALL
+    SELECT node, key, delta FROM reports_statdelta
+    WHERE node = ANY(CASE WHEN ref.day = %(day)s THEN %(nodes)s::text[] ELSE %(place)s::text[] END)
+      AND {_GRAINS}
+) AS r
+WHERE ref.day = %(day)s OR r.key IN ({KEYS["blocs"]}, {KEYS["teams"]})
 GROUP BY r.node, r.key, ref.day
 UNION ALL
 SELECT '', 0, NULL, COALESCE(MAX(id) - MIN(id) + 1, 0) FROM reports_statdelta
@@ -75,7 +81,7 @@ def counts(nodes: list[str], place: str, day: datetime.date, refs: list[datetime
     days = sorted({day, *refs})
     params = {
         "nodes": nodes,
-        "place": place,
+        "place": [place],
         "day": day,
         "refs": days,
         "years": [d.replace(month=1, day=1) for d in days],

@@ -41,8 +41,8 @@ class StatTotal(models.Model):
     month starting on ``day``, 2 the year). Filled by the journal's compaction and by
     ``rebuild_stats``; PostgreSQL only."""
 
-    pk = models.CompositePrimaryKey("node", "key", "grain", "day")
-    node = models.CharField(max_length=120, db_collation="C")
+    pk = models.CompositePrimaryKey("node", "grain", "day", "key")
+    node = models.CharField(max_length=120)
     key = models.SmallIntegerField()
     grain = models.SmallIntegerField()
     day = models.DateField()
@@ -59,7 +59,7 @@ class StatDelta(models.Model):
     ``reports.aggregates.compact``."""
 
     id = models.BigAutoField(primary_key=True)
-    node = models.CharField(max_length=120, db_collation="C")
+    node = models.CharField(max_length=120)
     key = models.SmallIntegerField()
     grain = models.SmallIntegerField()
     day = models.DateField()

@@ -39,8 +39,8 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='StatTotal',
             fields=[
-                ('pk', models.CompositePrimaryKey('node', 'key', 'grain', 'day', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('node', models.CharField(db_collation='C', max_length=120)),
+                ('pk', models.CompositePrimaryKey('node', 'grain', 'day', 'key', blank=True, editable=False, primary_key=True, serialize=False)),
+                ('node', models.CharField(max_length=120)),
                 ('key', models.SmallIntegerField()),
                 ('grain', models.SmallIntegerField()),
                 ('day', models.DateField()),
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
             name='StatDelta',
             fields=[
                 ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('node', models.CharField(db_collation='C', max_length=120)),
+                ('node', models.CharField(max_length=120)),
                 ('key', models.SmallIntegerField()),
                 ('grain', models.SmallIntegerField()),
                 ('day', models.DateField()),
