@@ -21,7 +21,7 @@ from evaluations.choices import Stage
 from evaluations.models import Evaluation
 from evaluations.periods import YEAR as YEARLY
 from reports import aggregates_sql, daily_work
-from reports.maps import UNIT_PATH
+from reports.maps import UNIT_PATH, counted_areas
 from reports.models import StatTotal
 from reports.stats_base import CHILD_LEVEL, SEGMENT_LENGTH, Place, reference_day, units_active_on
 from units.choices import Level
@@ -181,6 +181,7 @@ def aggregate_stats(place: Place, day: datetime.date) -> dict:
     area_rows, work = daily_work.split_rows(
         daily_work.with_daily_work(
             Area.objects.filter(
+                counted_areas(place.edition, day),
                 edition=place.edition,
                 level__in=[Level.COMMUNE, Level.VILLAGE],
                 path__descendant_of=place.path,
@@ -200,7 +201,10 @@ def aggregate_stats(place: Place, day: datetime.date) -> dict:
     if child_level is not None:
         children = list(
             Area.objects.filter(
-                edition=place.edition, level=child_level, path__descendant_of=place.path
+                counted_areas(place.edition, day),
+                edition=place.edition,
+                level=child_level,
+                path__descendant_of=place.path,
             )
             .exclude(pk=place.area.pk if place.area else None)
             .order_by("code", "name")

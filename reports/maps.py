@@ -1,9 +1,13 @@
 """Where units stand on each map, for the statistics (docs/REORGANISATION.md,
 "Statistics on either map")."""
 
+import datetime
+
+from django.db.models import Q
+
 from portal.paths import PATH_SEPARATOR
 from reports.models import Versions
-from units.choices import Edition
+from units.choices import LEGACY_VALID_UNTIL, V2025_VALID_FROM, Edition, Level
 
 #: The column that places a unit on each map. On the legacy map a unit stands at its
 #: area; on the 2025 map at ``Unit.map_path``: its area for a 2025 unit, the 2025 commune
@@ -33,3 +37,22 @@ def map_version(path: str, versions: Versions) -> str:
     if path.startswith(f"{Edition.V2025}{PATH_SEPARATOR}"):
         version += f"+{versions.of_edition(Edition.LEGACY)}"
     return version
+
+
+#: The dates a map's areas exist between (docs/REORGANISATION.md, "Validity").
+MAP_DATES = {
+    Edition.LEGACY: (None, LEGACY_VALID_UNTIL),
+    Edition.V2025: (V2025_VALID_FROM, None),
+}
+
+
+def counted_areas(edition: str, day: datetime.date) -> Q:
+    """The areas a map's figures count and list on ``day``: the map's own areas whatever
+    the date (a map is read on either side of the reform), except villages a
+    reorganisation ended or created within the map's life (a merge, a move: their own
+    valid-until or valid-from), which count only while they exist."""
+    start, end = MAP_DATES[edition]
+    ended = Q(valid_until__lt=day) & ~Q(valid_until=end) if end else Q(valid_until__lt=day)
+    started = Q(valid_from__gt=day) & ~Q(valid_from=start) if start else Q(valid_from__gt=day)
+    village = Q(level=Level.VILLAGE) & ~ended & ~started
+    return ~Q(level=Level.VILLAGE) | village

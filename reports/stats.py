@@ -23,7 +23,7 @@ from evaluations.models import CriteriaSet, Evaluation
 from evaluations.periods import YEAR as YEARLY
 from portal.paths import PATH_SEPARATOR
 from reports import aggregates, daily_work
-from reports.maps import map_path_field, map_version
+from reports.maps import counted_areas, map_path_field, map_version
 from reports.models import Versions, data_versions
 from reports.stats_base import (
     CACHE_SECONDS,
@@ -121,7 +121,10 @@ def _children(place: Place, day: datetime.date) -> list[dict]:
         return []
     children = list(
         Area.objects.filter(
-            edition=place.edition, level=child_level, path__descendant_of=place.path
+            counted_areas(place.edition, day),
+            edition=place.edition,
+            level=child_level,
+            path__descendant_of=place.path,
         )
         .exclude(pk=place.area.pk if place.area else None)
         .order_by("code", "name")
@@ -144,6 +147,7 @@ def area_stats(place: Place, day: datetime.date) -> dict:
     area_rows, work = daily_work.split_rows(
         daily_work.with_daily_work(
             Area.objects.filter(
+                counted_areas(place.edition, day),
                 edition=place.edition,
                 level__in=[Level.COMMUNE, Level.VILLAGE],
                 path__descendant_of=place.path,
@@ -270,6 +274,7 @@ def provinces_stats(
         daily_work.with_daily_work(
             Area.objects.filter(
                 _under("path", edition, paths, whole),
+                counted_areas(edition, day),
                 edition=edition,
                 level__in=[Level.COMMUNE, Level.VILLAGE],
             )

@@ -173,6 +173,24 @@ def test_counts_stay_exact_before_and_after_a_merge(teams):
     assert _stats(commune, DAY)["teams"] == 1
 
 
+def test_villages_count_and_list_only_while_they_exist(teams):
+    """After a merge the commune counts and lists the merged village from its day,
+    the two it replaced until the day before (the map's own villages otherwise count
+    whatever the date)."""
+    one, two = teams
+    commune = one.area.parent
+    village_merge(villages=[one.area, two.area], name="Tổ 12", effective_on=DAY)
+    before = area_stats(Place(commune.edition, commune), BEFORE)
+    after = area_stats(Place(commune.edition, commune), DAY)
+    assert before["villages"] - after["villages"] == 1
+    names = {day: {c["name"] for c in f["children"]} for day, f in ((BEFORE, before), (DAY, after))}
+    assert {"Tổ 1", "Tổ 2"} <= names[BEFORE] and "Tổ 12" not in names[BEFORE]
+    assert "Tổ 12" in names[DAY] and not {"Tổ 1", "Tổ 2"} & names[DAY]
+    # After the legacy map's end, its villages still count as they stood on 30/06/2025.
+    late = area_stats(Place(commune.edition, commune), datetime.date(2026, 12, 1))
+    assert late["villages"] == after["villages"]
+
+
 @pytest.mark.parametrize(
     ("case", "message"),
     [
