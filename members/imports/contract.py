@@ -81,6 +81,25 @@ class PlannedRow:
     #: (the commune's name for the code, dates dd/mm/yyyy, the phone with its 0 ...).
     values: dict = field(default_factory=dict)
 
+    @classmethod
+    def reading(cls, row, action, unit_label, full_name, changes, read) -> PlannedRow:
+        """A planned row whose ``values`` are built by ``read()`` when first asked for:
+        the preview's texts cost as much as the checks of 18,000 rows, and a caller that
+        shows only the counts (the command) never asks (docs/PERFORMANCE.md)."""
+        planned = cls(row, action, unit_label, full_name, changes)
+        del planned.values
+        planned._read = read
+        return planned
+
+    def __getattr__(self, name):
+        # Only reached for an attribute the instance lacks: ``values`` of ``reading``.
+        read = self.__dict__.get("_read")
+        if name != "values" or read is None:
+            raise AttributeError(name)
+        self.values = read()
+        del self._read
+        return self.values
+
 
 @dataclass
 class ImportPlan:

@@ -10,6 +10,7 @@ the plan callers see and the writes that would carry it out.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 
 from django.utils import timezone
@@ -237,14 +238,12 @@ class Planner:
                 self.check_area_exists(row)
             if unit.status != UnitStatus.ACTIVE and action != "unchanged":
                 self.error(row, "", self.dissolved_message(unit, label))
-            if row.ok:
-                values = (
-                    read_values(row, unit.kind, membership, self.shown)
-                    if action != "unchanged"
-                    else {}
-                )
+            if row.ok and action == "unchanged":
+                self.plan.rows.append(PlannedRow(row.row, action, label, person.full_name, changes))
+            elif row.ok:
+                read = functools.partial(read_values, row, unit.kind, membership, self.shown)
                 self.plan.rows.append(
-                    PlannedRow(row.row, action, label, person.full_name, changes, values)
+                    PlannedRow.reading(row.row, action, label, person.full_name, changes, read)
                 )
 
     def check_area_exists(self, row: Row) -> None:

@@ -176,10 +176,11 @@ def parse_row(
     row: a roster repeats its values many times. The parsers are pure for the length
     of an import."""
     row = Row(row=number)
+    size = len(cells)
 
     def cell(column):
         index = columns.get(column)
-        if index is None or index >= len(cells):
+        if index is None or index >= size:
             return None
         value = cells[index]
         return None if is_blank(value) else value
@@ -192,15 +193,18 @@ def parse_row(
         """``parser(value)``, from the memo when the column had that value already."""
         if memo is None or column in _UNIQUE_COLUMNS:
             return parser(value)
-        key = (column, parser, value.__class__, value)
-        result = memo.get(key, memo)
-        if result is memo:
+        seen = memo.get(parser)  # one dict per parser: (column, value's class, value)
+        if seen is None:
+            seen = memo[parser] = {}
+        key = (column, value.__class__, value)
+        result = seen.get(key, seen)
+        if result is seen:
             try:
                 result = parser(value)
             except ValueError as exc:
                 result = _Failed(str(exc))
-            memo[key] = result
-        if isinstance(result, _Failed):
+            seen[key] = result
+        if result.__class__ is _Failed:
             raise ValueError(str(result))
         return result
 

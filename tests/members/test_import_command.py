@@ -6,7 +6,13 @@ import io
 import pytest
 from django.core.management import call_command
 
-from members.imports import ERROR_FILE_TOO_LARGE, ERROR_MISSING_COLUMN, ERROR_NOT_SPREADSHEET
+from members.imports import (
+    ERROR_FILE_TOO_LARGE,
+    ERROR_MISSING_COLUMN,
+    ERROR_NOT_SPREADSHEET,
+    roster_import,
+)
+from members.imports import plan as plan_module
 from members.management.commands.import_roster import (
     ERROR_OPEN,
     MESSAGE_DRY_RUN,
@@ -112,3 +118,24 @@ def test_a_file_over_the_limit_is_not_even_read(db, tmp_path, settings):
     lines, status = run(str(path))
     assert status == 1
     assert lines[0] == "Tệp: " + ERROR_FILE_TOO_LARGE.format(size="2,5", limit="1")
+
+
+def test_the_preview_texts_are_built_only_when_read(thai_nguyen, tmp_path, monkeypatch):
+    """The command prints counts: it builds none of the rows' read values; a plan's
+    row builds its own when first asked for, once (PlannedRow.reading)."""
+    calls = []
+    real = plan_module.read_values
+    monkeypatch.setattr(
+        plan_module, "read_values", lambda *a, **k: calls.append(a[0].row) or real(*a, **k)
+    )
+    path = tmp_path / "danh-sach.xlsx"
+    path.write_bytes(xlsx_bytes(team_rows(3)))
+    lines, status = run(str(path), "--dry-run")
+    assert (lines[-1], status, calls) == ("created=3 updated=0 unchanged=0 errors=0", 0, [])
+
+    plan = roster_import(path.read_bytes(), filename="a.xlsx", dry_run=True)
+    assert calls == []
+    first = plan.rows[0]
+    assert first.values["Ngày tham gia"] == "15/01/2024"
+    assert first.values["Mã xã"] == "01843 → Phường Bắc Kạn"
+    assert calls == [first.row]

@@ -10,6 +10,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from members import imports
+from members.choices import Gender
 from members.imports import ERROR_CONFLICT, roster_import
 from members.models import Membership, Person
 from portal import audit
@@ -182,3 +183,20 @@ def test_the_statistics_aggregates_follow_an_import_by_copy(thai_nguyen, django_
         for place in places:
             for day in (datetime.date(2025, 6, 30), datetime.date(2026, 12, 1)):
                 assert aggregates.aggregate_stats(place, day) == area_stats(place, day)
+
+
+def test_text_choices_are_written_as_their_value(thai_nguyen):
+    """A ``TextChoices`` member (``Gender.FEMALE``) is stored as its value, as ``save()``
+    stores it, next to rows of plain text, on either path."""
+    people = [
+        Person(full_name="Lò Thị Một", province=thai_nguyen, gender=Gender.FEMALE),
+        Person(full_name="Lò Văn Hai", province=thai_nguyen, gender="male"),
+        Person(full_name="Lò Văn Ba", province=thai_nguyen, gender=Gender.MALE),
+    ]
+    portal_copy.insert_rows(Person, people)
+    stored = Person.objects.filter(pk__in=[p.pk for p in people]).order_by("pk")
+    assert list(stored.values_list("full_name", "gender")) == [
+        ("Lò Thị Một", "female"),
+        ("Lò Văn Hai", "male"),
+        ("Lò Văn Ba", "male"),
+    ]
