@@ -22,10 +22,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Message catalogues are compiled with Babel, so GNU gettext is not needed.
-messages: install
-	$(VENV)/bin/pybabel compile --statistics -d locale -D django
-	$(VENV)/bin/pybabel compile --statistics -d locale -D djangojs
+# Message catalogues are compiled with Babel, so GNU gettext is not needed; a catalogue
+# is compiled again only when its .po changed (two test runs side by side never write a
+# .mo the other is reading).
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+messages: $(CATALOGUES)
+
+locale/%.mo: locale/%.po | install
+	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
 
 # Database, official divisions of both editions and the small demo data set
 # (all idempotent: a second run adds nothing; a few seconds).
