@@ -9,6 +9,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from members import imports
+from members.choices import Gender
 from members.imports import ERROR_CONFLICT, roster_import
 from members.models import Membership, Person
 from portal import audit
@@ -157,3 +158,20 @@ def test_an_unsaved_related_object_is_refused(thai_nguyen):
     with pytest.raises(ValueError, match="unsaved related object 'person'"):
         portal_copy.insert_rows(Membership, [seat])
     assert not Membership.objects.exists()
+
+
+def test_text_choices_are_written_as_their_value(thai_nguyen):
+    """A ``TextChoices`` member (``Gender.FEMALE``) is stored as its value, as ``save()``
+    stores it, next to rows of plain text, on either path."""
+    people = [
+        Person(full_name="Lò Thị Một", province=thai_nguyen, gender=Gender.FEMALE),
+        Person(full_name="Lò Văn Hai", province=thai_nguyen, gender="male"),
+        Person(full_name="Lò Văn Ba", province=thai_nguyen, gender=Gender.MALE),
+    ]
+    portal_copy.insert_rows(Person, people)
+    stored = Person.objects.filter(pk__in=[p.pk for p in people]).order_by("pk")
+    assert list(stored.values_list("full_name", "gender")) == [
+        ("Lò Thị Một", "female"),
+        ("Lò Văn Hai", "male"),
+        ("Lò Văn Ba", "male"),
+    ]
