@@ -53,6 +53,7 @@ def module_world(module_db, django_db_blocker, tmp_path_factory):
         return world, ActorClients(world.users)
 
 
+@pytest.mark.sweep
 def test_no_url_answers_5xx_to_hostile_queries_for_any_actor(module_world, settings):
     world, clients = module_world
     settings.MEDIA_ROOT = world.media_root

@@ -115,6 +115,7 @@ def _run(world, clients, method: str, shard: int = 0):
     return mismatches, leaks, seen
 
 
+@pytest.mark.sweep
 class _Matrix:
     shard = 0
 

@@ -48,6 +48,7 @@ def accepts_post(access) -> bool:
     return access.post != get_only(access.get)
 
 
+@pytest.mark.sweep
 def test_every_state_changing_view_refuses_a_post_without_csrf_token(area_tree, caplog):
     """Every pattern that accepts POST (from the matrix), as every actor, with a client
     that enforces CSRF and sends no token: 403 from the CSRF check (logged as such), and
