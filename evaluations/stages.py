@@ -126,11 +126,7 @@ def can_return(user, rating, book: ChainBook | None = None) -> bool:
 def can_close(user, rating, book: ChainBook | None = None) -> bool:
     """Whether ``user`` may close ``rating`` as "not rated": whoever takes its
     decision."""
-    return (
-        rating.stage not in LOCKED_STAGES
-        and user.has_perm(NOT_RATED_PERMISSION)
-        and role_takes(user, chain_of(rating, book), Stage.DECISION)
-    )
+    return rating.stage not in LOCKED_STAGES and may_take(user, rating, Stage.DECISION, book)
 
 
 def can_reopen(user, rating) -> bool:

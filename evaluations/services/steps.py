@@ -14,7 +14,6 @@ from evaluations.choices import Stage, StepAction
 from evaluations.events import announce, rating_decided, rating_returned
 from evaluations.services.history import step_record
 from evaluations.stages import (
-    NOT_RATED_PERMISSION,
     REOPEN_PERMISSION,
     STEP_PERMISSION,
     return_targets,
@@ -93,9 +92,9 @@ def rating_return(*, acting_user, rating, comment: str, to_stage: str | None = N
 def rating_not_rated(*, acting_user, rating, reason: str):
     """Close a rating as "not rated" (a unit founded late in the year, dissolved):
     a decision like any other, locked."""
-    require_permission(acting_user, NOT_RATED_PERMISSION, rating.area_path)
-    if acting_user is not None and not role_takes(acting_user, chain_of(rating), Stage.DECISION):
-        raise PermissionDenied(ERROR_NOT_IN_CHAIN.format(stage=Stage.DECISION.label))
+    # Closing is a decision like any other (NOT_RATED_PERMISSION is the decision's):
+    # whoever takes the rating's decision in its chain.
+    require_step(acting_user, rating, Stage.DECISION)
     if rating.is_locked:
         raise ValidationError(ERROR_LOCKED)
     reason = normalize(reason)
