@@ -11,8 +11,12 @@ What it does:
 2. starts gunicorn with danvan/gunicorn.py and 2 sync workers (``--workers``) on
    127.0.0.1, DEBUG off, the default per-process memory cache;
 3. for /healthz and each public page runs wrk (2 threads, ``--connections``, after a
-   warm-up) and prints requests per second, the median, p95 and p99 latency, the errors,
-   and the rate as a share of /healthz's in the same run (the target: at least half);
+   warm-up) and prints requests per second, the median, p95, p99 and longest latency,
+   the errors by kind, and the rate as a share of /healthz's in the same run (the
+   target: at least half). wrk waits ``--timeout`` seconds (10) for an answer: with its
+   default of 2 s, against sync workers (which close the connection after every answer),
+   it reported one "timeout" per connection in runs whose longest answer took well under
+   a second (docs/PERFORMANCE.md);
 4. with ``--rendered``, measures the pages again with a ``messages`` cookie, which makes
    every answer private: the page is rendered for every request (what a page cost before
    the public answers were kept, portal/http_cache.py);
@@ -79,10 +83,13 @@ def pages(env) -> list[tuple[str, str]]:
     ]
 
 
-def wrk(port: int, path: str, *, connections: int, seconds: float, cookie: str = "") -> dict:
+def wrk(
+    port: int, path: str, *, connections: int, seconds: float, timeout: int, cookie: str = ""
+) -> dict:
     for _ in range(10):
         get(port, path)
     command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds:.0f}s",
+               "--timeout", f"{timeout}s",
                "-s", str(WRK_SCRIPT), f"http://127.0.0.1:{port}"]  # fmt: skip
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
@@ -100,7 +107,8 @@ def measure(env, urls, options, *, cookie: str = "") -> list:
         for name, path in urls:
             rows.append(
                 (name, wrk(port, path, connections=options.connections,
-                           seconds=options.seconds, cookie=cookie))
+                           seconds=options.seconds, timeout=options.timeout,
+                           cookie=cookie))
             )  # fmt: skip
     finally:
         stop(server)
@@ -136,16 +144,15 @@ def cpu_table(env, urls) -> None:
 
 def table(title: str, rows, floor: float) -> None:
     print(f"\n{title}\n")
-    print("| page | req/s | share of /healthz | median ms | p95 ms | p99 ms | errors |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("| page | req/s | share of /healthz | median ms | p95 ms | p99 ms | max ms | errors |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    kinds = {"connect_errors": "connect", "read_errors": "read", "write_errors": "write",
+             "timeouts": "timeout", "status_errors": "status", "non_2xx": "non-2xx"}  # fmt: skip
     for name, r in rows:
-        errors = sum(
-            r.get(k, 0)
-            for k in ("connect_errors", "read_errors", "write_errors", "timeouts", "status_errors")
-        )
+        errors = ", ".join(f"{r[k]} {label}" for k, label in kinds.items() if r.get(k)) or "0"
         print(
             f"| {name} | {r['rps']:,.0f} | {r['rps'] / floor:.0%} | {r['p50_ms']:.1f} | "
-            f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {errors} |"
+            f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.0f} | {errors} |"
         )
 
 
@@ -154,6 +161,10 @@ def main():
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--timeout", type=int, default=10,
+        help="seconds wrk waits for an answer before counting a timeout (wrk's default: 2)",
+    )  # fmt: skip
     parser.add_argument("--rendered", action="store_true", help="also every page rendered")
     parser.add_argument("--cpu", action="store_true", help="also CPU per request, in-process")
     parser.add_argument("--keep", action="store_true", help="keep the database")
