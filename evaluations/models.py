@@ -26,7 +26,7 @@ from evaluations.choices import (
     StepAction,
     Subject,
 )
-from evaluations.periods import period_key, period_label
+from evaluations.periods import YEAR, period_key, period_label
 from evaluations.thresholds import check_quantitative, parse_thresholds
 from members.models import Membership
 from portal.audit import AuditedHistory, Door, current_batch_id, current_door
@@ -535,7 +535,7 @@ class EvidenceFile(models.Model):
         return self.description or self.file.name
 
 
-class MemberRating(RatingSteps):
+class MemberRating(InPeriod, RatingSteps):
     """A member's level for one year, with the same three stages as a unit's rating."""
 
     membership = models.ForeignKey(
@@ -543,6 +543,9 @@ class MemberRating(RatingSteps):
     )
 
     history = AuditedHistory(kind="member_rating", paths=("area_path",), related=("membership",))
+
+    #: A member is rated for a whole year only (its period's code, evaluations.periods).
+    period = YEAR
 
     class Meta:
         verbose_name = _("xếp loại thành viên")

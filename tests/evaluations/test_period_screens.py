@@ -201,3 +201,23 @@ def test_provincial_staff_create_a_quarterly_set_and_set_its_round(
     copy_url = reverse("evaluations:criteria_copy", args=[created.pk])
     assert client.post(copy_url, {"year": "2026", "period": "Q4"}).status_code == 302
     assert CriteriaSet.objects.get(period="Q4").title == "Tiêu chí Khối dân vận quý 4/2026"
+
+
+def test_a_quarters_rating_pages_name_the_quarter_not_the_year(
+    client, area_tree, bloc, quarter, officer, province_staff
+):
+    rating = evaluation_start(acting_user=officer, unit=bloc, year=2026, period="Q2")
+    evaluation_self_assess(
+        acting_user=officer, evaluation=rating, scores=FULL, gates={"K1": False}, submit=True
+    )
+    client.force_login(province_staff)
+    headings = {
+        "proposal": "Đề xuất xếp loại quý 2/2026",
+        "decision": "Quyết định xếp loại quý 2/2026",
+        "history": "Lịch sử đánh giá quý 2/2026",
+        "return": "quý 2/2026",
+    }
+    for name, heading in headings.items():
+        html = client.get(reverse(f"evaluations:{name}", args=[rating.pk])).content.decode()
+        assert heading in html, name
+        assert "năm 2026" not in re.sub(r"<nav.*?</nav>", "", html, flags=re.S), name
