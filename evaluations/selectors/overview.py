@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import units_visible_to
+from evaluations.chains import ChainBook
 from evaluations.choices import Stage
 from evaluations.filtersets import STAGE_NONE, RatingFilterSet
 from evaluations.models import EvaluationScore, GateAnswer, RatingLevel
@@ -154,6 +155,8 @@ STEP_RESULT_LABELS = {
     "proposal_draft": _("Bản nháp đề xuất"),
     Stage.PROPOSAL: _("Tự đánh giá đã gửi"),
     Stage.DECISION: _("Đề xuất đã gửi"),
+    # The unit's chain has no proposal: the self-assessment went up as it was.
+    "self_as_proposal": _("Tự đánh giá đã gửi"),
     Stage.DECIDED: _("Đã quyết định"),
 }
 
@@ -196,7 +199,7 @@ def _drafts(rows) -> dict[int, tuple]:
     return {pk: (total, caps.get(pk, [])) for pk, total in totals.items()}
 
 
-def _step_result(row, drafts, scales, labels) -> StepResult | None:
+def _step_result(row, drafts, scales, labels, book: ChainBook) -> StepResult | None:
     stage = row.stage_key
     if stage in (Stage.SELF, Stage.PROPOSAL) and row.ev_id in drafts:
         total, caps = drafts[row.ev_id]
@@ -206,6 +209,8 @@ def _step_result(row, drafts, scales, labels) -> StepResult | None:
         kind, total, level = stage, row.self_total, row.self_level
     elif stage == Stage.DECISION and row.proposed_total is not None:
         kind, total, level = stage, row.proposed_total, row.proposed_level
+        if book.of_unit(row).skips(Stage.PROPOSAL):
+            kind = "self_as_proposal"
     elif stage == Stage.DECIDED:
         kind, total, level = stage, row.decided_total, row.decided_level
     else:
@@ -232,13 +237,14 @@ def attach_labels(rows) -> list:
         scales.setdefault(lv.criteria_set_id, []).append(lv)
     labels = {(lv.criteria_set_id, lv.level): lv.label for lvs in scales.values() for lv in lvs}
     drafts = _drafts(rows)
+    book = ChainBook()  # the provinces' chains, one query when a row needs one
     for row in rows:
         row.stage_label = STAGE_LABELS.get(row.stage_key, row.stage_key)
         for name in ("self_total", "proposed_total", "decided_total"):
             setattr(row, f"{name}_text", number_text(getattr(row, name)))
         for name in ("self_level", "proposed_level", "decided_level", "current_level"):
             setattr(row, f"{name}_label", labels.get((row.ev_criteria_set_id, getattr(row, name))))
-        row.step_result = _step_result(row, drafts, scales, labels)
+        row.step_result = _step_result(row, drafts, scales, labels, book)
         comment = (row.return_comment or "").strip()
         row.return_first_line = comment.splitlines()[0] if comment else ""
     return rows

@@ -19,6 +19,7 @@ from evaluations import stages
 from evaluations.chains import DEFAULT, ChainBook, chain_of
 from evaluations.choices import Stage, Subject
 from evaluations.models import ApprovalChain, Evaluation, MemberRating
+from evaluations.selectors.overview import attach_labels, rating_overview
 from evaluations.services.chains import approval_chain_reset, approval_chain_set
 from evaluations.services.criteria import criteria_set_copy, criteria_set_issue
 from evaluations.services.member_ratings import member_rating_start, member_rating_step
@@ -296,6 +297,10 @@ def test_a_team_chain_skips_the_proposal(client, area_tree, users, team, team_cr
     assert (evaluation.proposed_total, evaluation.proposed_level) == (100, 1)
     assert evaluation.proposed_by is None
     assert stages.return_targets(evaluation) == (Stage.SELF,)
+    # The lists say what went up: the self-assessment, not a proposal.
+    rows = attach_labels(rating_overview(user=approver, year=2026).rows)
+    result = next(r for r in rows if r.pk == team.pk).step_result
+    assert (result.label, result.total_text) == ("Tự đánh giá đã gửi", "100")
     client.force_login(approver)
     with pytest.raises(PermissionDenied) as refused:
         evaluation_decide(acting_user=users["province"], evaluation=evaluation)
