@@ -34,6 +34,44 @@ class ProvinceVersion(models.Model):
         return f"{self.path} {self.version}"
 
 
+class StatTotal(models.Model):
+    """The statistics' exact aggregates (reports.aggregates): the sum of the events of
+    ``key`` under ``node`` (a path: "legacy/" for the legacy map's whole installation,
+    "legacy/06/" a province ...) falling on ``day`` at ``grain`` (0 the day itself, 1 the
+    month starting on ``day``, 2 the year). Filled by the journal's compaction and by
+    ``rebuild_stats``; PostgreSQL only."""
+
+    pk = models.CompositePrimaryKey("node", "grain", "day", "key")
+    node = models.CharField(max_length=120)
+    key = models.SmallIntegerField()
+    grain = models.SmallIntegerField()
+    day = models.DateField()
+    total = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.node} {self.key} {self.grain} {self.day} {self.total}"
+
+
+class StatDelta(models.Model):
+    """The journal of the aggregates: what each write statement changed, appended by the
+    statement-level triggers (reports/aggregates_sql.py) without touching any shared row,
+    so writers never wait for each other here; moved into ``StatTotal`` by
+    ``reports.aggregates.compact``."""
+
+    id = models.BigAutoField(primary_key=True)
+    node = models.CharField(max_length=120)
+    key = models.SmallIntegerField()
+    grain = models.SmallIntegerField()
+    day = models.DateField()
+    delta = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["node", "key"], name="reports_statdelta_node")]
+
+    def __str__(self):
+        return f"{self.node} {self.key} {self.grain} {self.day} {self.delta:+d}"
+
+
 class Versions:
     """Every version, read in one query (``data_versions``)."""
 
