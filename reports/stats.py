@@ -514,10 +514,7 @@ def area_stats_cached(
     if aggregates.enabled():
         return _aggregate_cached(place, day, versions, on_miss)
     if place.area is None:
-        version = versions.of_edition(place.edition)
-        if place.edition == Edition.V2025:
-            version += f"+{versions.of_edition(Edition.LEGACY)}"
-        key = f"{KEY_PREFIX}:country:{version}:{place.edition}:{day.isoformat()}"
+        key = country_cache_key(place.edition, day, versions)
         result = cache.get(key)
         if result is None:
             result = country_stats(place.edition, day, versions, on_miss)
@@ -547,11 +544,25 @@ def _version(place: Place, versions: Versions) -> str:
     return version
 
 
+def _aggregate_key(place: Place, day: datetime.date, versions: Versions) -> str:
+    return f"{KEY_PREFIX}:agg:{_version(place, versions)}:{place.edition}:{place.path}:{day}"
+
+
+def country_cache_key(edition: str, day: datetime.date, versions: Versions) -> str:
+    """The cache key of the country's figures on ``edition``'s map on ``day`` (the
+    aggregates' on PostgreSQL, the sum of the provinces' elsewhere): what every server
+    sharing the cache reads."""
+    place = Place(edition=edition)
+    if aggregates.enabled():
+        return _aggregate_key(place, day, versions)
+    return f"{KEY_PREFIX}:country:{_version(place, versions)}:{edition}:{day.isoformat()}"
+
+
 def _aggregate_cached(
     place: Place, day: datetime.date, versions: Versions, on_miss: Callable[[], None] | None
 ) -> dict:
     """``aggregates.aggregate_stats`` through the cache, under the same data versions."""
-    key = f"{KEY_PREFIX}:agg:{_version(place, versions)}:{place.edition}:{place.path}:{day}"
+    key = _aggregate_key(place, day, versions)
     result = cache.get(key)
     if result is None:
         if on_miss is not None:
