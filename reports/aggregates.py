@@ -1,15 +1,18 @@
 """The statistics from maintained exact aggregates, on PostgreSQL (docs/STATS_API.md,
 "Aggregates without a cache").
 
-Statement-level triggers (reports/aggregates_sql.py) append to the journal
-(``StatDelta``) what every write to memberships, units and people changes in the counts
-of every node (the country, each province, district, commune and village of each map),
-as events on days; ``compact`` moves the journal into the totals (``StatTotal``). A
-count on day D is the sum of the events up to D, read at three grains (the years before
-D's year, the months of its year before D's month, the days of its month up to D): at
-most about seventy rows per node and key whatever the number of memberships.
+Statement-level triggers (reports/aggregates_sql.py) only log, in one ``INSERT ...
+SELECT`` per statement, which memberships, units and people a write touched and what
+their counted columns were before (``StatLog*``). ``compact`` folds the log into the
+totals (``StatTotal``): the contributions of the people and units it touches in the
+world before the logged writes and in the world now, the difference added, in one
+statement (one snapshot). A count on day D is the sum of the totals' events up to D,
+read at three grains (the years before D's year, the months of its year before D's
+month, the days of its month up to D): at most about seventy rows per node and key
+whatever the number of memberships. A reader on the primary compacts first when the
+log is not empty; one on a replica, which cannot, reads through the primary then.
 ``aggregate_stats`` answers exactly what ``reports.stats.area_stats`` counts straight
-(the reference), in five queries whatever the size; SQLite counts straight.
+(the reference); SQLite counts straight.
 """
 
 import datetime
@@ -32,11 +35,15 @@ KEYS = aggregates_sql.KEYS
 #: The units' counts read from the aggregates (``reports.stats_base.unit_aggregates``).
 UNIT_KEYS = ("blocs", "teams", "communes_with_bloc", "villages_with_team")
 
-#: The journal is moved into the totals by a reader that finds more rows than this in it
-#: (and by ``rebuild_stats`` / ``compact_stats``): reading it stays cheap meanwhile.
-COMPACT_AFTER = 20_000
+#: A log this large a share of the memberships (or of the units) is folded by a rebuild
+#: from scratch rather than by contributions (a demo generated, a province imported
+#: into an empty database): see docs/PERFORMANCE.md, "Statistics without a cache".
+REBUILD_SHARE = 0.25
 
-#: Lock taken by the compaction, so two readers never compact at once.
+#: ... and only past this many log rows (a small database is compacted, not rebuilt).
+REBUILD_MIN = 5_000
+
+#: Lock taken by the compaction and the rebuild, so that they run one at a time.
 COMPACT_LOCK = 160_016
 
 #: The grains summed for a count on ``ref.day``: the years before its year, the months of
@@ -46,22 +53,18 @@ _GRAINS = f"""((grain = {aggregates_sql.YEAR} AND day < ref.year_start)
         OR (grain = {aggregates_sql.DAY} AND day >= ref.month_start AND day <= ref.day))"""
 
 READ_SQL = f"""
-SELECT r.node, r.key, ref.day, SUM(r.v)::bigint
+SELECT r.node, r.key, ref.day, SUM(r.total)::bigint
 FROM unnest(%(refs)s::date[], %(years)s::date[], %(months)s::date[])
     AS ref(day, year_start, month_start)
 CROSS JOIN LATERAL (
-    SELECT node, key, total AS v FROM reports_stattotal
-    WHERE node = ANY(CASE WHEN ref.day = %(day)s THEN %(nodes)s::text[] ELSE %(place)s::text[] END)
-      AND {_GRAINS}
-    UNION ALL
-    SELECT node, key, delta FROM reports_statdelta
+    SELECT node, key, total FROM reports_stattotal
     WHERE node = ANY(CASE WHEN ref.day = %(day)s THEN %(nodes)s::text[] ELSE %(place)s::text[] END)
       AND {_GRAINS}
 ) AS r
 WHERE ref.day = %(day)s OR r.key IN ({KEYS["blocs"]}, {KEYS["teams"]})
 GROUP BY r.node, r.key, ref.day
 UNION ALL
-SELECT '', 0, NULL, COALESCE(MAX(id) - MIN(id) + 1, 0) FROM reports_statdelta
+SELECT '', 0, NULL, ({aggregates_sql.LOG_PENDING})::int
 """  # noqa: S608 (constants)
 
 
@@ -75,9 +78,7 @@ def enabled() -> bool:
     return _connection().vendor == "postgresql"
 
 
-def counts(nodes: list[str], place: str, day: datetime.date, refs: list[datetime.date]):
-    """``{(node, key, day): n}`` for ``nodes`` on ``day`` (every key), and for ``place``
-    the blocs and teams on each of ``refs`` too; and the journal's length."""
+def _read(alias: str, nodes: list[str], place: str, day: datetime.date, refs):
     days = sorted({day, *refs})
     params = {
         "nodes": nodes,
@@ -87,68 +88,86 @@ def counts(nodes: list[str], place: str, day: datetime.date, refs: list[datetime
         "years": [d.replace(month=1, day=1) for d in days],
         "months": [d.replace(day=1) for d in days],
     }
-    with _connection().cursor() as cursor:
+    with connections[alias].cursor() as cursor:
         cursor.execute(READ_SQL, params)
         rows = cursor.fetchall()
-    found, journal = {}, 0
+    found, pending = {}, False
     for node, key, ref, n in rows:
         if ref is None:
-            journal = n
+            pending = bool(n)
         else:
             found[(node, key, ref)] = n
-    return found, journal
+    return found, pending
+
+
+def counts(nodes: list[str], place: str, day: datetime.date, refs: list[datetime.date]):
+    """``{(node, key, day): n}`` for ``nodes`` on ``day`` (every key), and for ``place``
+    the blocs and teams on each of ``refs`` too, exact: one query when the log is empty;
+    else the log is compacted on the primary and the totals read again there (a replica
+    cannot compact, and its totals lack what the log holds)."""
+    alias = router.db_for_read(StatTotal)
+    found, pending = _read(alias, nodes, place, day, refs)
+    if pending:
+        primary = router.db_for_write(StatTotal)
+        compact(using=primary)
+        found, _pending = _read(primary, nodes, place, day, refs)
+    return found
 
 
 def compact(using: str | None = None) -> int:
-    """Move the journal into the totals, in one transaction (readers see the journal
-    or the totals it became, never both nor neither); skipped when another compaction
-    holds the lock. Returns the journal rows moved."""
+    """Fold the log into the totals, exactly, in one statement (one snapshot: the log
+    rows it consumes and the tables it counts are those of one moment), serialized by
+    an advisory lock; a rebuild from scratch instead when the log is a large share of
+    everything (``REBUILD_SHARE``). Returns the log rows consumed."""
     using = using or router.db_for_write(StatTotal)
     connection = connections[using]
     if connection.vendor != "postgresql":
         return 0
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [COMPACT_LOCK])
-        if not cursor.fetchone()[0]:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [COMPACT_LOCK])
+        cursor.execute(aggregates_sql.LOG_LENGTHS)
+        memberships, units, people, all_memberships, all_units = cursor.fetchone()
+        if not (memberships or units or people):
             return 0
-        cursor.execute(
-            """
-            WITH moved AS (DELETE FROM reports_statdelta RETURNING node, key, grain, day, delta),
-            added AS (
-                INSERT INTO reports_stattotal (node, key, grain, day, total)
-                SELECT node, key, grain, day, SUM(delta) FROM moved
-                GROUP BY node, key, grain, day ORDER BY node, key, grain, day
-                ON CONFLICT (node, key, grain, day)
-                DO UPDATE SET total = reports_stattotal.total + EXCLUDED.total
-            )
-            SELECT count(*) FROM moved
-            """
-        )
-        moved = cursor.fetchone()[0]
-        cursor.execute("DELETE FROM reports_stattotal WHERE total = 0")
-    return moved
+        if memberships + units > REBUILD_MIN and (
+            memberships > REBUILD_SHARE * all_memberships or units > REBUILD_SHARE * all_units
+        ):
+            _rebuild(cursor)
+            return memberships + units + people
+        cursor.execute(aggregates_sql.compact_sql())
+        consumed, *zeros = cursor.fetchone()
+        if zeros[0]:
+            cursor.execute(aggregates_sql.DELETE_ZEROS, zeros)
+    return consumed
+
+
+def compact_on_commit(using: str | None = None) -> None:
+    """After a big batch of writes (an import, the carry-over, a demo): compact once the
+    transaction commits, so that no reader pays for it."""
+    using = using or router.db_for_write(StatTotal)
+    if connections[using].vendor == "postgresql":
+        transaction.on_commit(lambda: compact(using), using=using)
+
+
+def _rebuild(cursor) -> None:
+    """The totals from scratch; writers of the counted tables wait (SHARE locks) so that
+    the log emptied and the tables counted are of one moment."""
+    cursor.execute("LOCK TABLE members_membership, units_unit, members_person IN SHARE MODE")
+    cursor.execute(
+        "TRUNCATE reports_statlogmembership, reports_statlogunit, reports_statlogperson, "
+        "reports_stattotal"
+    )
+    cursor.execute(aggregates_sql.rebuild_sql())
 
 
 def rebuild(using: str | None = None) -> None:
     """Recompute the totals from the tables (after a restore, or to check them), in one
-    transaction; the triggers keep them from then on."""
+    transaction; the log and its compaction keep them from then on."""
     using = using or router.db_for_write(StatTotal)
     connection = connections[using]
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        cursor.execute("LOCK TABLE reports_statdelta IN ACCESS EXCLUSIVE MODE")
-        cursor.execute("DELETE FROM reports_statdelta")
-        cursor.execute("DELETE FROM reports_stattotal")
-        cursor.execute(aggregates_sql.rebuild_sql())
-
-
-def _maybe_compact(journal: int) -> None:
-    """Compact a long journal, from a reader on the primary outside any transaction."""
-    if (
-        journal > COMPACT_AFTER
-        and router.db_for_read(StatTotal) == router.db_for_write(StatTotal)
-        and transaction.get_autocommit(using=_connection().alias)
-    ):
-        compact()
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [COMPACT_LOCK])
+        _rebuild(cursor)
 
 
 def _approved(place: Place, years: list[int], day: datetime.date) -> dict:
@@ -175,7 +194,7 @@ def aggregate_stats(place: Place, day: datetime.date) -> dict:
     """Every figure of ``area_stats`` for ``place`` on ``day``, the memberships' and
     units' counts read from the aggregates: the areas with the daily work, the rating
     years, the next level's areas, the aggregates and the approved ratings (five
-    queries whatever the size)."""
+    queries whatever the size when the log is empty)."""
     from reports import stats
 
     area_rows, work = daily_work.split_rows(
@@ -213,7 +232,7 @@ def aggregate_stats(place: Place, day: datetime.date) -> dict:
         key_length = len(place.path) + SEGMENT_LENGTH[child_level]
     child_nodes = sorted({c["path"][:key_length] for c in children})
     refs = [reference_day(year, day) for year in years]
-    found, journal = counts([place.path, *child_nodes], place.path, day, refs)
+    found = counts([place.path, *child_nodes], place.path, day, refs)
 
     def n(node, key, on=day):
         return found.get((node, KEYS[key], on), 0)
@@ -225,7 +244,6 @@ def aggregate_stats(place: Place, day: datetime.date) -> dict:
     units.update(_approved(place, years, day))
     members = {key: n(place.path, key) for key in stats.MEMBER_FIELDS}
     figures = {node: {key: n(node, key) for key in stats.CHILD_FIELDS} for node in child_nodes}
-    _maybe_compact(journal)
     return stats.stats_answer(
         place,
         day,

@@ -7,12 +7,16 @@ set of people (their seats, and their presence as distinct people) and of a set 
 (units in force, communes with a bloc, villages with a team), each as events ``(node,
 key, day, delta)``: +1 on the first day something counts under ``node`` (every ancestor
 path of where it stands on a map, from the country down to the village), -1 on the first
-day it no longer does. Statement-level triggers with transition tables run the query
-twice for the rows a statement touched, on the world before the statement (the table
-as it is now with the statement's new rows replaced by its old ones) and after it, and
-append the difference to the journal ``reports_statdelta``: exact whatever the writer
-(ORM saves, bulk writes, ``queryset.update``, COPY, raw SQL), in one statement whatever
-the number of rows. ``rebuild_sql`` writes the contributions of everything at once.
+day it no longer does; the world counted in is given as subqueries.
+
+Writers pay only for a log: statement-level triggers with transition tables append, in
+one ``INSERT ... SELECT`` per statement, the ids of the rows a statement inserted and
+the counted columns of the rows it updated (when one of them changed) or deleted, as
+they were (``reports_statlog*``): exact whatever the writer (ORM saves, bulk writes,
+``queryset.update``, COPY, raw SQL). ``compact_sql`` folds the log into the totals in one
+statement: the contributions of the people and units the log touches in the world before
+(each logged row as its earliest image) and in the world now, the difference added.
+``rebuild_sql`` writes the contributions of everything at once.
 """
 
 from members.choices import KINH
@@ -32,7 +36,7 @@ KEYS = {
     "villages_with_team": 10,
 }
 
-#: Grains of the journal and totals: an event is written at its day, its month's first
+#: Grains of the totals: an event is written at its day, its month's first
 #: day and its year's first day, so a count on a day sums at most the years before it,
 #: the months of its year before it and the days of its month up to it.
 DAY, MONTH, YEAR = 0, 1, 2
@@ -46,12 +50,16 @@ V2025 = f"{Edition.V2025}/"
 #: Length of a 2025 commune's path, the key of a 2025 bloc's commune (reports.maps).
 V2025_COMMUNE_KEY = len(f"{Edition.V2025}/19/01843/")
 
-MEMBERSHIP_COLUMNS = "id, person_id, unit_id, start_date, end_date, area_path"
-UNIT_COLUMNS = (
-    "id, kind, area_id, commune_id, area_path, map_path, decision_date, dissolved_on, "
+#: The columns counted of each table (their ``id`` apart), what the log keeps of a row.
+MEMBERSHIP_COUNTED = "person_id, unit_id, start_date, end_date, area_path"
+UNIT_COUNTED = (
+    "kind, area_id, commune_id, area_path, map_path, decision_date, dissolved_on, "
     "area_from, area_until"
 )
-PERSON_COLUMNS = "id, gender, party_member, ethnicity"
+PERSON_COUNTED = "gender, party_member, ethnicity"
+MEMBERSHIP_COLUMNS = f"id, {MEMBERSHIP_COUNTED}"
+UNIT_COLUMNS = f"id, {UNIT_COUNTED}"
+PERSON_COLUMNS = f"id, {PERSON_COUNTED}"
 
 NODES_FUNCTION = """
 CREATE OR REPLACE FUNCTION reports_stat_nodes(path text) RETURNS SETOF text
@@ -214,100 +222,8 @@ def _difference(parts: list[tuple[str, str]]) -> str:
     return "\n    UNION ALL\n    ".join(selects)
 
 
-def _world(table: str, columns: str, old: str, new: str, where: str) -> tuple[str, str]:
-    """Rows of ``table`` matching ``where`` after the statement (the table) and before it
-    (the table without the statement's new rows, with its old rows)."""
-    after = f"SELECT {columns} FROM {table} WHERE {where}"
-    before = (
-        f"SELECT {columns} FROM {table} WHERE ({where}) AND id NOT IN (SELECT id FROM {new}) "
-        f"UNION ALL SELECT {columns} FROM {old} AS o WHERE {where.replace(table + '.', 'o.')}"
-    )
-    return after, before
-
-
-def membership_statement(old: str, new: str) -> str:
-    """The journal's events for a statement on memberships (``old``, ``new``: its rows)."""
-    persons = f"SELECT person_id FROM {old} UNION SELECT person_id FROM {new}"
-    after, before = _world(
-        "members_membership",
-        MEMBERSHIP_COLUMNS,
-        old,
-        new,
-        f"members_membership.person_id IN ({persons})",
-    )
-    units = f"SELECT {UNIT_COLUMNS} FROM units_unit"
-    people = f"SELECT {PERSON_COLUMNS} FROM members_person"
-    ctes = ", ".join(
-        [
-            people_ctes("a", after, units, people, seats=True),
-            people_ctes("b", before, units, people, seats=True),
-        ]
-    )
-    return f"WITH {ctes}" + grains_insert(
-        "reports_statdelta", "delta", _difference([("a_people", "b_people")])
-    )
-
-
-def unit_statement(old: str, new: str) -> str:
-    """The journal's events for a statement on units: the members of the units touched
-    (their presence depends on the units' dates and places) and every unit of the
-    communes and 2025 communes they stand in (the distinct communes and villages)."""
-    touched = f"SELECT {UNIT_COLUMNS} FROM {old} UNION ALL SELECT {UNIT_COLUMNS} FROM {new}"
-    ids = f"SELECT id FROM {old} UNION SELECT id FROM {new}"
-    members = f"SELECT {MEMBERSHIP_COLUMNS} FROM members_membership WHERE unit_id IN ({ids})"
-    persons = "SELECT DISTINCT person_id FROM touched_members"
-    seats = f"SELECT {MEMBERSHIP_COLUMNS} FROM members_membership WHERE person_id IN ({persons})"
-    keys = (
-        f"SELECT DISTINCT left(map_path, {V2025_COMMUNE_KEY}) AS k FROM touched "
-        f"WHERE map_path LIKE '{V2025}%'"
-    )
-    near = (
-        "(units_unit.commune_id IN (SELECT commune_id FROM touched) OR units_unit.id IN "
-        f"(SELECT u.id FROM units_unit AS u JOIN ({keys}) AS c "
-        "ON u.map_path >= c.k AND u.map_path < c.k || '~'))"
-    )
-    after_near, before_near = _world("units_unit", UNIT_COLUMNS, old, new, near)
-    after_all, before_all = _world("units_unit", UNIT_COLUMNS, old, new, "true")
-    people = f"SELECT {PERSON_COLUMNS} FROM members_person"
-    ctes = ", ".join(
-        [
-            f"touched AS ({touched}), touched_members AS MATERIALIZED ({members})",
-            people_ctes("a", seats, after_all, people, seats=True),
-            people_ctes("b", seats, before_all, people, seats=True),
-            units_ctes("c", after_near),
-            units_ctes("d", before_near),
-        ]
-    )
-    return f"WITH {ctes}" + grains_insert(
-        "reports_statdelta",
-        "delta",
-        _difference([("a_people", "b_people"), ("c_units", "d_units")]),
-    )
-
-
-def person_statement(old: str, new: str) -> str:
-    """The journal's events for an update of people: their gender, Party membership or
-    ethnicity (their presence is the same before and after)."""
-    changed = (
-        f"SELECT n.id FROM {new} AS n JOIN {old} AS o ON o.id = n.id "
-        "WHERE (n.gender, n.party_member, n.ethnicity) IS DISTINCT FROM "
-        "(o.gender, o.party_member, o.ethnicity)"
-    )
-    seats = f"SELECT {MEMBERSHIP_COLUMNS} FROM members_membership WHERE person_id IN ({changed})"
-    units = f"SELECT {UNIT_COLUMNS} FROM units_unit"
-    ctes = ", ".join(
-        [
-            people_ctes("a", seats, units, f"SELECT {PERSON_COLUMNS} FROM members_person", False),
-            people_ctes("b", seats, units, f"SELECT {PERSON_COLUMNS} FROM {old}", False),
-        ]
-    )
-    return f"WITH {ctes}" + grains_insert(
-        "reports_statdelta", "delta", _difference([("a_people", "b_people")])
-    )
-
-
 def rebuild_sql() -> str:
-    """Every contribution, from scratch, into the totals (the journal emptied first)."""
+    """Every contribution, from scratch, into the totals (emptied first, the log with them)."""
     memberships = f"SELECT {MEMBERSHIP_COLUMNS} FROM members_membership"
     units = f"SELECT {UNIT_COLUMNS} FROM units_unit"
     people = f"SELECT {PERSON_COLUMNS} FROM members_person"
@@ -318,45 +234,55 @@ def rebuild_sql() -> str:
     return f"WITH {ctes}" + grains_insert("reports_stattotal", "total", events)
 
 
-#: (table, statement builder, the columns counted, events with their transition tables).
-TRIGGERS = (
-    (
-        "members_membership",
-        membership_statement,
-        MEMBERSHIP_COLUMNS,
-        ("INSERT", "UPDATE", "DELETE"),
-    ),
-    ("units_unit", unit_statement, UNIT_COLUMNS, ("INSERT", "UPDATE", "DELETE")),
-    ("members_person", person_statement, PERSON_COLUMNS, ("UPDATE",)),
+#: (table, its log, the columns counted, events logged). A person's insert is not
+#: logged: a new person counts only through seats, whose inserts are.
+ALL_EVENTS = ("INSERT", "UPDATE", "DELETE")
+LOGGED = (
+    ("members_membership", "reports_statlogmembership", MEMBERSHIP_COUNTED, ALL_EVENTS),
+    ("units_unit", "reports_statlogunit", UNIT_COUNTED, ALL_EVENTS),
+    ("members_person", "reports_statlogperson", PERSON_COUNTED, ("UPDATE", "DELETE")),
+)
+
+#: The triggers of the first design (contributions computed in the writer's statement).
+_OLD_TRIGGERS = tuple(
+    (table, f"reports_stats_{table}_{event}")
+    for table, events in (
+        ("members_membership", ("insert", "update", "delete")),
+        ("units_unit", ("insert", "update", "delete")),
+        ("members_person", ("update",)),
+    )
+    for event in events
 )
 
 
-def _empty(table: str) -> str:
-    return f"SELECT * FROM {table} WHERE false"
+def _log_insert(log: str, columns: str, event: str) -> str:
+    """One ``INSERT ... SELECT`` per statement: the ids of inserted rows (``existed``
+    false), the before-image of deleted rows and of updated rows whose counted columns
+    changed (``existed`` true)."""
+    if event == "INSERT":
+        return f"INSERT INTO {log} (item, existed) SELECT id, false FROM new_rows"
+    image = ", ".join(f"o.{c.strip()}" for c in columns.split(","))
+    insert = f"INSERT INTO {log} (item, existed, {columns}) SELECT o.id, true, {image} "
+    if event == "DELETE":
+        return insert + "FROM old_rows AS o"
+    after = ", ".join(f"n.{c.strip()}" for c in columns.split(","))
+    return insert + (
+        f"FROM old_rows AS o JOIN new_rows AS n ON n.id = o.id "
+        f"WHERE ({image}) IS DISTINCT FROM ({after})"
+    )
 
 
 def install_sql() -> list[str]:
-    """The functions and statement-level triggers, one per table and event (a trigger
-    with transition tables fires on one event). Only rows whose counted columns changed
-    are recomputed (``old_c``, ``new_c``); an update that changed none of them (a role,
-    a name, a timestamp) returns at once."""
+    """The function of the nodes and the logging triggers, one per table and event (a
+    trigger with transition tables fires on one event); the first design's triggers
+    dropped."""
     statements = [NODES_FUNCTION]
-    for table, builder, columns, events in TRIGGERS:
+    for table, name in _OLD_TRIGGERS:
+        statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table};")
+        statements.append(f"DROP FUNCTION IF EXISTS {name}();")
+    for table, log, columns, events in LOGGED:
         for event in events:
-            name = f"reports_stats_{table}_{event.lower()}"
-            changed = (
-                f"old_c AS (SELECT {columns} FROM old_rows EXCEPT SELECT {columns} FROM new_rows), "
-                f"new_c AS (SELECT {columns} FROM new_rows EXCEPT SELECT {columns} FROM old_rows), "
-            )
-            missing = {"INSERT": "old_rows", "DELETE": "new_rows"}.get(event)
-            if missing:  # the transition table the event has not, empty
-                changed = f"{missing} AS ({_empty(table)}), {changed}"
-            body = builder("old_c", "new_c").replace("WITH ", f"WITH {changed}", 1)
-            if event == "UPDATE":
-                body = (
-                    f"IF NOT EXISTS (SELECT {columns} FROM new_rows "
-                    f"EXCEPT SELECT {columns} FROM old_rows) THEN\nRETURN NULL;\nEND IF;\n" + body
-                )
+            name = f"reports_statlog_{table}_{event.lower()}"
             referencing = {
                 "INSERT": "NEW TABLE AS new_rows",
                 "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
@@ -364,7 +290,7 @@ def install_sql() -> list[str]:
             }[event]
             statements.append(
                 f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-                f"BEGIN\n{body};\nRETURN NULL;\nEND\n$$;"
+                f"BEGIN\n{_log_insert(log, columns, event)};\nRETURN NULL;\nEND\n$$;"
             )
             statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table};")
             statements.append(
@@ -376,10 +302,120 @@ def install_sql() -> list[str]:
 
 def uninstall_sql() -> list[str]:
     statements = []
-    for table, _builder, _columns, events in TRIGGERS:
+    for table, _log, _columns, events in LOGGED:
         for event in events:
-            name = f"reports_stats_{table}_{event.lower()}"
+            name = f"reports_statlog_{table}_{event.lower()}"
             statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table};")
             statements.append(f"DROP FUNCTION IF EXISTS {name}();")
-    statements.append("DROP FUNCTION IF EXISTS reports_stat_nodes(text);")
     return statements
+
+
+def _before(table: str, columns: str, first: str, where: str = "true") -> str:
+    """Rows of ``table`` (matching ``where``) in the before-world: each row the log
+    names replaced by its earliest image (``first``), gone when it did not exist yet."""
+    return (
+        f"SELECT id, {columns} FROM {table} WHERE ({where}) "
+        f"AND id NOT IN (SELECT item FROM {first}) "
+        f"UNION ALL SELECT id, {columns} FROM (SELECT item AS id, existed, {columns} "
+        f"FROM {first}) AS f WHERE f.existed AND ({where})"
+    )
+
+
+def compact_sql() -> str:
+    """One statement (one snapshot): take every log row visible (``DELETE ...
+    RETURNING``), compute the contributions of the people and units they touch in the
+    world before them and in the world now, add the difference to the totals. Returns
+    the number of log rows consumed and the totals that became zero."""
+    units_now = f"SELECT {UNIT_COLUMNS} FROM units_unit"
+    units_then = _before("units_unit", UNIT_COUNTED, "fu")
+    people_now = f"SELECT {PERSON_COLUMNS} FROM members_person"
+    people_then = _before("members_person", PERSON_COUNTED, "fp")
+    touched_people = "person_id IN (SELECT person_id FROM tp)"
+    seats_now = f"SELECT {MEMBERSHIP_COLUMNS} FROM members_membership WHERE {touched_people}"
+    seats_then = _before("members_membership", MEMBERSHIP_COUNTED, "fm", touched_people)
+    # Units near a touched one (same commune, same 2025 commune): the distinct counts.
+    keys = (
+        f"SELECT DISTINCT left(map_path, {V2025_COMMUNE_KEY}) AS k FROM tu "
+        f"WHERE map_path LIKE '{V2025}%'"
+    )
+    near_ids = (
+        "SELECT id FROM units_unit WHERE commune_id IN (SELECT commune_id FROM tu) "
+        f"UNION SELECT u.id FROM units_unit AS u JOIN ({keys}) AS c "
+        "ON u.map_path >= c.k AND u.map_path < c.k || '~' "
+        "UNION SELECT item FROM fu"
+    )
+    near = "id IN (SELECT id FROM near)"
+    near_now = f"SELECT {UNIT_COLUMNS} FROM units_unit WHERE {near}"
+    near_then = _before("units_unit", UNIT_COUNTED, "fu", near)
+    logs = ", ".join(
+        f"{alias} AS (DELETE FROM {log} RETURNING *), "
+        f"f{alias[1]} AS MATERIALIZED (SELECT DISTINCT ON (item) * FROM {alias} "
+        "ORDER BY item, seq)"
+        for alias, log in (
+            ("pm", "reports_statlogmembership"),
+            ("pu", "reports_statlogunit"),
+            ("pp", "reports_statlogperson"),
+        )
+    )
+    ctes = ", ".join(
+        [
+            logs,
+            # Every state a touched unit had: its images and what it is now.
+            f"tu AS MATERIALIZED (SELECT {UNIT_COLUMNS} FROM units_unit "
+            f"WHERE id IN (SELECT item FROM fu) "
+            f"UNION ALL SELECT item, {UNIT_COUNTED} FROM pu WHERE existed)",
+            # People whose contribution may have changed: every seat's person in any
+            # state, the members of touched units, the people touched.
+            "tp AS MATERIALIZED (SELECT person_id FROM pm WHERE existed "
+            "UNION SELECT person_id FROM members_membership WHERE id IN (SELECT item FROM fm) "
+            "UNION SELECT person_id FROM members_membership WHERE unit_id IN (SELECT id FROM tu) "
+            "UNION SELECT item FROM fp)",
+            f"near AS MATERIALIZED ({near_ids})",
+            people_ctes("a", seats_now, units_now, people_now, seats=True),
+            people_ctes("b", seats_then, units_then, people_then, seats=True),
+            units_ctes("c", near_now),
+            units_ctes("d", near_then),
+        ]
+    )
+    events = _difference([("a_people", "b_people"), ("c_units", "d_units")])
+    added = grains_insert("reports_stattotal", "total", events) + (
+        "\nORDER BY 1, 2, 3, 4"
+        "\nON CONFLICT (node, key, grain, day) "
+        "DO UPDATE SET total = reports_stattotal.total + EXCLUDED.total"
+        "\nRETURNING node, key, grain, day, total"
+    )
+    return (
+        f"WITH {ctes}, added AS ({added})\n"
+        "SELECT (SELECT count(*) FROM pm) + (SELECT count(*) FROM pu) "
+        "+ (SELECT count(*) FROM pp), "
+        "ARRAY(SELECT node FROM added WHERE total = 0), "
+        "ARRAY(SELECT key FROM added WHERE total = 0), "
+        "ARRAY(SELECT grain FROM added WHERE total = 0), "
+        "ARRAY(SELECT day FROM added WHERE total = 0)"
+    )
+
+
+#: The totals that a compaction brought to zero, deleted (a rebuild writes none).
+DELETE_ZEROS = """
+DELETE FROM reports_stattotal AS t
+USING unnest(%s::text[], %s::smallint[], %s::smallint[], %s::date[]) AS z(node, key, grain, day)
+WHERE t.node = z.node AND t.key = z.key AND t.grain = z.grain AND t.day = z.day
+  AND t.total = 0
+"""
+
+#: The log's length, table by table, and the planner's estimate of the memberships and
+#: units (a rebuild is cheaper when the log is a large share of them).
+LOG_LENGTHS = (
+    "SELECT (SELECT count(*) FROM reports_statlogmembership), "
+    "(SELECT count(*) FROM reports_statlogunit), (SELECT count(*) FROM reports_statlogperson), "
+    "(SELECT GREATEST(reltuples, 0)::bigint FROM pg_class "
+    "WHERE oid = 'members_membership'::regclass), "
+    "(SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = 'units_unit'::regclass)"
+)
+
+#: Whether anything is logged and not compacted yet.
+LOG_PENDING = (
+    "SELECT EXISTS (SELECT 1 FROM reports_statlogmembership) "
+    "OR EXISTS (SELECT 1 FROM reports_statlogunit) "
+    "OR EXISTS (SELECT 1 FROM reports_statlogperson)"
+)

@@ -38,7 +38,7 @@ class StatTotal(models.Model):
     """The statistics' exact aggregates (reports.aggregates): the sum of the events of
     ``key`` under ``node`` (a path: "legacy/" for the legacy map's whole installation,
     "legacy/06/" a province ...) falling on ``day`` at ``grain`` (0 the day itself, 1 the
-    month starting on ``day``, 2 the year). Filled by the journal's compaction and by
+    month starting on ``day``, 2 the year). Filled by the log's compaction and by
     ``rebuild_stats``; PostgreSQL only."""
 
     pk = models.CompositePrimaryKey("node", "grain", "day", "key")
@@ -52,24 +52,48 @@ class StatTotal(models.Model):
         return f"{self.node} {self.key} {self.grain} {self.day} {self.total}"
 
 
-class StatDelta(models.Model):
-    """The journal of the aggregates: what each write statement changed, appended by the
-    statement-level triggers (reports/aggregates_sql.py) without touching any shared row,
-    so writers never wait for each other here; moved into ``StatTotal`` by
-    ``reports.aggregates.compact``."""
+class StatLog(models.Model):
+    """What the statistics' logging triggers (reports/aggregates_sql.py) keep of a row
+    of a counted table a statement wrote: its id (``item``) and, when it existed before
+    the statement (an update or a delete), its counted columns as they were. Narrow,
+    appended without touching any shared row; folded into ``StatTotal`` by
+    ``reports.aggregates.compact``, which deletes exactly the rows it consumed."""
 
-    id = models.BigAutoField(primary_key=True)
-    node = models.CharField(max_length=120)
-    key = models.SmallIntegerField()
-    grain = models.SmallIntegerField()
-    day = models.DateField()
-    delta = models.BigIntegerField()
+    seq = models.BigAutoField(primary_key=True)
+    item = models.BigIntegerField()
+    existed = models.BooleanField()
 
     class Meta:
-        indexes = [models.Index(fields=["node", "key"], name="reports_statdelta_node")]
+        abstract = True
 
     def __str__(self):
-        return f"{self.node} {self.key} {self.grain} {self.day} {self.delta:+d}"
+        return f"{self.item} {'~' if self.existed else '+'}"
+
+
+class StatLogMembership(StatLog):
+    person_id = models.BigIntegerField(null=True)
+    unit_id = models.BigIntegerField(null=True)
+    start_date = models.DateField(null=True)
+    end_date = models.DateField(null=True)
+    area_path = models.CharField(max_length=120, null=True)  # noqa: DJ001 (an image)
+
+
+class StatLogUnit(StatLog):
+    kind = models.CharField(max_length=16, null=True)  # noqa: DJ001 (an image)
+    area_id = models.BigIntegerField(null=True)
+    commune_id = models.BigIntegerField(null=True)
+    area_path = models.CharField(max_length=120, null=True)  # noqa: DJ001 (an image)
+    map_path = models.CharField(max_length=120, null=True)  # noqa: DJ001 (an image)
+    decision_date = models.DateField(null=True)
+    dissolved_on = models.DateField(null=True)
+    area_from = models.DateField(null=True)
+    area_until = models.DateField(null=True)
+
+
+class StatLogPerson(StatLog):
+    gender = models.CharField(max_length=6, null=True)  # noqa: DJ001 (an image)
+    ethnicity = models.CharField(max_length=20, null=True)  # noqa: DJ001 (an image)
+    party_member = models.BooleanField(null=True)
 
 
 class Versions:

@@ -4,27 +4,14 @@ from django.db import migrations, models
 
 
 def install(apps, schema_editor):
-    """The statement-level triggers and the aggregates of the data already there
-    (PostgreSQL; SQLite counts straight). Later changes to reports/aggregates_sql.py
-    install themselves in a new migration calling the same functions."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    from reports import aggregates_sql
-
-    with schema_editor.connection.cursor() as cursor:
-        for statement in aggregates_sql.install_sql():
-            cursor.execute(statement)
-        cursor.execute(aggregates_sql.rebuild_sql())
+    """Nothing any more: the first design's triggers (contributions computed in the
+    writer's statement) are replaced by 0005's logging triggers, which install and
+    rebuild the totals (a database that ran the first version of this migration has its
+    old triggers dropped there)."""
 
 
 def uninstall(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    from reports import aggregates_sql
-
-    with schema_editor.connection.cursor() as cursor:
-        for statement in aggregates_sql.uninstall_sql():
-            cursor.execute(statement)
+    pass
 
 
 class Migration(migrations.Migration):

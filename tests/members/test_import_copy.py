@@ -168,7 +168,7 @@ def test_an_unsaved_related_object_is_refused(thai_nguyen):
 def test_the_statistics_aggregates_follow_an_import_by_copy(thai_nguyen, django_user_model):
     """COPY fires the statement triggers that keep the statistics' aggregates
     (reports.aggregates): after an import, every figure of the province and the
-    country equals the straight count, before and after the journal is compacted."""
+    country equals the straight count, before and after the log is compacted."""
     user = django_user_model.objects.create_user("nhap", password="x")
     plan = roster_import(roster(), filename="a.xlsx", acting_user=user)
     assert plan.errors == [] and plan.written

@@ -1,12 +1,12 @@
 """``manage.py rebuild_stats [--compact]``: recompute the statistics' aggregates from the
 tables (reports.aggregates, PostgreSQL).
 
-The triggers keep the aggregates exact through every write; a rebuild is for a database
-restored without them (a dump of some tables only, a restore from another version) or
-to check them: it empties the journal and the totals and writes every membership's,
-person's and unit's contribution again, in one transaction (writers of memberships,
-units and people wait for it). ``--compact`` only moves the journal into the totals
-(readers do it themselves when it grows long).
+The triggers log every write and the compaction folds the log into the totals, exactly;
+a rebuild is for a database restored without them (a dump of some tables only, a
+restore from another version) or to check them: it empties the log and the totals and
+writes every membership's, person's and unit's contribution again, in one transaction
+(writers of memberships, units and people wait for it). ``--compact`` only folds the log
+into the totals (readers on the primary and the big writers do it themselves).
 """
 
 import time
