@@ -1,10 +1,11 @@
-"""What the statistics' triggers (reports 0004) cost the 18,000-row roster import.
+"""What the statistics' logging triggers (reports 0005) cost the 18,000-row roster import.
 
     python bench/import_triggers.py
 
 Runs ``bench/import_roster.py --skip-baseline`` twice in a row, on its own database
 (danvan_bench_import_triggers, so as not to meet another run of that bench): once as
-migrated (the triggers on), once with the triggers dropped right after the migration.
+migrated (the triggers on), once with the triggers dropped right after the migration
+(the log then stays empty and the compaction after the commit finds nothing to fold).
 Prints both outputs; the figures go in docs/PERFORMANCE.md ("Statistics without a
 cache"). The database is dropped at the end.
 """

@@ -200,7 +200,9 @@ def units_ctes(w: str, units: str) -> str:
 
 
 def grains_insert(table: str, column: str, events: str) -> str:
-    """Append ``events`` (node, key, day, delta), added up, at the three grains."""
+    """Append ``events`` (node, key, day, delta), added up, at the three grains (added
+    up by day first: many events fall on one day of one node, and those of a world
+    before and a world after mostly cancel out)."""
     return f"""
 INSERT INTO {table} (node, key, grain, day, {column})
 SELECT c.node, c.key, g.grain,
@@ -208,7 +210,10 @@ SELECT c.node, c.key, g.grain,
                     WHEN {MONTH} THEN date_trunc('month', c.day)::date
                     ELSE date_trunc('year', c.day)::date END,
        SUM(c.delta)
-FROM ({events}) AS c CROSS JOIN (VALUES ({DAY}), ({MONTH}), ({YEAR})) AS g(grain)
+FROM (
+    SELECT node, key, day, SUM(delta) AS delta FROM ({events}) AS e
+    GROUP BY node, key, day HAVING SUM(delta) <> 0
+) AS c CROSS JOIN (VALUES ({DAY}), ({MONTH}), ({YEAR})) AS g(grain)
 GROUP BY 1, 2, 3, 4
 HAVING SUM(c.delta) <> 0"""
 
@@ -326,10 +331,14 @@ def compact_sql() -> str:
     RETURNING``), compute the contributions of the people and units they touch in the
     world before them and in the world now, add the difference to the totals. Returns
     the number of log rows consumed and the totals that became zero."""
-    units_now = f"SELECT {UNIT_COLUMNS} FROM units_unit"
-    units_then = _before("units_unit", UNIT_COUNTED, "fu")
-    people_now = f"SELECT {PERSON_COLUMNS} FROM members_person"
-    people_then = _before("members_person", PERSON_COUNTED, "fp")
+    # The worlds are limited to what the touched people's seats name (their units, the
+    # people themselves): a few rows for a few edits, not the whole tables.
+    their_units = "id IN (SELECT unit_id FROM tpu)"
+    units_now = f"SELECT {UNIT_COLUMNS} FROM units_unit WHERE {their_units}"
+    units_then = _before("units_unit", UNIT_COUNTED, "fu", their_units)
+    themselves = "id IN (SELECT person_id FROM tp)"
+    people_now = f"SELECT {PERSON_COLUMNS} FROM members_person WHERE {themselves}"
+    people_then = _before("members_person", PERSON_COUNTED, "fp", themselves)
     touched_people = "person_id IN (SELECT person_id FROM tp)"
     seats_now = f"SELECT {MEMBERSHIP_COLUMNS} FROM members_membership WHERE {touched_people}"
     seats_then = _before("members_membership", MEMBERSHIP_COUNTED, "fm", touched_people)
@@ -370,6 +379,8 @@ def compact_sql() -> str:
             "UNION SELECT person_id FROM members_membership WHERE id IN (SELECT item FROM fm) "
             "UNION SELECT person_id FROM members_membership WHERE unit_id IN (SELECT id FROM tu) "
             "UNION SELECT item FROM fp)",
+            f"tpu AS MATERIALIZED (SELECT unit_id FROM members_membership "
+            f"WHERE {touched_people} UNION SELECT unit_id FROM pm WHERE existed)",
             f"near AS MATERIALIZED ({near_ids})",
             people_ctes("a", seats_now, units_now, people_now, seats=True),
             people_ctes("b", seats_then, units_then, people_then, seats=True),
