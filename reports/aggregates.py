@@ -47,19 +47,26 @@ REBUILD_MIN = 5_000
 COMPACT_LOCK = 160_016
 
 #: The grains summed for a count on ``ref.day``: the years before its year, the months of
-#: its year before its month, the days of its month up to it (index ranges on each node).
-_GRAINS = f"""((grain = {aggregates_sql.YEAR} AND day < ref.year_start)
-        OR (grain = {aggregates_sql.MONTH} AND day >= ref.year_start AND day < ref.month_start)
-        OR (grain = {aggregates_sql.DAY} AND day >= ref.month_start AND day <= ref.day))"""
+#: its year before its month, the days of its month up to it; one index range on
+#: ``(node, grain, day)`` each.
+_GRAINS = (
+    (aggregates_sql.YEAR, "day < ref.year_start"),
+    (aggregates_sql.MONTH, "day >= ref.year_start AND day < ref.month_start"),
+    (aggregates_sql.DAY, "day >= ref.month_start AND day <= ref.day"),
+)
+_NODES = "CASE WHEN ref.day = %(day)s THEN %(nodes)s::text[] ELSE %(place)s::text[] END"
+_RANGES = "\n    UNION ALL\n".join(
+    f"    SELECT node, key, total FROM reports_stattotal\n"  # noqa: S608 (constants)
+    f"    WHERE node = ANY({_NODES}) AND grain = {grain} AND {days}"
+    for grain, days in _GRAINS
+)
 
 READ_SQL = f"""
 SELECT r.node, r.key, ref.day, SUM(r.total)::bigint
 FROM unnest(%(refs)s::date[], %(years)s::date[], %(months)s::date[])
     AS ref(day, year_start, month_start)
 CROSS JOIN LATERAL (
-    SELECT node, key, total FROM reports_stattotal
-    WHERE node = ANY(CASE WHEN ref.day = %(day)s THEN %(nodes)s::text[] ELSE %(place)s::text[] END)
-      AND {_GRAINS}
+{_RANGES}
 ) AS r
 WHERE ref.day = %(day)s OR r.key IN ({KEYS["blocs"]}, {KEYS["teams"]})
 GROUP BY r.node, r.key, ref.day
