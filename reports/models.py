@@ -34,6 +34,68 @@ class ProvinceVersion(models.Model):
         return f"{self.path} {self.version}"
 
 
+class StatTotal(models.Model):
+    """The statistics' exact aggregates (reports.aggregates): the sum of the events of
+    ``key`` under ``node`` (a path: "legacy/" for the legacy map's whole installation,
+    "legacy/06/" a province ...) falling on ``day`` at ``grain`` (0 the day itself, 1 the
+    month starting on ``day``, 2 the year). Filled by the log's compaction and by
+    ``rebuild_stats``; PostgreSQL only."""
+
+    pk = models.CompositePrimaryKey("node", "grain", "day", "key")
+    node = models.CharField(max_length=120)
+    key = models.SmallIntegerField()
+    grain = models.SmallIntegerField()
+    day = models.DateField()
+    total = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.node} {self.key} {self.grain} {self.day} {self.total}"
+
+
+class StatLog(models.Model):
+    """What the statistics' logging triggers (reports/aggregates_sql.py) keep of a row
+    of a counted table a statement wrote: its id (``item``) and, when it existed before
+    the statement (an update or a delete), its counted columns as they were. Narrow,
+    appended without touching any shared row; folded into ``StatTotal`` by
+    ``reports.aggregates.compact``, which deletes exactly the rows it consumed."""
+
+    seq = models.BigAutoField(primary_key=True)
+    item = models.BigIntegerField()
+    existed = models.BooleanField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.item} {'~' if self.existed else '+'}"
+
+
+class StatLogMembership(StatLog):
+    person_id = models.BigIntegerField(null=True)
+    unit_id = models.BigIntegerField(null=True)
+    start_date = models.DateField(null=True)
+    end_date = models.DateField(null=True)
+    area_path = models.CharField(max_length=120, null=True)  # noqa: DJ001 (an image)
+
+
+class StatLogUnit(StatLog):
+    kind = models.CharField(max_length=16, null=True)  # noqa: DJ001 (an image)
+    area_id = models.BigIntegerField(null=True)
+    commune_id = models.BigIntegerField(null=True)
+    area_path = models.CharField(max_length=120, null=True)  # noqa: DJ001 (an image)
+    map_path = models.CharField(max_length=120, null=True)  # noqa: DJ001 (an image)
+    decision_date = models.DateField(null=True)
+    dissolved_on = models.DateField(null=True)
+    area_from = models.DateField(null=True)
+    area_until = models.DateField(null=True)
+
+
+class StatLogPerson(StatLog):
+    gender = models.CharField(max_length=6, null=True)  # noqa: DJ001 (an image)
+    ethnicity = models.CharField(max_length=20, null=True)  # noqa: DJ001 (an image)
+    party_member = models.BooleanField(null=True)
+
+
 class Versions:
     """Every version, read in one query (``data_versions``)."""
 

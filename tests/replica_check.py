@@ -72,4 +72,16 @@ with replica_reads():
 value(replica, "SELECT pg_wal_replay_resume()::text")
 wait_for(lambda: value(replica, COUNT) == 1, "the replica to replay the write")
 assert client.get("/")["ETag"] != before
+
+# The statistics on the replica: with the aggregates' log not empty (a write not folded
+# yet), the reader folds it on the primary and reads the totals there (reports.aggregates).
+LOG = "SELECT count(*) FROM reports_statlogmembership"
+with primary.cursor() as cursor:
+    cursor.execute("INSERT INTO reports_statlogmembership (item, existed) VALUES (-1, false)")
+wait_for(lambda: value(replica, LOG) == 1, "the replica to replay the log row")
+with CaptureQueriesContext(primary) as on_primary:
+    response = client.get("/api/v1/stats/")
+assert response.status_code == 200, response.status_code
+assert value(primary, LOG) == 0, "the replica's reader did not fold the log on the primary"
+assert any("reports_stattotal" in q["sql"] for q in on_primary.captured_queries)
 print("OK")

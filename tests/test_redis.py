@@ -122,14 +122,13 @@ def test_figures_cached_by_one_server_are_read_by_another_and_invalidated(
     from django.utils import timezone
 
     from reports.models import data_versions
-    from reports.stats import KEY_PREFIX
+    from reports.stats import country_cache_key
 
     day = timezone.localdate()
     edition = area_tree["province"].edition
 
     def key() -> str:
-        versions = data_versions()
-        return f"{KEY_PREFIX}:country:{versions.of_edition(edition)}:{edition}:{day.isoformat()}"
+        return country_cache_key(edition, day, data_versions())
 
     read = "from django.core.cache import cache; v = cache.get({!r}); print(v and v['{}'])"
     before = area_stats_cached(Place(edition=edition), day)

@@ -116,6 +116,7 @@ from portal.spreadsheets import (
     megabytes,
     read_table,
 )
+from reports import aggregates
 from units.models import Area
 from units.signals import data_changed
 
@@ -220,6 +221,8 @@ def roster_import(
             # Bulk writes send no model signal: the statistics of the provinces written
             # in become stale (reports.signals), in this transaction.
             data_changed.send(sender=Membership, province_paths=writes.provinces())
+            # The statistics' log of this batch folded once it commits: no reader pays.
+            aggregates.compact_on_commit()
             plan.written = True
     except IntegrityError:
         if plan is None:

@@ -2,6 +2,7 @@
 PostgreSQL): the same rows and history rows as simple-history's ``bulk_create`` path it
 replaced, field by field, and all or nothing when a write fails half-way."""
 
+import datetime
 import itertools
 import uuid
 
@@ -14,7 +15,10 @@ from members.imports import ERROR_CONFLICT, roster_import
 from members.models import Membership, Person
 from portal import audit
 from portal import copy as portal_copy
+from reports import aggregates
+from reports.stats import Place, area_stats
 from tests.members.conftest import BLOC_ROW, team_rows, xlsx_bytes
+from units.choices import Edition
 from units.models import Area, Unit
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +162,27 @@ def test_an_unsaved_related_object_is_refused(thai_nguyen):
     with pytest.raises(ValueError, match="unsaved related object 'person'"):
         portal_copy.insert_rows(Membership, [seat])
     assert not Membership.objects.exists()
+
+
+@pytest.mark.postgres
+def test_the_statistics_aggregates_follow_an_import_by_copy(thai_nguyen, django_user_model):
+    """COPY fires the statement triggers that keep the statistics' aggregates
+    (reports.aggregates): after an import, every figure of the province and the
+    country equals the straight count, before and after the log is compacted."""
+    user = django_user_model.objects.create_user("nhap", password="x")
+    plan = roster_import(roster(), filename="a.xlsx", acting_user=user)
+    assert plan.errors == [] and plan.written
+    places = [Place(edition=e) for e in (Edition.LEGACY, Edition.V2025)]
+    places += [
+        Place(edition=Edition.V2025, area=Area.objects.get(edition=Edition.V2025, code=code))
+        for code in ("19", "01843")
+    ]
+    for compacted in (False, True):
+        if compacted:
+            aggregates.compact()
+        for place in places:
+            for day in (datetime.date(2025, 6, 30), datetime.date(2026, 12, 1)):
+                assert aggregates.aggregate_stats(place, day) == area_stats(place, day)
 
 
 def test_text_choices_are_written_as_their_value(thai_nguyen):

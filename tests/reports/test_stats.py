@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from members.models import Membership, Person
 from members.services import membership_end, unit_dissolve
+from reports import aggregates
 from reports.stats import Place, area_stats, area_stats_cached
 from tests.reports.conftest import demo_build
 from tests.reports.test_stats_maps import reference as maps_reference
@@ -153,6 +154,7 @@ def test_an_edit_recomputes_only_its_province(demo, monkeypatch):
     a, b = provinces[0], provinces[1]
     country = Place(edition=Edition.LEGACY)
     area_stats_cached(country, TODAY)
+    area_stats_cached(Place(edition=Edition.LEGACY, area=b), TODAY)
     computed = []
     real = stats_module.provinces_stats
     monkeypatch.setattr(
@@ -172,7 +174,8 @@ def test_an_edit_recomputes_only_its_province(demo, monkeypatch):
     assert computed == []
     assert served == area_stats(place_b, TODAY)
     assert area_stats_cached(country, TODAY) == area_stats(country, TODAY)
-    assert computed == [[a.path]]
+    # On PostgreSQL the country is read from the maintained aggregates, no province's.
+    assert computed == ([] if aggregates.enabled() else [[a.path]])
     with CaptureQueriesContext(connection) as queries:
         area_stats_cached(country, TODAY)
     assert len(queries) == 1  # the versions; the country's sum itself is cached
@@ -185,6 +188,9 @@ def test_country_queries_are_bounded_whatever_is_cold(demo):
 
     country = Place(edition=Edition.LEGACY)
     cache.clear()
+    # The statistics' log of the demo's writes folded first: the reader that finds it not
+    # empty folds it, once (tests/reports/test_stats_aggregates.py).
+    aggregates.compact()
     with CaptureQueriesContext(connection) as cold:
         area_stats_cached(country, TODAY)
     assert len(cold) <= 9, len(cold)  # versions, provinces, seven for the cold ones

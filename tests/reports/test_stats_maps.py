@@ -18,6 +18,7 @@ from evaluations.choices import LEVELS, Stage
 from evaluations.models import CriteriaSet, Evaluation
 from members.models import Membership
 from members.services import membership_add, membership_end, unit_dissolve
+from reports import aggregates
 from reports.stats import CHILD_LEVEL, Place, area_stats, area_stats_cached
 from tests.factories import make_staff
 from tests.reports.conftest import criteria_issue, rate
@@ -239,6 +240,8 @@ def test_every_field_equals_a_straight_count_on_both_maps(world, edition, day):
         assert {k: stats[k] for k in expected} == expected, (place.path, day)
         cached = area_stats_cached(place, day)
         assert cached == stats, (place.path, day)
+        if aggregates.enabled():  # PostgreSQL: the maintained aggregates, uncached
+            assert aggregates.aggregate_stats(place, day) == stats, (place.path, day)
 
 
 def test_the_2025_map_before_the_reform_holds_the_legacy_units(world):

@@ -25,6 +25,7 @@ from members.demo.history import (
     history_rosters,
 )
 from news.demo import news_generate
+from reports import aggregates
 from units.choices import Edition
 from units.models import Unit
 from work.demo import work_generate
@@ -168,6 +169,9 @@ class Command(BaseCommand):
         documents = documents_generate()
         if documents:
             self.stdout.write(DOCUMENTS_ADDED.format(documents=documents))
+        # The statistics' log of everything written folded now (a rebuild when it is
+        # most of the data), not by the first reader (reports.aggregates).
+        aggregates.compact()
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"scale={scale} edition={scope.edition} provinces={totals.provinces} "
