@@ -37,7 +37,7 @@ from members.imports.contract import (
 )
 from members.imports.editions import edition_mismatch
 from members.imports.places import Places
-from members.imports.rows import Row, day, parse_row, show
+from members.imports.rows import Row, day, parse_rows, show
 from members.imports.stored import Stored
 from members.imports.write import Progress, Writes
 from members.models import Membership, Person
@@ -111,10 +111,8 @@ def build_plan(
     plan.edition = edition or edition_default()
 
     tracker = Progress(progress, len(table.rows), every=progress_every)
-    rows = []
-    memo: dict = {}  # each distinct value of a column parsed once (rows.parse_row)
-    for done, (number, cells) in enumerate(table.rows, start=1):
-        rows.append(parse_row(number, cells, table.columns, plan.errors, memo))
+    rows = parse_rows(table.rows, table.columns, plan.errors)
+    for done in range(progress_every, len(rows) + 1, progress_every):
         tracker.checked(done)
     planner = Planner(plan, scope, acting_user=acting_user)
     planner.plan_rows(rows)
