@@ -360,9 +360,10 @@ def units_map_2025(units=None) -> int:
     )
 
 
-def unit_default_name(kind: str, area: Area) -> str:
-    """ "Khối dân vận Xã Bằng Thành", "Tổ dân vận Thôn Nà Pục"."""
-    return f"{UnitKind(kind).label} {area.name}"
+def unit_default_name(kind: str, area: Area, kind_label: str | None = None) -> str:
+    """ "Khối dân vận Xã Bằng Thành", "Tổ dân vận Thôn Nà Pục". ``kind_label``: the
+    kind's label already translated, for a writer naming thousands of units."""
+    return f"{kind_label or UnitKind(kind).label} {area.name}"
 
 
 class SuccessionQuerySet(models.QuerySet):

@@ -154,6 +154,11 @@ def read_values(row: Row, kind: str, membership: Membership, shown: dict | None 
     return values
 
 
+def _row_error(plan: ImportPlan, row: Row, column: str, message: str) -> None:
+    plan.errors.append(RowError(row.row, column, message))
+    row.ok = False
+
+
 class Planner:
     """Matches parsed rows against what is stored, in memory, after loading every
     lookup in a fixed number of queries (members/imports/stored.py)."""
@@ -164,7 +169,10 @@ class Planner:
         self.acting_user = acting_user
         self.writes = Writes()
         self.stored = Stored()
-        self.places = Places(plan=plan, stored=self.stored, writes=self.writes, error=self.error)
+        # Not ``self.error``: a bound method would tie the planner and its places in a
+        # cycle, and everything the planner holds would wait for the cyclic collector.
+        error = functools.partial(_row_error, plan)
+        self.places = Places(plan=plan, stored=self.stored, writes=self.writes, error=error)
         self.seen_values: dict[int, dict[str, tuple[int, object]]] = {}
         self.name_owner: dict[int, int] = {}
         self.today = timezone.localdate()
@@ -186,8 +194,7 @@ class Planner:
         return ERROR_UNIT_CARRIED.format(unit=label, date=day(last_day), successor=successor.name)
 
     def error(self, row: Row, column: str, message: str) -> None:
-        self.plan.errors.append(RowError(row.row, column, message))
-        row.ok = False
+        _row_error(self.plan, row, column, message)
 
     def plan_rows(self, rows: list[Row]) -> None:
         """Every valid row becomes a ``PlannedRow`` (create, update or unchanged) and

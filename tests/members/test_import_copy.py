@@ -202,3 +202,8 @@ def test_the_collector_is_paused_while_importing_and_back_after(thai_nguyen, mon
         assert not gc.isenabled()
     finally:
         gc.enable()
+    # What was alive at the end of a block is frozen until the next block starts.
+    with portal_copy.collector_paused():
+        assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() > 0
+    gc.unfreeze()
