@@ -193,6 +193,17 @@ def _column(table_rows: list, index: int | None, parser, blank=_BLANK) -> list:
     return out
 
 
+def _required(result, column: str, required: str, failed: list):
+    """A required cell's parsed value, or "" once ``failed`` says why there is none."""
+    if result is _BLANK:
+        failed.append((column, required))
+        return ""
+    if result.__class__ is _Failed:
+        failed.append((column, str(result)))
+        return ""
+    return result
+
+
 def parse_rows(table_rows: list, columns: dict[str, int], errors: list) -> list[Row]:
     """Parse the data rows ``(number, cells)`` with the shared parsers
     (members.validation); each bad cell adds an error naming its row and column, and
@@ -223,19 +234,8 @@ def parse_rows(table_rows: list, columns: dict[str, int], errors: list) -> list[
     rows = []
     for i, (number, _cells) in enumerate(table_rows):
         failed = []  # (column, message) of this row
-        code, kind = codes[i], kinds[i]
-        if code is _BLANK:
-            failed.append((COL_CODE, code_required))
-            code = ""
-        elif code.__class__ is _Failed:
-            failed.append((COL_CODE, str(code)))
-            code = ""
-        if kind is _BLANK:
-            failed.append((COL_UNIT, kind_required))
-            kind = ""
-        elif kind.__class__ is _Failed:
-            failed.append((COL_UNIT, str(kind)))
-            kind = ""
+        code = _required(codes[i], COL_CODE, code_required, failed)
+        kind = _required(kinds[i], COL_UNIT, kind_required, failed)
         full_name, name_key = names[i]
         if not full_name:
             failed.append((COL_NAME, name_required))
