@@ -75,7 +75,7 @@ class Writes:
         audit.bulk_insert(Unit, self.units, batch_size=batch_size)
         unplaced = [u.pk for u in self.units if u.map_path is None]
         if unplaced:  # legacy units: their 2025 place (these units only, as ``Unit.save``)
-            units_map_2025(Unit.objects.filter(pk__in=unplaced))
+            units_map_2025(Unit.objects.filter(pk__in=unplaced), placed_only=True)
         for person in self.people:
             person.fill_derived_fields()
         audit.bulk_insert(Person, self.people, batch_size=batch_size)
