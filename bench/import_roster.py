@@ -38,9 +38,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = "postgres://postgres@127.0.0.1:5432/{name}"
-DB_MAIN = "danvan_bench_import"
-DB_BASELINE = "danvan_bench_import_baseline"
-DB_BULK = "danvan_bench_import_bulk"
+# DANVAN_BENCH_DB_SUFFIX keeps two checkouts benchmarking at once out of each other's way.
+_SUFFIX = os.environ.get("DANVAN_BENCH_DB_SUFFIX", "")
+DB_MAIN = f"danvan_bench_import{_SUFFIX}"
+DB_BASELINE = f"danvan_bench_import_baseline{_SUFFIX}"
+DB_BULK = f"danvan_bench_import_bulk{_SUFFIX}"
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
             "Dương", "Lý", "Giáp", "Thân", "Nông", "Hà", "Lục", "Triệu", "Ma"]  # fmt: skip

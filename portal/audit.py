@@ -486,7 +486,8 @@ def bulk_insert(model, objs: list, *, batch_size: int = 2000) -> list:
     if not objs:
         return objs
     insert_rows(model, objs, batch_size=batch_size)
-    copy_to_history(model, [o.pk for o in objs], "+")
+    pk_name = model._meta.pk.attname
+    copy_to_history(model, [getattr(o, pk_name) for o in objs], "+")
     return objs
 
 

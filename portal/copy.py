@@ -18,9 +18,11 @@ writes them with ``copy_to_history``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import enum
 import functools
+import gc
 import operator
 import uuid
 
@@ -58,14 +60,20 @@ def insert_rows(model, objs: list, *, batch_size: int = 2000) -> list:
     quote = connection.ops.quote_name
     table = quote(opts.db_table)
     with connection.cursor() as cursor:
-        missing = [o for o in objs if o.pk is None]
+        pk_name = opts.pk.attname
+        missing = [o for o in objs if getattr(o, pk_name) is None]
         if missing:
+            # The sequence's name first: ``nextval(pg_get_serial_sequence(...))`` in
+            # the same SELECT looks the sequence up again for every row (ten times
+            # slower than a constant).
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [opts.db_table, opts.pk.column])
+            (sequence,) = cursor.fetchone()
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [opts.db_table, opts.pk.column, len(missing)],
+                "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
+                [sequence, len(missing)],
             )
             for obj, (pk,) in zip(missing, cursor.fetchall(), strict=True):
-                obj.pk = pk
+                setattr(obj, pk_name, pk)
         direct, prepared = _split(fields, connection)
         columns = ", ".join(quote(f.column) for f in [*direct, *prepared])
         get_direct = operator.attrgetter(*[f.attname for f in direct])
@@ -122,25 +130,35 @@ def _prepare(fields: list, objs: list, alias: str) -> None:
         and not isinstance(f, models.DateField)
         and type(f).pre_save is not models.Field.pre_save
     ]
-    related = [(f.name, f.attname) for f in fields if f.is_relation and f.many_to_one]
+    related = [
+        (f.name, f.attname, f.related_model._meta.pk.attname)
+        for f in fields
+        if f.is_relation and f.many_to_one
+    ]
+    # The attributes are written straight into each object's ``__dict__``: a date field
+    # has no setter, and a foreign key's id set to its cached object's id keeps that
+    # object cached, as ``Model.save()`` does (a setter per value was a third of the
+    # writing's Python time).
+    dates = dict.fromkeys(dated, now)
     for obj in objs:
-        for attname in dated:
-            setattr(obj, attname, now)
+        values = obj.__dict__
+        values.update(dates)
         for field in saving:
             setattr(obj, field.attname, field.pre_save(obj, True))
         cache = obj._state.fields_cache
-        for name, attname in related:
+        for name, attname, target_pk in related:
             target = cache.get(name)
             if target is None:
                 continue
-            if target.pk is None:
+            pk = getattr(target, target_pk)
+            if pk is None:
                 # What Django says for a save() with an unsaved related object.
                 raise ValueError(
                     f"bulk insert prohibited to prevent data loss due to unsaved "
                     f"related object '{name}'."
                 )
-            if getattr(obj, attname) != target.pk:
-                setattr(obj, attname, target.pk)
+            if values.get(attname) != pk:
+                values[attname] = pk
 
 
 def _split(fields: list, connection) -> tuple[list, list]:
@@ -203,3 +221,28 @@ def _build_plan(model) -> tuple:
     defaults = {f.attname: f.get_default() for f in fields if f not in computed}
     relations = {f.name: f.attname for f in fields if f.many_to_one}
     return defaults, relations, tuple((f.attname, f.get_default) for f in computed)
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector off for the block, for a writer that builds
+    tens of thousands of objects it keeps (an import's rows, people and seats): each
+    automatic collection walks every object still alive, again and again as they pile
+    up, a third of an 18,000-row import's CPU (docs/PERFORMANCE.md, "Third pass").
+
+    At the end the objects alive are frozen (``gc.freeze``) before the collector is on
+    again: otherwise the first collection after the block walks them all once more
+    while the caller still holds them. The next block unfreezes them first, so they
+    (and any cycle among them that is garbage by then) are collected as usual from the
+    oldest generation; nothing stays frozen for longer than until the next block. A
+    collector that was off stays off and nothing is frozen."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.unfreeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()

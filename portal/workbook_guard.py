@@ -162,8 +162,9 @@ def _refused_size(filename: str, limit: dict) -> Refused:
 # A cell that holds something, written as Excel, LibreOffice and openpyxl write it: the
 # reference first, then straight into its value, inline string or formula.
 _VALUED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*>\s*<(?:v|is|f)\b')
-# Cells whose reference the fast path reads (any other is left to the exact scan).
-_PLAIN_REF = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"')
+# A cell whose reference the fast path does not read (``<c>``, or attributes before the
+# reference, or another form of it): the exact scan decides. One search, no list built.
+_ODD_CELL = re.compile(rb'<c(?:>| (?!r="[A-Z]{1,3}[0-9]{1,7}"))')
 
 
 def _fast_sheet_scan(archive, info, scan: _SheetScan, filename: str, unpacked) -> bool:
@@ -189,8 +190,7 @@ def _fast_sheet_scan(archive, info, scan: _SheetScan, filename: str, unpacked) -
                     buffer, carry = buffer[:cut], buffer[cut:]
                 # Every cell written <c r="A1" (no prefix, the reference first, at most
                 # XFD9999999), or the exact scan decides.
-                every = buffer.count(b"<c ") + buffer.count(b"<c>")
-                if every != len(_PLAIN_REF.findall(buffer)) or b":c " in buffer or b":c>" in buffer:
+                if b":c " in buffer or b":c>" in buffer or _ODD_CELL.search(buffer):
                     return False
                 cells = _VALUED_CELL.findall(buffer)
                 if cells:

@@ -333,14 +333,18 @@ def units_copy_area_dates(area_ids) -> int:
     )
 
 
-def units_map_2025(units=None) -> int:
+def units_map_2025(units=None, *, placed_only: bool = False) -> int:
     """Set where legacy units stand on the 2025 map (``Unit.map_path``), in one UPDATE:
     a team whose village was carried to a 2025 village (a village ``Succession``)
     stands there; any other legacy unit at the 2025 commune that succeeded its commune
     (the default piece of a split commune). ``units``: a queryset to limit the update
     (default: every legacy unit). Called after the lineage is loaded, after a unit is
     saved without a place yet, after bulk writes of units, and by whoever records
-    village links (the carry-over)."""
+    village links (the carry-over).
+
+    ``placed_only``: only the units a link places are written (the others keep their
+    ``map_path``): for units just created without one, what the whole update does,
+    without rewriting every row of a province no link reaches."""
     units = Unit.objects.all() if units is None else units
     # Only links onto the 2025 map: a village merged on the legacy map (before 2025)
     # has a village link too, to another legacy village.
@@ -352,17 +356,20 @@ def units_map_2025(units=None) -> int:
     commune = Succession.objects.filter(
         predecessor=models.OuterRef("commune_id"), level=Level.COMMUNE, is_default=True
     )
-    return units.filter(area_path__descendant_of=f"{Edition.LEGACY}{PATH_SEPARATOR}").update(
-        map_path=Coalesce(
-            models.Subquery(village.values("successor__path")[:1]),
-            models.Subquery(commune.values("successor__path")[:1]),
-        )
+    place = Coalesce(
+        models.Subquery(village.values("successor__path")[:1]),
+        models.Subquery(commune.values("successor__path")[:1]),
     )
+    units = units.filter(area_path__descendant_of=f"{Edition.LEGACY}{PATH_SEPARATOR}")
+    if placed_only:
+        units = units.filter(models.Exists(village) | models.Exists(commune))
+    return units.update(map_path=place)
 
 
-def unit_default_name(kind: str, area: Area) -> str:
-    """ "Khối dân vận Xã Bằng Thành", "Tổ dân vận Thôn Nà Pục"."""
-    return f"{UnitKind(kind).label} {area.name}"
+def unit_default_name(kind: str, area: Area, kind_label: str | None = None) -> str:
+    """ "Khối dân vận Xã Bằng Thành", "Tổ dân vận Thôn Nà Pục". ``kind_label``: the
+    kind's label already translated, for a writer naming thousands of units."""
+    return f"{kind_label or UnitKind(kind).label} {area.name}"
 
 
 class SuccessionQuerySet(models.QuerySet):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import audit, formats
+from portal.copy import build
 from portal.text import fold, normalize
 from units.choices import (
     EDITION_LEVELS,
@@ -363,8 +364,11 @@ def village_find(*, commune: Area, name: str) -> Area | VillageAmbiguous | None:
 def village_build(*, commune: Area, name: str, type_word: str = "") -> Area:
     """A new village of ``commune``, not saved: valid while its commune is, its type
     word given or read from its name (``village_type_word``). Every door that creates
-    villages builds them here (the staff pages, roster imports, village lists)."""
-    return Area(
+    villages builds them here (the staff pages, roster imports, village lists), as
+    ``Area(...)`` would, without its per-field keyword handling (``portal.copy.build``:
+    an import builds thousands)."""
+    return build(
+        Area,
         edition=commune.edition,
         level=Level.VILLAGE,
         parent=commune,

@@ -96,6 +96,7 @@ from portal import audit, error_report
 
 # The shared reader's names, which callers have always imported from here.
 from portal.cells import FORMULA_STARTS
+from portal.copy import collector_paused
 from portal.spreadsheets import (
     ERROR_CORRUPT,
     ERROR_CSV_ENCODING,
@@ -163,15 +164,16 @@ def roster_plan(
     ``scope(commune) -> bool`` limits the communes the acting user may import into;
     ``progress(done_rows, total_rows)`` is called every ``PROGRESS_EVERY`` rows.
     """
-    plan, _writes = build_plan(
-        data,
-        filename=filename,
-        edition=edition,
-        scope=scope,
-        progress=progress,
-        progress_every=PROGRESS_EVERY,
-        acting_user=acting_user,
-    )
+    with collector_paused():
+        plan, _writes = build_plan(
+            data,
+            filename=filename,
+            edition=edition,
+            scope=scope,
+            progress=progress,
+            progress_every=PROGRESS_EVERY,
+            acting_user=acting_user,
+        )
     Progress(progress, plan.total_rows, every=PROGRESS_EVERY).done()
     return plan
 
@@ -195,7 +197,7 @@ def roster_import(
     """
     plan = None
     try:
-        with transaction.atomic():
+        with collector_paused(), transaction.atomic():
             plan, writes = build_plan(
                 data,
                 filename=filename,

@@ -15,6 +15,7 @@ from members.imports.contract import COL_VILLAGE, ImportPlan
 from members.imports.rows import Row
 from members.imports.stored import Stored
 from members.imports.write import Writes
+from portal.copy import build
 from portal.text import fold
 from units.choices import UnitKind
 from units.models import Area, Unit, unit_default_name
@@ -57,6 +58,7 @@ class Places:
         self.error = error
         self.new_units: dict[tuple, Unit] = {}
         self.village_keys: dict[int, str] = {}  # id(village) -> village_name_key
+        self.kind_labels: dict[str, str] = {}  # unit kind -> its label, translated
 
     def resolve_villages(self, rows: list[Row]) -> None:
         """Set each team row's village by ``VillageIndex.match``, among the commune's
@@ -138,7 +140,11 @@ class Places:
         if unit is None:
             unit = self.new_units.get(row.unit_key)
             if unit is None:
-                unit = Unit(kind=row.kind, area=area, name=unit_default_name(row.kind, area))
+                kind_label = self.kind_labels.get(row.kind)
+                if kind_label is None:  # translated once per kind, not once per unit
+                    kind_label = self.kind_labels[row.kind] = str(UnitKind(row.kind).label)
+                name = unit_default_name(row.kind, area, kind_label)
+                unit = build(Unit, kind=row.kind, area=area, name=name)
                 self.new_units[row.unit_key] = unit
                 self.writes.units.append(unit)
                 self.plan.new_units.append(label(unit, commune))

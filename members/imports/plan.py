@@ -37,7 +37,7 @@ from members.imports.contract import (
 )
 from members.imports.editions import edition_mismatch
 from members.imports.places import Places
-from members.imports.rows import Row, day, parse_row, show
+from members.imports.rows import Row, day, parse_rows, show
 from members.imports.stored import Stored
 from members.imports.write import Progress, Writes
 from members.models import Membership, Person
@@ -111,10 +111,8 @@ def build_plan(
     plan.edition = edition or edition_default()
 
     tracker = Progress(progress, len(table.rows), every=progress_every)
-    rows = []
-    memo: dict = {}  # each distinct value of a column parsed once (rows.parse_row)
-    for done, (number, cells) in enumerate(table.rows, start=1):
-        rows.append(parse_row(number, cells, table.columns, plan.errors, memo))
+    rows = parse_rows(table.rows, table.columns, plan.errors)
+    for done in range(progress_every, len(rows) + 1, progress_every):
         tracker.checked(done)
     planner = Planner(plan, scope, acting_user=acting_user)
     planner.plan_rows(rows)
@@ -156,6 +154,11 @@ def read_values(row: Row, kind: str, membership: Membership, shown: dict | None 
     return values
 
 
+def _row_error(plan: ImportPlan, row: Row, column: str, message: str) -> None:
+    plan.errors.append(RowError(row.row, column, message))
+    row.ok = False
+
+
 class Planner:
     """Matches parsed rows against what is stored, in memory, after loading every
     lookup in a fixed number of queries (members/imports/stored.py)."""
@@ -166,7 +169,10 @@ class Planner:
         self.acting_user = acting_user
         self.writes = Writes()
         self.stored = Stored()
-        self.places = Places(plan=plan, stored=self.stored, writes=self.writes, error=self.error)
+        # Not ``self.error``: a bound method would tie the planner and its places in a
+        # cycle, and everything the planner holds would wait for the cyclic collector.
+        error = functools.partial(_row_error, plan)
+        self.places = Places(plan=plan, stored=self.stored, writes=self.writes, error=error)
         self.seen_values: dict[int, dict[str, tuple[int, object]]] = {}
         self.name_owner: dict[int, int] = {}
         self.today = timezone.localdate()
@@ -188,8 +194,7 @@ class Planner:
         return ERROR_UNIT_CARRIED.format(unit=label, date=day(last_day), successor=successor.name)
 
     def error(self, row: Row, column: str, message: str) -> None:
-        self.plan.errors.append(RowError(row.row, column, message))
-        row.ok = False
+        _row_error(self.plan, row, column, message)
 
     def plan_rows(self, rows: list[Row]) -> None:
         """Every valid row becomes a ``PlannedRow`` (create, update or unchanged) and

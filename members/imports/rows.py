@@ -157,106 +157,122 @@ _PARSERS = (
 )
 
 
-#: Columns whose values are nearly all different: not worth remembering.
-_UNIQUE_COLUMNS = frozenset({COL_PHONE})
-
-
 class _Failed(str):
-    """A parser's error message, remembered like a result (``parse_row``'s memo)."""
+    """A parser's error message, kept in place of a result (``parse_rows``)."""
 
 
-def parse_row(
-    number: int, cells: list, columns: dict[str, int], errors: list, memo: dict | None = None
-) -> Row:
-    """Parse one row with the shared parsers (members.validation); each bad cell adds
-    an error naming its column, and the row is marked not ok.
+#: A blank cell, in ``_column``'s results.
+_BLANK = object()
 
-    ``memo``: a dict the caller keeps for one file, so that each distinct value of a
-    column (a commune's code, a gender, a role, a name ...) is parsed once, not once per
-    row: a roster repeats its values many times. The parsers are pure for the length
-    of an import."""
-    row = Row(row=number)
-    size = len(cells)
 
-    def cell(column):
-        index = columns.get(column)
-        if index is None or index >= size:
-            return None
-        value = cells[index]
-        return None if is_blank(value) else value
-
-    def fail(column, message):
-        errors.append(RowError(number, column, message))
-        row.ok = False
-
-    def parsed(column, parser, value):
-        """``parser(value)``, from the memo when the column had that value already."""
-        if memo is None or column in _UNIQUE_COLUMNS:
-            return parser(value)
-        seen = memo.get(parser)  # one dict per parser: (column, value's class, value)
-        if seen is None:
-            seen = memo[parser] = {}
-        key = (column, value.__class__, value)
+def _column(table_rows: list, index: int | None, parser, blank=_BLANK) -> list:
+    """``parser(value)`` of each row's cell in column ``index``, in row order: each
+    distinct value (by class and value) parsed once, a roster repeating its communes,
+    kinds, genders and roles many times; a ``_Failed`` where the parser raised
+    ``ValueError``; ``blank`` for a missing or blank cell. The parsers are pure for the
+    length of an import."""
+    if index is None:
+        return [blank] * len(table_rows)
+    seen: dict = {}
+    out = []
+    append = out.append
+    for _number, cells in table_rows:
+        value = cells[index] if index < len(cells) else None
+        key = (value.__class__, value)
         result = seen.get(key, seen)
         if result is seen:
-            try:
-                result = parser(value)
-            except ValueError as exc:
-                result = _Failed(str(exc))
+            if is_blank(value):
+                result = blank
+            else:
+                try:
+                    result = parser(value)
+                except ValueError as exc:
+                    result = _Failed(str(exc))
             seen[key] = result
-        if result.__class__ is _Failed:
-            raise ValueError(str(result))
-        return result
+        append(result)
+    return out
 
-    raw_code = cell(COL_CODE)
-    if raw_code is None:
-        fail(COL_CODE, ERROR_REQUIRED.format(what=gettext("mã xã")))
-    else:
-        try:
-            row.code = parsed(COL_CODE, commune_code, raw_code)
-        except ValueError as exc:
-            fail(COL_CODE, str(exc))
-    row.commune_name = parsed(COL_COMMUNE, cell_text, cell(COL_COMMUNE))
-    row.village = parsed(COL_VILLAGE, cell_text, cell(COL_VILLAGE))
-    raw_kind = cell(COL_UNIT)
-    if raw_kind is None:
-        fail(COL_UNIT, ERROR_REQUIRED.format(what=gettext("đơn vị (Khối dân vận hoặc Tổ dân vận)")))
-    else:
-        try:
-            row.kind = parsed(COL_UNIT, _unit_kind, raw_kind)
-        except ValueError as exc:
-            fail(COL_UNIT, str(exc))
-    row.full_name, row.name_key = parsed(COL_NAME, _name, cell(COL_NAME))
-    if not row.full_name:
-        fail(COL_NAME, ERROR_REQUIRED.format(what=gettext("họ và tên")))
-    position = parsed(COL_POSITION, cell_text, cell(COL_POSITION))
-    row.position = position or None
-    for column, text in ((COL_NAME, row.full_name), (COL_POSITION, position)):
-        if len(text) > TEXT_LIMITS[column]:
-            fail(column, ERROR_TOO_LONG.format(column=column, limit=TEXT_LIMITS[column]))
-    for column, attribute, parser in _PARSERS:
-        value = cell(column)
-        if value is None:
-            continue
-        try:
-            setattr(row, attribute, parsed(column, parser, value))
-        except ValueError as exc:
-            fail(column, str(exc))
-    if row.kind == UnitKind.BLOC and row.village:
-        fail(COL_VILLAGE, ERROR_VILLAGE_FOR_BLOC)
-    elif row.kind and row.kind != UnitKind.BLOC:
-        if not row.village:
-            fail(COL_VILLAGE, ERROR_VILLAGE_REQUIRED)
-        elif len(row.village) > TEXT_LIMITS[COL_VILLAGE]:
-            fail(
-                COL_VILLAGE,
-                ERROR_TOO_LONG.format(column=COL_VILLAGE, limit=TEXT_LIMITS[COL_VILLAGE]),
-            )
-    if row.start and row.end and row.end < row.start:
-        fail(COL_END, ERROR_END_BEFORE_START.format(date=day(row.start)))
-    if row.end and row.end > timezone.localdate():
-        fail(COL_END, ERROR_END_IN_FUTURE)
-    return row
+
+def _required(result, column: str, required: str, failed: list):
+    """A required cell's parsed value, or "" once ``failed`` says why there is none."""
+    if result is _BLANK:
+        failed.append((column, required))
+        return ""
+    if result.__class__ is _Failed:
+        failed.append((column, str(result)))
+        return ""
+    return result
+
+
+def parse_rows(table_rows: list, columns: dict[str, int], errors: list) -> list[Row]:
+    """Parse the data rows ``(number, cells)`` with the shared parsers
+    (members.validation); each bad cell adds an error naming its row and column, and
+    its row is marked not ok. Column by column: each distinct value of a column is
+    parsed once, then the rows are put together (the caller sorts the errors by row and
+    column)."""
+
+    def column(name, parser, blank=_BLANK):
+        return _column(table_rows, columns.get(name), parser, blank)
+
+    blank_text = cell_text(None)
+    codes = column(COL_CODE, commune_code)
+    communes = column(COL_COMMUNE, cell_text, blank_text)
+    villages = column(COL_VILLAGE, cell_text, blank_text)
+    kinds = column(COL_UNIT, _unit_kind)
+    names = column(COL_NAME, _name, _name(None))
+    positions = column(COL_POSITION, cell_text, blank_text)
+    parsed = [(name, attribute, column(name, parser)) for name, attribute, parser in _PARSERS]
+    code_required = ERROR_REQUIRED.format(what=gettext("mã xã"))
+    kind_required = ERROR_REQUIRED.format(what=gettext("đơn vị (Khối dân vận hoặc Tổ dân vận)"))
+    name_required = ERROR_REQUIRED.format(what=gettext("họ và tên"))
+    name_limit, position_limit = TEXT_LIMITS[COL_NAME], TEXT_LIMITS[COL_POSITION]
+    village_limit = TEXT_LIMITS[COL_VILLAGE]
+    name_too_long = ERROR_TOO_LONG.format(column=COL_NAME, limit=name_limit)
+    position_too_long = ERROR_TOO_LONG.format(column=COL_POSITION, limit=position_limit)
+    village_too_long = ERROR_TOO_LONG.format(column=COL_VILLAGE, limit=village_limit)
+    today = timezone.localdate()
+    rows = []
+    for i, (number, _cells) in enumerate(table_rows):
+        failed = []  # (column, message) of this row
+        code = _required(codes[i], COL_CODE, code_required, failed)
+        kind = _required(kinds[i], COL_UNIT, kind_required, failed)
+        full_name, name_key = names[i]
+        if not full_name:
+            failed.append((COL_NAME, name_required))
+        position = positions[i]
+        if len(full_name) > name_limit:
+            failed.append((COL_NAME, name_too_long))
+        if len(position) > position_limit:
+            failed.append((COL_POSITION, position_too_long))
+        village = villages[i]
+        row = Row(
+            number, code, communes[i], village, kind, full_name, name_key, position=position or None
+        )
+        for name, attribute, results in parsed:
+            result = results[i]
+            if result is _BLANK:
+                continue
+            if result.__class__ is _Failed:
+                failed.append((name, str(result)))
+            else:
+                setattr(row, attribute, result)
+        if kind == UnitKind.BLOC and village:
+            failed.append((COL_VILLAGE, ERROR_VILLAGE_FOR_BLOC))
+        elif kind and kind != UnitKind.BLOC:
+            if not village:
+                failed.append((COL_VILLAGE, ERROR_VILLAGE_REQUIRED))
+            elif len(village) > village_limit:
+                failed.append((COL_VILLAGE, village_too_long))
+        start, end = row.start, row.end
+        if start and end and end < start:
+            failed.append((COL_END, ERROR_END_BEFORE_START.format(date=day(start))))
+        if end and end > today:
+            failed.append((COL_END, ERROR_END_IN_FUTURE))
+        if failed:
+            row.ok = False
+            errors.extend(RowError(number, name, message) for name, message in failed)
+        rows.append(row)
+    return rows
 
 
 def _unit_kind(value) -> str:

@@ -73,8 +73,9 @@ class Writes:
         for unit in self.units:
             unit.fill_derived_fields()
         audit.bulk_insert(Unit, self.units, batch_size=batch_size)
-        if any(u.map_path is None for u in self.units):  # legacy units: their 2025 place
-            units_map_2025(Unit.objects.filter(map_path__isnull=True))
+        unplaced = [u.pk for u in self.units if u.map_path is None]
+        if unplaced:  # legacy units: their 2025 place (these units only, as ``Unit.save``)
+            units_map_2025(Unit.objects.filter(pk__in=unplaced), placed_only=True)
         for person in self.people:
             person.fill_derived_fields()
         audit.bulk_insert(Person, self.people, batch_size=batch_size)

@@ -3,6 +3,7 @@ PostgreSQL): the same rows and history rows as simple-history's ``bulk_create`` 
 replaced, field by field, and all or nothing when a write fails half-way."""
 
 import datetime
+import gc
 import itertools
 import uuid
 
@@ -12,6 +13,7 @@ from django.db import IntegrityError, transaction
 from members import imports
 from members.choices import Gender
 from members.imports import ERROR_CONFLICT, roster_import
+from members.imports.write import Writes
 from members.models import Membership, Person
 from portal import audit
 from portal import copy as portal_copy
@@ -200,3 +202,33 @@ def test_text_choices_are_written_as_their_value(thai_nguyen):
         ("Lò Văn Hai", "male"),
         ("Lò Văn Ba", "male"),
     ]
+
+
+def test_the_collector_is_paused_while_importing_and_back_after(thai_nguyen, monkeypatch):
+    """No cyclic collection runs while the rows are planned and written (each one would
+    walk every object the import keeps); the collector is on again afterwards, and one
+    that was off stays off."""
+    seen = []
+    apply = Writes.apply
+
+    def watched(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return apply(self, *args, **kwargs)
+
+    monkeypatch.setattr(Writes, "apply", watched)
+    assert gc.isenabled()
+    plan = roster_import(roster(), filename="a.xlsx")
+    assert plan.written and seen == [False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with portal_copy.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    # What was alive at the end of a block is frozen until the next block starts.
+    with portal_copy.collector_paused():
+        assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() > 0
+    gc.unfreeze()

@@ -111,3 +111,26 @@ def test_active_on_respects_validity_dates():
     )  # fmt: skip
     assert list(Area.objects.active_on(datetime.date(2025, 6, 30))) == [old]
     assert list(Area.objects.active_on(datetime.date(2026, 11, 21))) == [new]
+
+
+def test_map_2025_placed_only_writes_the_units_a_link_places(area_tree, bloc):
+    """``placed_only``: a legacy unit a link places gets its 2025 place; one no link
+    reaches is not rewritten (its place stays as it was)."""
+    import datetime
+
+    from units.models import Succession, Unit, units_map_2025
+    from units.services import unit_create
+
+    province = AreaFactory(edition=Edition.V2025, level=Level.PROVINCE, code="19")
+    successor = AreaFactory(level=Level.COMMUNE, code="05678", name="Xã Mới", parent=province)
+    Succession.objects.create(
+        level=Level.COMMUNE, predecessor=area_tree["commune"], successor=successor,
+        effective_on=datetime.date(2025, 7, 1),
+    )  # fmt: skip
+    unlinked = unit_create(kind="bloc", area=area_tree["commune_b"])
+    Unit.objects.filter(pk__in=[bloc.pk, unlinked.pk]).update(map_path=None)
+    units = Unit.objects.filter(pk__in=[bloc.pk, unlinked.pk])
+    assert units_map_2025(units, placed_only=True) == 1
+    bloc.refresh_from_db()
+    unlinked.refresh_from_db()
+    assert (bloc.map_path, unlinked.map_path) == (successor.path, None)
