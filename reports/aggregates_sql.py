@@ -19,6 +19,8 @@ statement: the contributions of the people and units the log touches in the worl
 ``rebuild_sql`` writes the contributions of everything at once.
 """
 
+from evaluations.choices import Stage
+from evaluations.periods import YEAR as YEARLY
 from members.choices import KINH
 from units.choices import Edition, UnitKind
 
@@ -35,6 +37,14 @@ KEYS = {
     "communes_with_bloc": 9,
     "villages_with_team": 10,
 }
+
+
+def approved_key(year: int) -> int:
+    """The key of the units in force with an approved (decided) yearly rating of
+    ``year``: one key per year, negative (``-1 - year`` spans the whole smallint range
+    below zero for every year a rating may have, 0 to 32767)."""
+    return -1 - year
+
 
 #: Grains of the totals: an event is written at its day, its month's first
 #: day and its year's first day, so a count on a day sums at most the years before it,
@@ -57,9 +67,11 @@ UNIT_COUNTED = (
     "area_from, area_until"
 )
 PERSON_COUNTED = "gender, party_member, ethnicity"
+EVALUATION_COUNTED = "unit_id, year, period, stage"
 MEMBERSHIP_COLUMNS = f"id, {MEMBERSHIP_COUNTED}"
 UNIT_COLUMNS = f"id, {UNIT_COUNTED}"
 PERSON_COLUMNS = f"id, {PERSON_COUNTED}"
+EVALUATION_COLUMNS = f"id, {EVALUATION_COUNTED}"
 
 NODES_FUNCTION = """
 CREATE OR REPLACE FUNCTION reports_stat_nodes(path text) RETURNS SETOF text
@@ -199,6 +211,28 @@ def units_ctes(w: str, units: str) -> str:
 )"""
 
 
+def approved_ctes(w: str, units: str, evaluations: str) -> str:
+    """CTEs of the contributions of ``units`` (rows of UNIT_COLUMNS) through their
+    approved yearly ratings among ``evaluations`` (rows of EVALUATION_COLUMNS): a unit
+    with a decided yearly rating of year Y counts under key ``approved_key(Y)`` while it
+    is in force (one rating per unit and year: a plain count). Defines ``{w}_approved``
+    (node, key, day, delta)."""
+    start, end = _unit_span("u")
+    return f"""
+{w}_rated AS (
+    SELECT n.node, -1 - ev.year AS key, {start} AS s, {end} AS e
+    FROM ({units}) AS u
+    JOIN ({evaluations}) AS ev ON ev.unit_id = u.id
+    CROSS JOIN LATERAL unnest({_placed("u.area_path", "u.map_path")}) AS pl(path)
+    CROSS JOIN LATERAL reports_stat_nodes(pl.path) AS n(node)
+    WHERE pl.path IS NOT NULL AND ev.period = '{YEARLY}' AND ev.stage = '{Stage.DECIDED.value}'
+), {w}_approved AS (
+    SELECT node, key, s AS day, 1 AS delta FROM {w}_rated WHERE s < e
+    UNION ALL
+    SELECT node, key, e, -1 FROM {w}_rated WHERE s < e AND e < {NEVER_AFTER}
+)"""
+
+
 def grains_insert(table: str, column: str, events: str) -> str:
     """Append ``events`` (node, key, day, delta), added up, at the three grains (added
     up by day first: many events fall on one day of one node, and those of a world
@@ -232,10 +266,18 @@ def rebuild_sql() -> str:
     memberships = f"SELECT {MEMBERSHIP_COLUMNS} FROM members_membership"
     units = f"SELECT {UNIT_COLUMNS} FROM units_unit"
     people = f"SELECT {PERSON_COLUMNS} FROM members_person"
+    evaluations = f"SELECT {EVALUATION_COLUMNS} FROM evaluations_evaluation"
     ctes = ", ".join(
-        [people_ctes("a", memberships, units, people, seats=True), units_ctes("c", units)]
+        [
+            people_ctes("a", memberships, units, people, seats=True),
+            units_ctes("c", units),
+            approved_ctes("e", units, evaluations),
+        ]
     )
-    events = "SELECT node, key, day, delta FROM a_people UNION ALL SELECT * FROM c_units"
+    events = (
+        "SELECT node, key, day, delta FROM a_people UNION ALL SELECT * FROM c_units "
+        "UNION ALL SELECT * FROM e_approved"
+    )
     return f"WITH {ctes}" + grains_insert("reports_stattotal", "total", events)
 
 
@@ -246,6 +288,7 @@ LOGGED = (
     ("members_membership", "reports_statlogmembership", MEMBERSHIP_COUNTED, ALL_EVENTS),
     ("units_unit", "reports_statlogunit", UNIT_COUNTED, ALL_EVENTS),
     ("members_person", "reports_statlogperson", PERSON_COUNTED, ("UPDATE", "DELETE")),
+    ("evaluations_evaluation", "reports_statlogevaluation", EVALUATION_COUNTED, ALL_EVENTS),
 )
 
 #: The triggers of the first design (contributions computed in the writer's statement).
@@ -326,6 +369,22 @@ def _before(table: str, columns: str, first: str, where: str = "true") -> str:
     )
 
 
+#: The columns counted of each logged table (``id`` first), by table.
+_COLUMNS = {
+    "members_membership": (MEMBERSHIP_COLUMNS, MEMBERSHIP_COUNTED),
+    "units_unit": (UNIT_COLUMNS, UNIT_COUNTED),
+    "members_person": (PERSON_COLUMNS, PERSON_COUNTED),
+    "evaluations_evaluation": (EVALUATION_COLUMNS, EVALUATION_COUNTED),
+}
+
+
+def _worlds(table: str, first: str, where: str) -> tuple[str, str]:
+    """The rows of ``table`` matching ``where`` now, and in the before-world
+    (``_before``, the log's earliest images ``first``)."""
+    columns, counted = _COLUMNS[table]
+    return f"SELECT {columns} FROM {table} WHERE {where}", _before(table, counted, first, where)
+
+
 def compact_sql() -> str:
     """One statement (one snapshot): take every log row visible (``DELETE ...
     RETURNING``), compute the contributions of the people and units they touch in the
@@ -333,15 +392,10 @@ def compact_sql() -> str:
     the number of log rows consumed and the totals that became zero."""
     # The worlds are limited to what the touched people's seats name (their units, the
     # people themselves): a few rows for a few edits, not the whole tables.
-    their_units = "id IN (SELECT unit_id FROM tpu)"
-    units_now = f"SELECT {UNIT_COLUMNS} FROM units_unit WHERE {their_units}"
-    units_then = _before("units_unit", UNIT_COUNTED, "fu", their_units)
-    themselves = "id IN (SELECT person_id FROM tp)"
-    people_now = f"SELECT {PERSON_COLUMNS} FROM members_person WHERE {themselves}"
-    people_then = _before("members_person", PERSON_COUNTED, "fp", themselves)
+    units_now, units_then = _worlds("units_unit", "fu", "id IN (SELECT unit_id FROM tpu)")
+    people_now, people_then = _worlds("members_person", "fp", "id IN (SELECT person_id FROM tp)")
     touched_people = "person_id IN (SELECT person_id FROM tp)"
-    seats_now = f"SELECT {MEMBERSHIP_COLUMNS} FROM members_membership WHERE {touched_people}"
-    seats_then = _before("members_membership", MEMBERSHIP_COUNTED, "fm", touched_people)
+    seats_now, seats_then = _worlds("members_membership", "fm", touched_people)
     # Units near a touched one (same commune, same 2025 commune): the distinct counts.
     keys = (
         f"SELECT DISTINCT left(map_path, {V2025_COMMUNE_KEY}) AS k FROM tu "
@@ -353,9 +407,13 @@ def compact_sql() -> str:
         "ON u.map_path >= c.k AND u.map_path < c.k || '~' "
         "UNION SELECT item FROM fu"
     )
-    near = "id IN (SELECT id FROM near)"
-    near_now = f"SELECT {UNIT_COLUMNS} FROM units_unit WHERE {near}"
-    near_then = _before("units_unit", UNIT_COUNTED, "fu", near)
+    near_now, near_then = _worlds("units_unit", "fu", "id IN (SELECT id FROM near)")
+    # Units whose approved ratings may count otherwise: those of a touched rating (in
+    # any state) and the touched units themselves, with all their ratings.
+    rated_now, rated_then = _worlds("units_unit", "fu", "id IN (SELECT id FROM ru)")
+    ratings_now, ratings_then = _worlds(
+        "evaluations_evaluation", "fe", "unit_id IN (SELECT id FROM ru)"
+    )
     logs = ", ".join(
         f"{alias} AS (DELETE FROM {log} RETURNING *), "
         f"f{alias[1]} AS MATERIALIZED (SELECT DISTINCT ON (item) * FROM {alias} "
@@ -364,6 +422,7 @@ def compact_sql() -> str:
             ("pm", "reports_statlogmembership"),
             ("pu", "reports_statlogunit"),
             ("pp", "reports_statlogperson"),
+            ("pe", "reports_statlogevaluation"),
         )
     )
     ctes = ", ".join(
@@ -382,13 +441,20 @@ def compact_sql() -> str:
             f"tpu AS MATERIALIZED (SELECT unit_id FROM members_membership "
             f"WHERE {touched_people} UNION SELECT unit_id FROM pm WHERE existed)",
             f"near AS MATERIALIZED ({near_ids})",
+            "ru AS MATERIALIZED (SELECT unit_id AS id FROM pe WHERE existed "
+            "UNION SELECT unit_id FROM evaluations_evaluation WHERE id IN (SELECT item FROM fe) "
+            "UNION SELECT item FROM fu)",
             people_ctes("a", seats_now, units_now, people_now, seats=True),
             people_ctes("b", seats_then, units_then, people_then, seats=True),
             units_ctes("c", near_now),
             units_ctes("d", near_then),
+            approved_ctes("e", rated_now, ratings_now),
+            approved_ctes("g", rated_then, ratings_then),
         ]
     )
-    events = _difference([("a_people", "b_people"), ("c_units", "d_units")])
+    events = _difference(
+        [("a_people", "b_people"), ("c_units", "d_units"), ("e_approved", "g_approved")]
+    )
     added = grains_insert("reports_stattotal", "total", events) + (
         "\nORDER BY 1, 2, 3, 4"
         "\nON CONFLICT (node, key, grain, day) "
@@ -398,7 +464,7 @@ def compact_sql() -> str:
     return (
         f"WITH {ctes}, added AS ({added})\n"
         "SELECT (SELECT count(*) FROM pm) + (SELECT count(*) FROM pu) "
-        "+ (SELECT count(*) FROM pp), "
+        "+ (SELECT count(*) FROM pp) + (SELECT count(*) FROM pe), "
         "ARRAY(SELECT node FROM added WHERE total = 0), "
         "ARRAY(SELECT key FROM added WHERE total = 0), "
         "ARRAY(SELECT grain FROM added WHERE total = 0), "
@@ -419,6 +485,7 @@ WHERE t.node = z.node AND t.key = z.key AND t.grain = z.grain AND t.day = z.day
 LOG_LENGTHS = (
     "SELECT (SELECT count(*) FROM reports_statlogmembership), "
     "(SELECT count(*) FROM reports_statlogunit), (SELECT count(*) FROM reports_statlogperson), "
+    "(SELECT count(*) FROM reports_statlogevaluation), "
     "(SELECT GREATEST(reltuples, 0)::bigint FROM pg_class "
     "WHERE oid = 'members_membership'::regclass), "
     "(SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = 'units_unit'::regclass)"
@@ -428,5 +495,6 @@ LOG_LENGTHS = (
 LOG_PENDING = (
     "SELECT EXISTS (SELECT 1 FROM reports_statlogmembership) "
     "OR EXISTS (SELECT 1 FROM reports_statlogunit) "
-    "OR EXISTS (SELECT 1 FROM reports_statlogperson)"
+    "OR EXISTS (SELECT 1 FROM reports_statlogperson) "
+    "OR EXISTS (SELECT 1 FROM reports_statlogevaluation)"
 )

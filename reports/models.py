@@ -96,6 +96,16 @@ class StatLogPerson(StatLog):
     party_member = models.BooleanField(null=True)
 
 
+class StatLogEvaluation(StatLog):
+    """A rating's image: what the approved ratings of a year count (``reports_stattotal``
+    keys ``APPROVED + year``)."""
+
+    unit_id = models.BigIntegerField(null=True)
+    year = models.IntegerField(null=True)
+    period = models.CharField(max_length=8, null=True)  # noqa: DJ001 (an image)
+    stage = models.CharField(max_length=16, null=True)  # noqa: DJ001 (an image)
+
+
 class Versions:
     """Every version, read in one query (``data_versions``)."""
 
