@@ -149,11 +149,16 @@ def compact(using: str | None = None) -> int:
 
 
 def compact_on_commit(using: str | None = None) -> None:
-    """After a big batch of writes (an import, the carry-over, a demo): compact once the
-    transaction commits, so that no reader pays for it."""
+    """After a big batch of writes (an import, the carry-over and its undo): once the
+    transaction commits, enqueue the fold (``reports.tasks.stats_compact``), so that
+    the writer does not wait for it and no reader pays for it. With the immediate task
+    backend (development) it runs at once; with the database backend (production) the
+    worker runs it; a reader before then folds what is left, exact either way."""
+    from reports.tasks import stats_compact
+
     using = using or router.db_for_write(StatTotal)
     if connections[using].vendor == "postgresql":
-        transaction.on_commit(lambda: compact(using), using=using)
+        transaction.on_commit(lambda: stats_compact.enqueue(using), using=using)
 
 
 def _rebuild(cursor) -> None:
