@@ -133,14 +133,14 @@ def compact(using: str | None = None) -> int:
         # is short): JIT compiling for the plan it fears costs seconds, the run a few ms.
         cursor.execute("SET LOCAL jit = off")
         cursor.execute(aggregates_sql.LOG_LENGTHS)
-        memberships, units, people, ratings, all_memberships, all_units = cursor.fetchone()
-        if not (memberships or units or people or ratings):
+        memberships, units, people, others, all_memberships, all_units = cursor.fetchone()
+        if not (memberships or units or people or others):
             return 0
         if memberships + units > REBUILD_MIN and (
             memberships > REBUILD_SHARE * all_memberships or units > REBUILD_SHARE * all_units
         ):
             _rebuild(cursor)
-            return memberships + units + people + ratings
+            return memberships + units + people + others
         cursor.execute(aggregates_sql.compact_sql())
         consumed, *zeros = cursor.fetchone()
         if zeros[0]:
@@ -165,12 +165,12 @@ def _rebuild(cursor) -> None:
     """The totals from scratch; writers of the counted tables wait (SHARE locks) so that
     the log emptied and the tables counted are of one moment."""
     cursor.execute(
-        "LOCK TABLE members_membership, units_unit, members_person, evaluations_evaluation "
-        "IN SHARE MODE"
+        "LOCK TABLE members_membership, units_unit, members_person, evaluations_evaluation, "
+        "units_area IN SHARE MODE"
     )
     cursor.execute(
         "TRUNCATE reports_statlogmembership, reports_statlogunit, reports_statlogperson, "
-        "reports_statlogevaluation, reports_stattotal"
+        "reports_statlogevaluation, reports_statlogarea, reports_stattotal"
     )
     cursor.execute(aggregates_sql.rebuild_sql())
 
@@ -192,22 +192,14 @@ def aggregate_stats(place: Place, day: datetime.date) -> dict:
     and the aggregates (four queries whatever the size when the log is empty)."""
     from reports import stats
 
-    area_rows, work = daily_work.split_rows(
+    # The daily work's counts alone (the areas come from the aggregates).
+    _rows, work = daily_work.split_rows(
         daily_work.with_daily_work(
-            Area.objects.filter(
-                counted_areas(place.edition, day),
-                edition=place.edition,
-                level__in=[Level.COMMUNE, Level.VILLAGE],
-                path__descendant_of=place.path,
-            )
-            .values("level")
-            .annotate(n=Count("pk"))
-            .order_by(),
+            Area.objects.none().values("level").annotate(n=Count("pk")).order_by(),
             where=Q(area_path__descendant_of=place.path),
             day=day,
         )
     )
-    areas = {row["level"]: row["n"] for row in area_rows}
     rated = stats.rating_rows(place)
     years = sorted({row["year"] for row in rated})
     child_level = CHILD_LEVEL.get((place.edition, place.level))
@@ -232,6 +224,7 @@ def aggregate_stats(place: Place, day: datetime.date) -> dict:
     def n(node, key, on=day):
         return found.get((node, KEYS.get(key, key), on), 0)
 
+    areas = {Level.COMMUNE: n(place.path, "communes"), Level.VILLAGE: n(place.path, "villages")}
     units = {key: n(place.path, key) for key in UNIT_KEYS}
     for year, ref in zip(years, refs, strict=True):
         units[f"active_{year}"] = n(place.path, "blocs", ref) + n(place.path, "teams", ref)

@@ -22,7 +22,7 @@ statement: the contributions of the people and units the log touches in the worl
 from evaluations.choices import Stage
 from evaluations.periods import YEAR as YEARLY
 from members.choices import KINH
-from units.choices import Edition, UnitKind
+from units.choices import LEGACY_VALID_UNTIL, V2025_VALID_FROM, Edition, Level, UnitKind
 
 #: The codes of what is counted (``reports_stattotal.key``).
 KEYS = {
@@ -36,6 +36,8 @@ KEYS = {
     "ethnic_minority": 8,
     "communes_with_bloc": 9,
     "villages_with_team": 10,
+    "communes": 11,
+    "villages": 12,
 }
 
 
@@ -68,10 +70,12 @@ UNIT_COUNTED = (
 )
 PERSON_COUNTED = "gender, party_member, ethnicity"
 EVALUATION_COUNTED = "unit_id, year, period, stage"
+AREA_COUNTED = "edition, level, path, valid_from, valid_until"
 MEMBERSHIP_COLUMNS = f"id, {MEMBERSHIP_COUNTED}"
 UNIT_COLUMNS = f"id, {UNIT_COUNTED}"
 PERSON_COLUMNS = f"id, {PERSON_COUNTED}"
 EVALUATION_COLUMNS = f"id, {EVALUATION_COUNTED}"
+AREA_COLUMNS = f"id, {AREA_COUNTED}"
 
 NODES_FUNCTION = """
 CREATE OR REPLACE FUNCTION reports_stat_nodes(path text) RETURNS SETOF text
@@ -233,6 +237,41 @@ def approved_ctes(w: str, units: str, evaluations: str) -> str:
 )"""
 
 
+def areas_ctes(w: str, areas: str) -> str:
+    """CTEs of the contributions of ``areas`` (rows of AREA_COLUMNS): the communes and
+    villages a map counts (reports.maps.counted_areas), under every ancestor of their own
+    path: a commune always, a village from its valid-from to its valid-until except when
+    that date is the map's own start or end (the reform). Defines ``{w}_areas`` (node,
+    key, day, delta)."""
+    commune, village = Level.COMMUNE.value, Level.VILLAGE.value
+    start = (
+        f"CASE WHEN a.level = '{village}' AND a.valid_from IS NOT NULL "
+        f"AND NOT (a.edition = '{Edition.V2025.value}' "
+        f"AND a.valid_from = DATE '{V2025_VALID_FROM.isoformat()}') "
+        f"THEN a.valid_from ELSE {NEVER_BEFORE} END"
+    )
+    end = (
+        f"CASE WHEN a.level = '{village}' AND a.valid_until IS NOT NULL "
+        f"AND NOT (a.edition = '{Edition.LEGACY.value}' "
+        f"AND a.valid_until = DATE '{LEGACY_VALID_UNTIL.isoformat()}') "
+        f"THEN a.valid_until + 1 ELSE {NEVER_AFTER} END"
+    )
+    return f"""
+{w}_area AS (
+    SELECT n.node,
+           CASE WHEN a.level = '{commune}' THEN {KEYS["communes"]}
+                ELSE {KEYS["villages"]} END AS key,
+           {start} AS s, {end} AS e
+    FROM ({areas}) AS a
+    CROSS JOIN LATERAL reports_stat_nodes(a.path) AS n(node)
+    WHERE a.level IN ('{commune}', '{village}')
+), {w}_areas AS (
+    SELECT node, key, s AS day, 1 AS delta FROM {w}_area WHERE s < e
+    UNION ALL
+    SELECT node, key, e, -1 FROM {w}_area WHERE s < e AND e < {NEVER_AFTER}
+)"""
+
+
 def grains_insert(table: str, column: str, events: str) -> str:
     """Append ``events`` (node, key, day, delta), added up, at the three grains (added
     up by day first: many events fall on one day of one node, and those of a world
@@ -267,16 +306,18 @@ def rebuild_sql() -> str:
     units = f"SELECT {UNIT_COLUMNS} FROM units_unit"
     people = f"SELECT {PERSON_COLUMNS} FROM members_person"
     evaluations = f"SELECT {EVALUATION_COLUMNS} FROM evaluations_evaluation"
+    areas = f"SELECT {AREA_COLUMNS} FROM units_area"
     ctes = ", ".join(
         [
             people_ctes("a", memberships, units, people, seats=True),
             units_ctes("c", units),
             approved_ctes("e", units, evaluations),
+            areas_ctes("h", areas),
         ]
     )
     events = (
         "SELECT node, key, day, delta FROM a_people UNION ALL SELECT * FROM c_units "
-        "UNION ALL SELECT * FROM e_approved"
+        "UNION ALL SELECT * FROM e_approved UNION ALL SELECT * FROM h_areas"
     )
     return f"WITH {ctes}" + grains_insert("reports_stattotal", "total", events)
 
@@ -289,6 +330,7 @@ LOGGED = (
     ("units_unit", "reports_statlogunit", UNIT_COUNTED, ALL_EVENTS),
     ("members_person", "reports_statlogperson", PERSON_COUNTED, ("UPDATE", "DELETE")),
     ("evaluations_evaluation", "reports_statlogevaluation", EVALUATION_COUNTED, ALL_EVENTS),
+    ("units_area", "reports_statlogarea", AREA_COUNTED, ALL_EVENTS),
 )
 
 #: The triggers of the first design (contributions computed in the writer's statement).
@@ -320,15 +362,18 @@ def _log_insert(log: str, columns: str, event: str) -> str:
     )
 
 
-def install_sql() -> list[str]:
+def install_sql(tables: list[str] | None = None) -> list[str]:
     """The function of the nodes and the logging triggers, one per table and event (a
-    trigger with transition tables fires on one event); the first design's triggers
-    dropped."""
+    trigger with transition tables fires on one event), on ``tables`` (every logged
+    table by default: a migration names those whose log exists by then); the first
+    design's triggers dropped."""
     statements = [NODES_FUNCTION]
     for table, name in _OLD_TRIGGERS:
         statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table};")
         statements.append(f"DROP FUNCTION IF EXISTS {name}();")
     for table, log, columns, events in LOGGED:
+        if tables is not None and table not in tables:
+            continue
         for event in events:
             name = f"reports_statlog_{table}_{event.lower()}"
             referencing = {
@@ -358,6 +403,26 @@ def uninstall_sql() -> list[str]:
     return statements
 
 
+def reinstall(cursor, tables: list[str]) -> None:
+    """For a migration: the triggers of ``tables`` as this module writes them, their
+    logs and the totals emptied, the totals rebuilt from scratch (PostgreSQL)."""
+    for statement in install_sql(tables):
+        cursor.execute(statement)
+    logs = [log for table, log, _columns, _events in LOGGED if table in tables]
+    cursor.execute(f"TRUNCATE {', '.join([*logs, 'reports_stattotal'])}")
+    cursor.execute(rebuild_sql())
+
+
+def uninstall_table(cursor, table: str, keys: list[int]) -> None:
+    """For a migration's reverse: ``table``'s logging triggers dropped and the totals of
+    ``keys`` deleted (what the design before that migration did not keep)."""
+    for event in ("insert", "update", "delete"):
+        name = f"reports_statlog_{table}_{event}"
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+    cursor.execute("DELETE FROM reports_stattotal WHERE key = ANY(%s)", [keys])
+
+
 def _before(table: str, columns: str, first: str, where: str = "true") -> str:
     """Rows of ``table`` (matching ``where``) in the before-world: each row the log
     names replaced by its earliest image (``first``), gone when it did not exist yet."""
@@ -375,6 +440,7 @@ _COLUMNS = {
     "units_unit": (UNIT_COLUMNS, UNIT_COUNTED),
     "members_person": (PERSON_COLUMNS, PERSON_COUNTED),
     "evaluations_evaluation": (EVALUATION_COLUMNS, EVALUATION_COUNTED),
+    "units_area": (AREA_COLUMNS, AREA_COUNTED),
 }
 
 
@@ -414,6 +480,8 @@ def compact_sql() -> str:
     ratings_now, ratings_then = _worlds(
         "evaluations_evaluation", "fe", "unit_id IN (SELECT id FROM ru)"
     )
+    # The areas logged, as they are and as they were.
+    areas_now, areas_then = _worlds("units_area", "fa", "id IN (SELECT item FROM fa)")
     logs = ", ".join(
         f"{alias} AS (DELETE FROM {log} RETURNING *), "
         f"f{alias[1]} AS MATERIALIZED (SELECT DISTINCT ON (item) * FROM {alias} "
@@ -423,6 +491,7 @@ def compact_sql() -> str:
             ("pu", "reports_statlogunit"),
             ("pp", "reports_statlogperson"),
             ("pe", "reports_statlogevaluation"),
+            ("pa", "reports_statlogarea"),
         )
     )
     ctes = ", ".join(
@@ -450,10 +519,17 @@ def compact_sql() -> str:
             units_ctes("d", near_then),
             approved_ctes("e", rated_now, ratings_now),
             approved_ctes("g", rated_then, ratings_then),
+            areas_ctes("h", areas_now),
+            areas_ctes("i", areas_then),
         ]
     )
     events = _difference(
-        [("a_people", "b_people"), ("c_units", "d_units"), ("e_approved", "g_approved")]
+        [
+            ("a_people", "b_people"),
+            ("c_units", "d_units"),
+            ("e_approved", "g_approved"),
+            ("h_areas", "i_areas"),
+        ]
     )
     added = grains_insert("reports_stattotal", "total", events) + (
         "\nORDER BY 1, 2, 3, 4"
@@ -464,7 +540,7 @@ def compact_sql() -> str:
     return (
         f"WITH {ctes}, added AS ({added})\n"
         "SELECT (SELECT count(*) FROM pm) + (SELECT count(*) FROM pu) "
-        "+ (SELECT count(*) FROM pp) + (SELECT count(*) FROM pe), "
+        "+ (SELECT count(*) FROM pp) + (SELECT count(*) FROM pe) + (SELECT count(*) FROM pa), "
         "ARRAY(SELECT node FROM added WHERE total = 0), "
         "ARRAY(SELECT key FROM added WHERE total = 0), "
         "ARRAY(SELECT grain FROM added WHERE total = 0), "
@@ -485,7 +561,8 @@ WHERE t.node = z.node AND t.key = z.key AND t.grain = z.grain AND t.day = z.day
 LOG_LENGTHS = (
     "SELECT (SELECT count(*) FROM reports_statlogmembership), "
     "(SELECT count(*) FROM reports_statlogunit), (SELECT count(*) FROM reports_statlogperson), "
-    "(SELECT count(*) FROM reports_statlogevaluation), "
+    "(SELECT count(*) FROM reports_statlogevaluation) "
+    "+ (SELECT count(*) FROM reports_statlogarea), "
     "(SELECT GREATEST(reltuples, 0)::bigint FROM pg_class "
     "WHERE oid = 'members_membership'::regclass), "
     "(SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = 'units_unit'::regclass)"
@@ -496,5 +573,6 @@ LOG_PENDING = (
     "SELECT EXISTS (SELECT 1 FROM reports_statlogmembership) "
     "OR EXISTS (SELECT 1 FROM reports_statlogunit) "
     "OR EXISTS (SELECT 1 FROM reports_statlogperson) "
-    "OR EXISTS (SELECT 1 FROM reports_statlogevaluation)"
+    "OR EXISTS (SELECT 1 FROM reports_statlogevaluation) "
+    "OR EXISTS (SELECT 1 FROM reports_statlogarea)"
 )

@@ -106,6 +106,17 @@ class StatLogEvaluation(StatLog):
     stage = models.CharField(max_length=16, null=True)  # noqa: DJ001 (an image)
 
 
+class StatLogArea(StatLog):
+    """An area's image: the communes and villages a map counts (keys ``communes``,
+    ``villages``)."""
+
+    edition = models.CharField(max_length=8, null=True)  # noqa: DJ001 (an image)
+    level = models.CharField(max_length=10, null=True)  # noqa: DJ001 (an image)
+    path = models.CharField(max_length=120, null=True)  # noqa: DJ001 (an image)
+    valid_from = models.DateField(null=True)
+    valid_until = models.DateField(null=True)
+
+
 class Versions:
     """Every version, read in one query (``data_versions``)."""
 

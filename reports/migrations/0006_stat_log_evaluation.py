@@ -4,32 +4,26 @@ from django.db import migrations, models
 
 
 def install(apps, schema_editor):
-    """The ratings' logging triggers, and the totals from scratch (the approved ratings
-    of each year join them). PostgreSQL only; SQLite counts straight."""
+    """The ratings' logging triggers, and the totals from scratch. PostgreSQL only;
+    SQLite counts straight."""
     if schema_editor.connection.vendor != "postgresql":
         return
     from reports import aggregates_sql
 
     with schema_editor.connection.cursor() as cursor:
-        for statement in aggregates_sql.install_sql():
-            cursor.execute(statement)
-        cursor.execute(
-            "TRUNCATE reports_statlogmembership, reports_statlogunit, reports_statlogperson, "
-            "reports_stattotal"
+        aggregates_sql.reinstall(
+            cursor, ["members_membership", "units_unit", "members_person", "evaluations_evaluation"]
         )
-        cursor.execute(aggregates_sql.rebuild_sql())
 
 
 def uninstall(apps, schema_editor):
-    """Back to the previous design: no ratings' triggers, no approved ratings' totals."""
+    """Back to the previous design: no ratings' triggers, nor their totals."""
     if schema_editor.connection.vendor != "postgresql":
         return
+    from reports import aggregates_sql
+
     with schema_editor.connection.cursor() as cursor:
-        for event in ("insert", "update", "delete"):
-            name = f"reports_statlog_evaluations_evaluation_{event}"
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON evaluations_evaluation")
-            cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
-        cursor.execute("DELETE FROM reports_stattotal WHERE key < 0")
+        aggregates_sql.uninstall_table(cursor, "evaluations_evaluation", list(range(-32768, 0)))
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,7 @@
 """The maintained aggregates (reports.aggregates, PostgreSQL): after many writes of every
 kind, by every door (services, ORM saves, bulk_create, queryset.update and delete, raw
-SQL, a merge of two people, ratings approved, reopened, moved to another year, deleted),
+SQL, a merge of two people, ratings approved, reopened, moved to another year, deleted,
+villages created, ended, started later and deleted),
 the log compacted at random points between them, the
 answer read from them equals the straight count (``area_stats``) field by field, on both
 maps at dates on both sides of the reform; the log compacted equals a rebuild from
@@ -83,7 +84,7 @@ def _writes(rng: random.Random, units: list[Unit], steps: int, admin=None) -> in
 
 def _write(rng: random.Random, units: list[Unit], n: int, admin=None) -> None:
     """One random write, through one of the doors."""
-    kind = rng.randrange(14)
+    kind = rng.randrange(15)
     unit = rng.choice(units)
     seats = list(Membership.objects.order_by("pk").values_list("pk", flat=True))
     if (kind <= 2 or not seats) and unit.status == UnitStatus.ACTIVE:  # a service seats
@@ -143,10 +144,43 @@ def _write(rng: random.Random, units: list[Unit], n: int, admin=None) -> None:
             ratings.update(year=rng.choice([2021, 2023, 2024, 2025]))
         else:
             ratings.delete()
+    elif kind == 14:  # villages created, ended, started later, deleted (either map)
+        _village_write(rng, n)
     else:  # two records of one person merged
         pair = list(Person.objects.filter(memberships__isnull=False).distinct()[:2])
         if len(pair) == 2 and pair[0].province_id == pair[1].province_id:
             person_merge(keep=pair[0], duplicate=pair[1])
+
+
+RANDOM_VILLAGE = "Thôn ngẫu nhiên"
+
+
+def _village_write(rng: random.Random, n: int) -> None:
+    villages = Area.objects.filter(level=Level.VILLAGE, name__startswith=RANDOM_VILLAGE)
+    change = rng.randrange(4)
+    if change == 0 or not villages.exists():
+        commune = (
+            Area.objects.filter(
+                level=Level.COMMUNE, path__startswith=rng.choice(["legacy/06/", "2025/19/"])
+            )
+            .order_by("?")
+            .first()
+        )
+        legacy = commune.edition == Edition.LEGACY
+        Area.objects.create(
+            edition=commune.edition, level=Level.VILLAGE, name=f"{RANDOM_VILLAGE} {n}",
+            short_name=str(n), type_word="thôn", parent=commune,
+            valid_from=rng.choice([None, _day(rng), None if legacy else V2025_VALID_FROM]),
+            valid_until=rng.choice([None, _day(rng), D(2025, 6, 30) if legacy else None]),
+        )  # fmt: skip
+        return
+    village = villages.order_by("?").first()
+    if change == 1:
+        Area.objects.filter(pk=village.pk).update(valid_until=rng.choice([None, _day(rng)]))
+    elif change == 2:
+        Area.objects.filter(pk=village.pk).update(valid_from=rng.choice([None, _day(rng)]))
+    else:
+        Area.objects.filter(pk=village.pk, units__isnull=True).delete()
 
 
 @pytest.fixture(scope="module")
@@ -198,6 +232,7 @@ def world(module_db, django_db_blocker):
             "compactions": compactions,
             "ratings": Evaluation.objects.count(),
             "approved": Evaluation.objects.filter(stage="decided").count(),
+            "villages": Area.objects.filter(name__startswith=RANDOM_VILLAGE).count(),
         }
 
 
@@ -237,6 +272,7 @@ def _logged() -> bool:
 def test_aggregates_equal_the_straight_count_after_random_writes(world):
     assert 10 <= world["compactions"] <= 50
     assert world["approved"] >= 2
+    assert world["villages"] >= 2
     assert _logged()  # writes after the last compaction: the reader compacts them
     _assert_exact(world)
     assert not _logged()
