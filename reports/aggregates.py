@@ -187,9 +187,10 @@ def rebuild(using: str | None = None) -> None:
 
 def aggregate_stats(place: Place, day: datetime.date) -> dict:
     """Every figure of ``area_stats`` for ``place`` on ``day``, the memberships' and
-    units' counts (the units with an approved rating of each year too) read from the
-    aggregates: the areas with the daily work, the rating years, the next level's areas
-    and the aggregates (four queries whatever the size when the log is empty)."""
+    units' counts (the units with an approved rating of each year, the communes and
+    villages counted too) read from the aggregates: the daily work, the rating years,
+    the next level's areas and the aggregates (four queries whatever the size when the
+    log is empty)."""
     from reports import stats
 
     # The daily work's counts alone (the areas come from the aggregates).
