@@ -20,13 +20,10 @@ import datetime
 from django.db import connections, router, transaction
 from django.db.models import Count, Q
 
-from evaluations.choices import Stage
-from evaluations.models import Evaluation
-from evaluations.periods import YEAR as YEARLY
 from reports import aggregates_sql, daily_work
-from reports.maps import UNIT_PATH, counted_areas
+from reports.maps import counted_areas
 from reports.models import StatTotal
-from reports.stats_base import CHILD_LEVEL, SEGMENT_LENGTH, Place, reference_day, units_active_on
+from reports.stats_base import CHILD_LEVEL, SEGMENT_LENGTH, Place, reference_day
 from units.choices import Level
 from units.models import Area
 
@@ -68,7 +65,7 @@ FROM unnest(%(refs)s::date[], %(years)s::date[], %(months)s::date[])
 CROSS JOIN LATERAL (
 {_RANGES}
 ) AS r
-WHERE ref.day = %(day)s OR r.key IN ({KEYS["blocs"]}, {KEYS["teams"]})
+WHERE ref.day = %(day)s OR r.key IN ({KEYS["blocs"]}, {KEYS["teams"]}) OR r.key < 0
 GROUP BY r.node, r.key, ref.day
 UNION ALL
 SELECT '', 0, NULL, ({aggregates_sql.LOG_PENDING})::int
@@ -136,14 +133,14 @@ def compact(using: str | None = None) -> int:
         # is short): JIT compiling for the plan it fears costs seconds, the run a few ms.
         cursor.execute("SET LOCAL jit = off")
         cursor.execute(aggregates_sql.LOG_LENGTHS)
-        memberships, units, people, all_memberships, all_units = cursor.fetchone()
-        if not (memberships or units or people):
+        memberships, units, people, others, all_memberships, all_units = cursor.fetchone()
+        if not (memberships or units or people or others):
             return 0
         if memberships + units > REBUILD_MIN and (
             memberships > REBUILD_SHARE * all_memberships or units > REBUILD_SHARE * all_units
         ):
             _rebuild(cursor)
-            return memberships + units + people
+            return memberships + units + people + others
         cursor.execute(aggregates_sql.compact_sql())
         consumed, *zeros = cursor.fetchone()
         if zeros[0]:
@@ -152,20 +149,28 @@ def compact(using: str | None = None) -> int:
 
 
 def compact_on_commit(using: str | None = None) -> None:
-    """After a big batch of writes (an import, the carry-over, a demo): compact once the
-    transaction commits, so that no reader pays for it."""
+    """After a big batch of writes (an import, the carry-over and its undo): once the
+    transaction commits, enqueue the fold (``reports.tasks.stats_compact``), so that
+    the writer does not wait for it and no reader pays for it. With the immediate task
+    backend (development) it runs at once; with the database backend (production) the
+    worker runs it; a reader before then folds what is left, exact either way."""
+    from reports.tasks import stats_compact
+
     using = using or router.db_for_write(StatTotal)
     if connections[using].vendor == "postgresql":
-        transaction.on_commit(lambda: compact(using), using=using)
+        transaction.on_commit(lambda: stats_compact.enqueue(using), using=using)
 
 
 def _rebuild(cursor) -> None:
     """The totals from scratch; writers of the counted tables wait (SHARE locks) so that
     the log emptied and the tables counted are of one moment."""
-    cursor.execute("LOCK TABLE members_membership, units_unit, members_person IN SHARE MODE")
+    cursor.execute(
+        "LOCK TABLE members_membership, units_unit, members_person, evaluations_evaluation, "
+        "units_area IN SHARE MODE"
+    )
     cursor.execute(
         "TRUNCATE reports_statlogmembership, reports_statlogunit, reports_statlogperson, "
-        "reports_stattotal"
+        "reports_statlogevaluation, reports_statlogarea, reports_stattotal"
     )
     cursor.execute(aggregates_sql.rebuild_sql())
 
@@ -180,49 +185,22 @@ def rebuild(using: str | None = None) -> None:
         _rebuild(cursor)
 
 
-def _approved(place: Place, years: list[int], day: datetime.date) -> dict:
-    """Units in force at the end of each of ``years`` (on ``day`` for the year in
-    progress) under the place with an approved yearly rating of that year: one query."""
-    if not years:
-        return {}
-    placed = f"unit__{UNIT_PATH[place.edition]}__descendant_of"
-    return Evaluation.objects.filter(
-        **{placed: place.path}, period=YEARLY, stage=Stage.DECIDED, year__in=years
-    ).aggregate(
-        **{
-            f"approved_{year}": Count(
-                "unit",
-                distinct=True,
-                filter=Q(year=year) & units_active_on(reference_day(year, day), "unit__"),
-            )
-            for year in years
-        }
-    )
-
-
 def aggregate_stats(place: Place, day: datetime.date) -> dict:
     """Every figure of ``area_stats`` for ``place`` on ``day``, the memberships' and
-    units' counts read from the aggregates: the areas with the daily work, the rating
-    years, the next level's areas, the aggregates and the approved ratings (five
-    queries whatever the size when the log is empty)."""
+    units' counts (the units with an approved rating of each year, the communes and
+    villages counted too) read from the aggregates: the daily work, the rating years,
+    the next level's areas and the aggregates (four queries whatever the size when the
+    log is empty)."""
     from reports import stats
 
-    area_rows, work = daily_work.split_rows(
+    # The daily work's counts alone (the areas come from the aggregates).
+    _rows, work = daily_work.split_rows(
         daily_work.with_daily_work(
-            Area.objects.filter(
-                counted_areas(place.edition, day),
-                edition=place.edition,
-                level__in=[Level.COMMUNE, Level.VILLAGE],
-                path__descendant_of=place.path,
-            )
-            .values("level")
-            .annotate(n=Count("pk"))
-            .order_by(),
+            Area.objects.none().values("level").annotate(n=Count("pk")).order_by(),
             where=Q(area_path__descendant_of=place.path),
             day=day,
         )
     )
-    areas = {row["level"]: row["n"] for row in area_rows}
     rated = stats.rating_rows(place)
     years = sorted({row["year"] for row in rated})
     child_level = CHILD_LEVEL.get((place.edition, place.level))
@@ -245,13 +223,13 @@ def aggregate_stats(place: Place, day: datetime.date) -> dict:
     found = counts([place.path, *child_nodes], place.path, day, refs)
 
     def n(node, key, on=day):
-        return found.get((node, KEYS[key], on), 0)
+        return found.get((node, KEYS.get(key, key), on), 0)
 
+    areas = {Level.COMMUNE: n(place.path, "communes"), Level.VILLAGE: n(place.path, "villages")}
     units = {key: n(place.path, key) for key in UNIT_KEYS}
     for year, ref in zip(years, refs, strict=True):
         units[f"active_{year}"] = n(place.path, "blocs", ref) + n(place.path, "teams", ref)
-    units.update(dict.fromkeys((f"approved_{year}" for year in years), 0))
-    units.update(_approved(place, years, day))
+        units[f"approved_{year}"] = n(place.path, aggregates_sql.approved_key(year), ref)
     members = {key: n(place.path, key) for key in stats.MEMBER_FIELDS}
     figures = {node: {key: n(node, key) for key in stats.CHILD_FIELDS} for node in child_nodes}
     return stats.stats_answer(

@@ -19,8 +19,10 @@ statement: the contributions of the people and units the log touches in the worl
 ``rebuild_sql`` writes the contributions of everything at once.
 """
 
+from evaluations.choices import Stage
+from evaluations.periods import YEAR as YEARLY
 from members.choices import KINH
-from units.choices import Edition, UnitKind
+from units.choices import LEGACY_VALID_UNTIL, V2025_VALID_FROM, Edition, Level, UnitKind
 
 #: The codes of what is counted (``reports_stattotal.key``).
 KEYS = {
@@ -34,7 +36,17 @@ KEYS = {
     "ethnic_minority": 8,
     "communes_with_bloc": 9,
     "villages_with_team": 10,
+    "communes": 11,
+    "villages": 12,
 }
+
+
+def approved_key(year: int) -> int:
+    """The key of the units in force with an approved (decided) yearly rating of
+    ``year``: one key per year, negative (``-1 - year`` spans the whole smallint range
+    below zero for every year a rating may have, 0 to 32767)."""
+    return -1 - year
+
 
 #: Grains of the totals: an event is written at its day, its month's first
 #: day and its year's first day, so a count on a day sums at most the years before it,
@@ -57,9 +69,13 @@ UNIT_COUNTED = (
     "area_from, area_until"
 )
 PERSON_COUNTED = "gender, party_member, ethnicity"
+EVALUATION_COUNTED = "unit_id, year, period, stage"
+AREA_COUNTED = "edition, level, path, valid_from, valid_until"
 MEMBERSHIP_COLUMNS = f"id, {MEMBERSHIP_COUNTED}"
 UNIT_COLUMNS = f"id, {UNIT_COUNTED}"
 PERSON_COLUMNS = f"id, {PERSON_COUNTED}"
+EVALUATION_COLUMNS = f"id, {EVALUATION_COUNTED}"
+AREA_COLUMNS = f"id, {AREA_COUNTED}"
 
 NODES_FUNCTION = """
 CREATE OR REPLACE FUNCTION reports_stat_nodes(path text) RETURNS SETOF text
@@ -199,6 +215,63 @@ def units_ctes(w: str, units: str) -> str:
 )"""
 
 
+def approved_ctes(w: str, units: str, evaluations: str) -> str:
+    """CTEs of the contributions of ``units`` (rows of UNIT_COLUMNS) through their
+    approved yearly ratings among ``evaluations`` (rows of EVALUATION_COLUMNS): a unit
+    with a decided yearly rating of year Y counts under key ``approved_key(Y)`` while it
+    is in force (one rating per unit and year: a plain count). Defines ``{w}_approved``
+    (node, key, day, delta)."""
+    start, end = _unit_span("u")
+    return f"""
+{w}_rated AS (
+    SELECT n.node, -1 - ev.year AS key, {start} AS s, {end} AS e
+    FROM ({units}) AS u
+    JOIN ({evaluations}) AS ev ON ev.unit_id = u.id
+    CROSS JOIN LATERAL unnest({_placed("u.area_path", "u.map_path")}) AS pl(path)
+    CROSS JOIN LATERAL reports_stat_nodes(pl.path) AS n(node)
+    WHERE pl.path IS NOT NULL AND ev.period = '{YEARLY}' AND ev.stage = '{Stage.DECIDED.value}'
+), {w}_approved AS (
+    SELECT node, key, s AS day, 1 AS delta FROM {w}_rated WHERE s < e
+    UNION ALL
+    SELECT node, key, e, -1 FROM {w}_rated WHERE s < e AND e < {NEVER_AFTER}
+)"""
+
+
+def areas_ctes(w: str, areas: str) -> str:
+    """CTEs of the contributions of ``areas`` (rows of AREA_COLUMNS): the communes and
+    villages a map counts (reports.maps.counted_areas), under every ancestor of their own
+    path: a commune always, a village from its valid-from to its valid-until except when
+    that date is the map's own start or end (the reform). Defines ``{w}_areas`` (node,
+    key, day, delta)."""
+    commune, village = Level.COMMUNE.value, Level.VILLAGE.value
+    start = (
+        f"CASE WHEN a.level = '{village}' AND a.valid_from IS NOT NULL "
+        f"AND NOT (a.edition = '{Edition.V2025.value}' "
+        f"AND a.valid_from = DATE '{V2025_VALID_FROM.isoformat()}') "
+        f"THEN a.valid_from ELSE {NEVER_BEFORE} END"
+    )
+    end = (
+        f"CASE WHEN a.level = '{village}' AND a.valid_until IS NOT NULL "
+        f"AND NOT (a.edition = '{Edition.LEGACY.value}' "
+        f"AND a.valid_until = DATE '{LEGACY_VALID_UNTIL.isoformat()}') "
+        f"THEN a.valid_until + 1 ELSE {NEVER_AFTER} END"
+    )
+    return f"""
+{w}_area AS (
+    SELECT n.node,
+           CASE WHEN a.level = '{commune}' THEN {KEYS["communes"]}
+                ELSE {KEYS["villages"]} END AS key,
+           {start} AS s, {end} AS e
+    FROM ({areas}) AS a
+    CROSS JOIN LATERAL reports_stat_nodes(a.path) AS n(node)
+    WHERE a.level IN ('{commune}', '{village}')
+), {w}_areas AS (
+    SELECT node, key, s AS day, 1 AS delta FROM {w}_area WHERE s < e
+    UNION ALL
+    SELECT node, key, e, -1 FROM {w}_area WHERE s < e AND e < {NEVER_AFTER}
+)"""
+
+
 def grains_insert(table: str, column: str, events: str) -> str:
     """Append ``events`` (node, key, day, delta), added up, at the three grains (added
     up by day first: many events fall on one day of one node, and those of a world
@@ -232,10 +305,20 @@ def rebuild_sql() -> str:
     memberships = f"SELECT {MEMBERSHIP_COLUMNS} FROM members_membership"
     units = f"SELECT {UNIT_COLUMNS} FROM units_unit"
     people = f"SELECT {PERSON_COLUMNS} FROM members_person"
+    evaluations = f"SELECT {EVALUATION_COLUMNS} FROM evaluations_evaluation"
+    areas = f"SELECT {AREA_COLUMNS} FROM units_area"
     ctes = ", ".join(
-        [people_ctes("a", memberships, units, people, seats=True), units_ctes("c", units)]
+        [
+            people_ctes("a", memberships, units, people, seats=True),
+            units_ctes("c", units),
+            approved_ctes("e", units, evaluations),
+            areas_ctes("h", areas),
+        ]
     )
-    events = "SELECT node, key, day, delta FROM a_people UNION ALL SELECT * FROM c_units"
+    events = (
+        "SELECT node, key, day, delta FROM a_people UNION ALL SELECT * FROM c_units "
+        "UNION ALL SELECT * FROM e_approved UNION ALL SELECT * FROM h_areas"
+    )
     return f"WITH {ctes}" + grains_insert("reports_stattotal", "total", events)
 
 
@@ -246,6 +329,8 @@ LOGGED = (
     ("members_membership", "reports_statlogmembership", MEMBERSHIP_COUNTED, ALL_EVENTS),
     ("units_unit", "reports_statlogunit", UNIT_COUNTED, ALL_EVENTS),
     ("members_person", "reports_statlogperson", PERSON_COUNTED, ("UPDATE", "DELETE")),
+    ("evaluations_evaluation", "reports_statlogevaluation", EVALUATION_COUNTED, ALL_EVENTS),
+    ("units_area", "reports_statlogarea", AREA_COUNTED, ALL_EVENTS),
 )
 
 #: The triggers of the first design (contributions computed in the writer's statement).
@@ -277,15 +362,18 @@ def _log_insert(log: str, columns: str, event: str) -> str:
     )
 
 
-def install_sql() -> list[str]:
+def install_sql(tables: list[str] | None = None) -> list[str]:
     """The function of the nodes and the logging triggers, one per table and event (a
-    trigger with transition tables fires on one event); the first design's triggers
-    dropped."""
+    trigger with transition tables fires on one event), on ``tables`` (every logged
+    table by default: a migration names those whose log exists by then); the first
+    design's triggers dropped."""
     statements = [NODES_FUNCTION]
     for table, name in _OLD_TRIGGERS:
         statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table};")
         statements.append(f"DROP FUNCTION IF EXISTS {name}();")
     for table, log, columns, events in LOGGED:
+        if tables is not None and table not in tables:
+            continue
         for event in events:
             name = f"reports_statlog_{table}_{event.lower()}"
             referencing = {
@@ -315,6 +403,26 @@ def uninstall_sql() -> list[str]:
     return statements
 
 
+def reinstall(cursor, tables: list[str]) -> None:
+    """For a migration: the triggers of ``tables`` as this module writes them, their
+    logs and the totals emptied, the totals rebuilt from scratch (PostgreSQL)."""
+    for statement in install_sql(tables):
+        cursor.execute(statement)
+    logs = [log for table, log, _columns, _events in LOGGED if table in tables]
+    cursor.execute(f"TRUNCATE {', '.join([*logs, 'reports_stattotal'])}")
+    cursor.execute(rebuild_sql())
+
+
+def uninstall_table(cursor, table: str, keys: list[int]) -> None:
+    """For a migration's reverse: ``table``'s logging triggers dropped and the totals of
+    ``keys`` deleted (what the design before that migration did not keep)."""
+    for event in ("insert", "update", "delete"):
+        name = f"reports_statlog_{table}_{event}"
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+    cursor.execute("DELETE FROM reports_stattotal WHERE key = ANY(%s)", [keys])
+
+
 def _before(table: str, columns: str, first: str, where: str = "true") -> str:
     """Rows of ``table`` (matching ``where``) in the before-world: each row the log
     names replaced by its earliest image (``first``), gone when it did not exist yet."""
@@ -326,6 +434,23 @@ def _before(table: str, columns: str, first: str, where: str = "true") -> str:
     )
 
 
+#: The columns counted of each logged table (``id`` first), by table.
+_COLUMNS = {
+    "members_membership": (MEMBERSHIP_COLUMNS, MEMBERSHIP_COUNTED),
+    "units_unit": (UNIT_COLUMNS, UNIT_COUNTED),
+    "members_person": (PERSON_COLUMNS, PERSON_COUNTED),
+    "evaluations_evaluation": (EVALUATION_COLUMNS, EVALUATION_COUNTED),
+    "units_area": (AREA_COLUMNS, AREA_COUNTED),
+}
+
+
+def _worlds(table: str, first: str, where: str) -> tuple[str, str]:
+    """The rows of ``table`` matching ``where`` now, and in the before-world
+    (``_before``, the log's earliest images ``first``)."""
+    columns, counted = _COLUMNS[table]
+    return f"SELECT {columns} FROM {table} WHERE {where}", _before(table, counted, first, where)
+
+
 def compact_sql() -> str:
     """One statement (one snapshot): take every log row visible (``DELETE ...
     RETURNING``), compute the contributions of the people and units they touch in the
@@ -333,15 +458,10 @@ def compact_sql() -> str:
     the number of log rows consumed and the totals that became zero."""
     # The worlds are limited to what the touched people's seats name (their units, the
     # people themselves): a few rows for a few edits, not the whole tables.
-    their_units = "id IN (SELECT unit_id FROM tpu)"
-    units_now = f"SELECT {UNIT_COLUMNS} FROM units_unit WHERE {their_units}"
-    units_then = _before("units_unit", UNIT_COUNTED, "fu", their_units)
-    themselves = "id IN (SELECT person_id FROM tp)"
-    people_now = f"SELECT {PERSON_COLUMNS} FROM members_person WHERE {themselves}"
-    people_then = _before("members_person", PERSON_COUNTED, "fp", themselves)
+    units_now, units_then = _worlds("units_unit", "fu", "id IN (SELECT unit_id FROM tpu)")
+    people_now, people_then = _worlds("members_person", "fp", "id IN (SELECT person_id FROM tp)")
     touched_people = "person_id IN (SELECT person_id FROM tp)"
-    seats_now = f"SELECT {MEMBERSHIP_COLUMNS} FROM members_membership WHERE {touched_people}"
-    seats_then = _before("members_membership", MEMBERSHIP_COUNTED, "fm", touched_people)
+    seats_now, seats_then = _worlds("members_membership", "fm", touched_people)
     # Units near a touched one (same commune, same 2025 commune): the distinct counts.
     keys = (
         f"SELECT DISTINCT left(map_path, {V2025_COMMUNE_KEY}) AS k FROM tu "
@@ -353,9 +473,15 @@ def compact_sql() -> str:
         "ON u.map_path >= c.k AND u.map_path < c.k || '~' "
         "UNION SELECT item FROM fu"
     )
-    near = "id IN (SELECT id FROM near)"
-    near_now = f"SELECT {UNIT_COLUMNS} FROM units_unit WHERE {near}"
-    near_then = _before("units_unit", UNIT_COUNTED, "fu", near)
+    near_now, near_then = _worlds("units_unit", "fu", "id IN (SELECT id FROM near)")
+    # Units whose approved ratings may count otherwise: those of a touched rating (in
+    # any state) and the touched units themselves, with all their ratings.
+    rated_now, rated_then = _worlds("units_unit", "fu", "id IN (SELECT id FROM ru)")
+    ratings_now, ratings_then = _worlds(
+        "evaluations_evaluation", "fe", "unit_id IN (SELECT id FROM ru)"
+    )
+    # The areas logged, as they are and as they were.
+    areas_now, areas_then = _worlds("units_area", "fa", "id IN (SELECT item FROM fa)")
     logs = ", ".join(
         f"{alias} AS (DELETE FROM {log} RETURNING *), "
         f"f{alias[1]} AS MATERIALIZED (SELECT DISTINCT ON (item) * FROM {alias} "
@@ -364,6 +490,8 @@ def compact_sql() -> str:
             ("pm", "reports_statlogmembership"),
             ("pu", "reports_statlogunit"),
             ("pp", "reports_statlogperson"),
+            ("pe", "reports_statlogevaluation"),
+            ("pa", "reports_statlogarea"),
         )
     )
     ctes = ", ".join(
@@ -382,13 +510,27 @@ def compact_sql() -> str:
             f"tpu AS MATERIALIZED (SELECT unit_id FROM members_membership "
             f"WHERE {touched_people} UNION SELECT unit_id FROM pm WHERE existed)",
             f"near AS MATERIALIZED ({near_ids})",
+            "ru AS MATERIALIZED (SELECT unit_id AS id FROM pe WHERE existed "
+            "UNION SELECT unit_id FROM evaluations_evaluation WHERE id IN (SELECT item FROM fe) "
+            "UNION SELECT item FROM fu)",
             people_ctes("a", seats_now, units_now, people_now, seats=True),
             people_ctes("b", seats_then, units_then, people_then, seats=True),
             units_ctes("c", near_now),
             units_ctes("d", near_then),
+            approved_ctes("e", rated_now, ratings_now),
+            approved_ctes("g", rated_then, ratings_then),
+            areas_ctes("h", areas_now),
+            areas_ctes("i", areas_then),
         ]
     )
-    events = _difference([("a_people", "b_people"), ("c_units", "d_units")])
+    events = _difference(
+        [
+            ("a_people", "b_people"),
+            ("c_units", "d_units"),
+            ("e_approved", "g_approved"),
+            ("h_areas", "i_areas"),
+        ]
+    )
     added = grains_insert("reports_stattotal", "total", events) + (
         "\nORDER BY 1, 2, 3, 4"
         "\nON CONFLICT (node, key, grain, day) "
@@ -398,7 +540,7 @@ def compact_sql() -> str:
     return (
         f"WITH {ctes}, added AS ({added})\n"
         "SELECT (SELECT count(*) FROM pm) + (SELECT count(*) FROM pu) "
-        "+ (SELECT count(*) FROM pp), "
+        "+ (SELECT count(*) FROM pp) + (SELECT count(*) FROM pe) + (SELECT count(*) FROM pa), "
         "ARRAY(SELECT node FROM added WHERE total = 0), "
         "ARRAY(SELECT key FROM added WHERE total = 0), "
         "ARRAY(SELECT grain FROM added WHERE total = 0), "
@@ -419,6 +561,8 @@ WHERE t.node = z.node AND t.key = z.key AND t.grain = z.grain AND t.day = z.day
 LOG_LENGTHS = (
     "SELECT (SELECT count(*) FROM reports_statlogmembership), "
     "(SELECT count(*) FROM reports_statlogunit), (SELECT count(*) FROM reports_statlogperson), "
+    "(SELECT count(*) FROM reports_statlogevaluation) "
+    "+ (SELECT count(*) FROM reports_statlogarea), "
     "(SELECT GREATEST(reltuples, 0)::bigint FROM pg_class "
     "WHERE oid = 'members_membership'::regclass), "
     "(SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = 'units_unit'::regclass)"
@@ -428,5 +572,7 @@ LOG_LENGTHS = (
 LOG_PENDING = (
     "SELECT EXISTS (SELECT 1 FROM reports_statlogmembership) "
     "OR EXISTS (SELECT 1 FROM reports_statlogunit) "
-    "OR EXISTS (SELECT 1 FROM reports_statlogperson)"
+    "OR EXISTS (SELECT 1 FROM reports_statlogperson) "
+    "OR EXISTS (SELECT 1 FROM reports_statlogevaluation) "
+    "OR EXISTS (SELECT 1 FROM reports_statlogarea)"
 )

@@ -96,6 +96,27 @@ class StatLogPerson(StatLog):
     party_member = models.BooleanField(null=True)
 
 
+class StatLogEvaluation(StatLog):
+    """A rating's image: what the approved ratings of a year count (``reports_stattotal``
+    keys ``APPROVED + year``)."""
+
+    unit_id = models.BigIntegerField(null=True)
+    year = models.IntegerField(null=True)
+    period = models.CharField(max_length=8, null=True)  # noqa: DJ001 (an image)
+    stage = models.CharField(max_length=16, null=True)  # noqa: DJ001 (an image)
+
+
+class StatLogArea(StatLog):
+    """An area's image: the communes and villages a map counts (keys ``communes``,
+    ``villages``)."""
+
+    edition = models.CharField(max_length=8, null=True)  # noqa: DJ001 (an image)
+    level = models.CharField(max_length=10, null=True)  # noqa: DJ001 (an image)
+    path = models.CharField(max_length=120, null=True)  # noqa: DJ001 (an image)
+    valid_from = models.DateField(null=True)
+    valid_until = models.DateField(null=True)
+
+
 class Versions:
     """Every version, read in one query (``data_versions``)."""
 

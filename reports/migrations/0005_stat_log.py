@@ -4,19 +4,20 @@ from django.db import migrations, models
 
 
 def install(apps, schema_editor):
-    """The logging triggers (the first design's dropped) and the totals of the data
-    already there, from scratch (PostgreSQL; SQLite counts straight). Later changes to
-    reports/aggregates_sql.py install themselves in a new migration calling the same
-    functions."""
+    """The logging triggers (the first design's dropped) of memberships, units and
+    people (PostgreSQL; SQLite counts straight). Later changes to reports/aggregates_sql.py
+    install themselves in a new migration calling the same functions."""
     if schema_editor.connection.vendor != "postgresql":
         return
     from reports import aggregates_sql
 
     with schema_editor.connection.cursor() as cursor:
-        for statement in aggregates_sql.install_sql():
+        tables = ["members_membership", "units_unit", "members_person"]
+        for statement in aggregates_sql.install_sql(tables):
             cursor.execute(statement)
+        # The totals are rebuilt from scratch by the last migration that changes what
+        # they count (0007): the rebuild reads tables this one does not depend on.
         cursor.execute("DELETE FROM reports_stattotal")
-        cursor.execute(aggregates_sql.rebuild_sql())
 
 
 def uninstall(apps, schema_editor):

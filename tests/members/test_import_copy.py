@@ -187,6 +187,35 @@ def test_the_statistics_aggregates_follow_an_import_by_copy(thai_nguyen, django_
                 assert aggregates.aggregate_stats(place, day) == area_stats(place, day)
 
 
+@pytest.mark.postgres
+def test_the_import_enqueues_the_statistics_fold_after_its_commit(
+    thai_nguyen, django_user_model, settings, django_capture_on_commit_callbacks
+):
+    """The import does not fold the statistics' log itself: once it commits it enqueues
+    ``reports.tasks.stats_compact`` (the worker runs it in production); a reader before
+    the worker ran folds the log and is exact; the task then has nothing left to fold."""
+    from django_tasks import default_task_backend
+
+    from reports.models import StatLogMembership
+    from reports.tasks import stats_compact
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    aggregates.compact()
+    user = django_user_model.objects.create_user("nhap", password="x")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        roster_import(roster(), filename="a.xlsx", acting_user=user)
+    assert not default_task_backend.results  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    assert [r.task.name for r in default_task_backend.results] == [stats_compact.name]
+    assert StatLogMembership.objects.exists()  # not folded by the import
+    place = Place(edition=Edition.V2025, area=Area.objects.get(edition=Edition.V2025, code="19"))
+    day = datetime.date(2026, 12, 1)
+    assert aggregates.aggregate_stats(place, day) == area_stats(place, day)
+    assert not StatLogMembership.objects.exists()  # the reader folded it
+    assert stats_compact.call() == 0
+
+
 def test_text_choices_are_written_as_their_value(thai_nguyen):
     """A ``TextChoices`` member (``Gender.FEMALE``) is stored as its value, as ``save()``
     stores it, next to rows of plain text, on either path."""

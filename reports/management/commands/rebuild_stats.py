@@ -4,9 +4,10 @@ tables (reports.aggregates, PostgreSQL).
 The triggers log every write and the compaction folds the log into the totals, exactly;
 a rebuild is for a database restored without them (a dump of some tables only, a
 restore from another version) or to check them: it empties the log and the totals and
-writes every membership's, person's and unit's contribution again, in one transaction
-(writers of memberships, units and people wait for it). ``--compact`` only folds the log
-into the totals (readers on the primary and the big writers do it themselves).
+writes every membership's, person's, unit's and rating's contribution again, in one
+transaction (writers of memberships, units, people and ratings wait for it). ``--compact``
+only folds the log into the totals (readers on the primary do it themselves, and the
+task the big writers enqueue after their commit, ``reports.tasks.stats_compact``).
 """
 
 import time
