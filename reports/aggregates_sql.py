@@ -480,8 +480,10 @@ def compact_sql() -> str:
     ratings_now, ratings_then = _worlds(
         "evaluations_evaluation", "fe", "unit_id IN (SELECT id FROM ru)"
     )
-    # The areas logged, as they are and as they were.
-    areas_now, areas_then = _worlds("units_area", "fa", "id IN (SELECT item FROM fa)")
+    # The areas logged, as they are now and as they were (each one's earliest image: a
+    # logged area has no other state before; no self-join of the log, which is quadratic).
+    areas_now = f"SELECT {AREA_COLUMNS} FROM units_area WHERE id IN (SELECT item FROM fa)"
+    areas_then = f"SELECT item AS id, {AREA_COUNTED} FROM fa WHERE existed"
     logs = ", ".join(
         f"{alias} AS (DELETE FROM {log} RETURNING *), "
         f"f{alias[1]} AS MATERIALIZED (SELECT DISTINCT ON (item) * FROM {alias} "
