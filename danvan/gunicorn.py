@@ -16,6 +16,12 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
 keepalive = 5
+# A worker is replaced after about 2,000 requests (a guard against slow leaks). The
+# application is loaded once in the master and each worker forked from it: without
+# this, every replacement imported Django and the portal again (about a second of CPU
+# on a busy 2-core machine), which made the p95 of every page about 1 s and cost a
+# third of the throughput (docs/PERFORMANCE.md, "Public pages against /healthz").
+preload_app = True
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
