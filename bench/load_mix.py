@@ -177,6 +177,14 @@ def main():
                  "2025"],
                 cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             )  # fmt: skip
+            # The import's own duration, whether it ends before the readers or after.
+            finished = {}
+            waiter = threading.Thread(
+                target=lambda: finished.update(
+                    output=importer.communicate(timeout=600)[0], at=time.perf_counter()
+                )
+            )
+            waiter.start()
             wrk = subprocess.run(
                 ["wrk", "-t", "2", "-c", str(options.connections), "-d",
                  f"{options.seconds:.0f}s", "--timeout", f"{options.timeout}s",
@@ -185,17 +193,17 @@ def main():
                 env=dict(os.environ, STATS_URLS=" ".join(urls)), capture_output=True,
                 text=True, check=True,
             )  # fmt: skip
-            output, _ = importer.communicate(timeout=600)
-            imported = time.perf_counter() - started
+            waiter.join(timeout=600)
+            output, imported = finished["output"], finished["at"] - started
             for thread in staff:
                 thread.join(timeout=120)
         finally:
             stop(server)
     readers = json.loads(wrk.stdout.strip().splitlines()[-1])
-    errors = sum(
-        readers.get(k, 0)
-        for k in ("connect_errors", "read_errors", "write_errors", "timeouts", "status_errors")
-    )
+    kinds = {"connect_errors": "connect", "read_errors": "read", "write_errors": "write",
+             "timeouts": "timeout", "status_errors": "status", "non_2xx": "non-2xx"}  # fmt: skip
+    errors = ", ".join(f"{readers[k]} {label}" for k, label in kinds.items() if readers.get(k))
+    errors = errors or "0"
     latencies = [ms for thread in staff for ms in thread.latencies]
     staff_errors = [e for thread in staff for e in thread.errors]
     print(

@@ -148,7 +148,9 @@ class ComputeBudget:
     """The ``on_miss`` of ``area_stats_cached`` for one request: each figure set that
     is not cached (another day, another area) spends one of the client's
     ``DANVAN_STATS_UNCACHED_PER_MINUTE`` computations; beyond, ``Throttled`` (a 429).
-    Cached answers cost nothing, so a client reading today's or any already computed
+    Cached answers cost nothing, and today's figures (the default) never spend it (they
+    are computed once per data version whoever asks: what makes them stale is staff
+    editing, not the reader), so a client reading today's or any already computed
     figures is never limited; one varying ``?date=`` on purpose is."""
 
     def __init__(self, request):
@@ -200,8 +202,12 @@ class StatsAPIView(View):
         day = parse_day(request.GET.get("date"))
         if day is None:
             return _error(ERROR_BAD_DATE, 400)
+        # Only another day spends the client's budget: today's figures are computed at
+        # most once per data version whoever asks, and what makes them stale is staff
+        # editing, not the reader.
+        budget = None if day == timezone.localdate() else ComputeBudget(request)
         try:
-            stats = area_stats_cached(place, day, versions, on_miss=ComputeBudget(request))
+            stats = area_stats_cached(place, day, versions, on_miss=budget)
         except Throttled:
             response = _error(ERROR_THROTTLED, 429)
             response["Retry-After"] = str(BUDGET_WINDOW_SECONDS)
