@@ -21,9 +21,8 @@ from django.db import connections, router, transaction
 from django.db.models import Count, Q
 
 from reports import aggregates_sql, daily_work
-from reports.maps import counted_areas
 from reports.models import StatTotal
-from reports.stats_base import CHILD_LEVEL, SEGMENT_LENGTH, Place, reference_day
+from reports.stats_base import Place, reference_day
 from units.choices import Level
 from units.models import Area
 
@@ -203,21 +202,7 @@ def aggregate_stats(place: Place, day: datetime.date) -> dict:
     )
     rated = stats.rating_rows(place)
     years = sorted({row["year"] for row in rated})
-    child_level = CHILD_LEVEL.get((place.edition, place.level))
-    children, key_length = [], 0
-    if child_level is not None:
-        children = list(
-            Area.objects.filter(
-                counted_areas(place.edition, day),
-                edition=place.edition,
-                level=child_level,
-                path__descendant_of=place.path,
-            )
-            .exclude(pk=place.area.pk if place.area else None)
-            .order_by("code", "name")
-            .values("code", "name", "level", "path")
-        )
-        key_length = len(place.path) + SEGMENT_LENGTH[child_level]
+    children, key_length = stats.child_areas(place, day)
     child_nodes = sorted({c["path"][:key_length] for c in children})
     refs = [reference_day(year, day) for year in years]
     found = counts([place.path, *child_nodes], place.path, day, refs)

@@ -115,10 +115,13 @@ def child_row(child: dict, figures: dict, key_length: int) -> dict:
     }
 
 
-def _children(place: Place, day: datetime.date) -> list[dict]:
+def child_areas(place: Place, day: datetime.date) -> tuple[list[dict], int]:
+    """The areas of the next level down counted on ``day`` (code, name, level, path; in
+    code order) and the length of the path prefix that names each of them (one query;
+    none below a commune)."""
     child_level = CHILD_LEVEL.get((place.edition, place.level))
     if child_level is None:
-        return []
+        return [], 0
     children = list(
         Area.objects.filter(
             counted_areas(place.edition, day),
@@ -130,7 +133,13 @@ def _children(place: Place, day: datetime.date) -> list[dict]:
         .order_by("code", "name")
         .values("code", "name", "level", "path")
     )
-    key_length = len(place.path) + SEGMENT_LENGTH[child_level]
+    return children, len(place.path) + SEGMENT_LENGTH[child_level]
+
+
+def _children(place: Place, day: datetime.date) -> list[dict]:
+    children, key_length = child_areas(place, day)
+    if not children:
+        return []
     figures = _child_figures(children, key_length, [place.path], day, place.edition)
     return [child_row(c, figures, key_length) for c in children]
 
