@@ -6,11 +6,13 @@ rating bumps the province of its path, a person or a criteria set the province i
 recorded in. Bulk writes (imports, demo data, the divisions loader) send
 ``units.signals.data_changed`` themselves, since bulk_create and bulk_update send no
 model signal, naming the provinces they wrote in (``province_paths``) when they know
-them; without it every province's figures become stale.
+them; without it every province's figures become stale. A large batch
+(``large_batch=True``) also has the statistics' log folded once it commits.
 """
 
 from django.db.models.signals import post_delete, post_save
 
+from reports.aggregates import compact_on_commit
 from reports.models import bump_province_id, bump_version, bump_versions
 from units.signals import data_changed
 
@@ -27,8 +29,10 @@ def _bump_province(sender, instance, **kwargs):
     bump_province_id(instance.province_id)
 
 
-def _bump_bulk(sender, province_paths=None, **kwargs):
+def _bump_bulk(sender, province_paths=None, large_batch=False, **kwargs):
     bump_versions(province_paths)
+    if large_batch:
+        compact_on_commit()
 
 
 def connect() -> None:

@@ -249,12 +249,13 @@ def divisions_load(
             )
         if to_update:
             units_copy_area_dates([a.pk for a in to_update])
-        if to_create or to_update:
-            # Bulk writes send no model signal: every province's statistics become
-            # stale (reports.signals), in this transaction.
-            data_changed.send(sender=Area, province_paths=None)
         result.created[level] = len(to_create)
         result.updated[level] = len(to_update)
+    if any(result.created.values()) or any(result.updated.values()):
+        # Bulk writes send no model signal: every province's statistics become stale
+        # (reports.signals), in this transaction; the statistics' log of the areas is
+        # folded once it commits (a nationwide load writes over 10,000 areas).
+        data_changed.send(sender=Area, province_paths=None, large_batch=True)
     # The lineage needs both editions: it appears with the second one loaded, whichever
     # comes first, and grows with every --province load (units.successions).
     result.successions = successions_load()

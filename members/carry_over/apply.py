@@ -21,7 +21,6 @@ from members.carry_over.plan import REASON_CARRY_OVER, CarryPlan, carry_over_pla
 from members.models import Membership, Person
 from members.reorganise import Continuation, areas_link, lineage_record, units_continue
 from portal import audit
-from reports import aggregates
 from units.choices import V2025_VALID_FROM, Edition, Level, UnitKind, UnitStatus
 from units.models import Area, Succession, Unit, UnitLineage, unit_default_name, units_map_2025
 from units.models_lineage import Reorganisation, ReorganisationKind
@@ -134,11 +133,12 @@ def _write(plan: CarryPlan, reorganisation: Reorganisation, people: list[int]) -
     # The legacy teams now stand, on the 2025 map, where their villages went.
     units_map_2025(Unit.objects.filter(pk__in=[m.team.pk for m in plan.teams]))
     audit.set_by_pk(Person, people, province=plan.successor)
+    # The statistics' log of the carry-over folded once it commits (large_batch).
     data_changed.send(
-        sender=Person, province_paths=[plan.legacy_province.path, plan.successor.path]
+        sender=Person,
+        province_paths=[plan.legacy_province.path, plan.successor.path],
+        large_batch=True,
     )
-    # The statistics' log of the carry-over folded once it commits (reports.aggregates).
-    aggregates.compact_on_commit()
     reorganisation.details.update(
         units=[c.unit.pk for c in continuations],
         villages=[v.pk for v in villages],
@@ -229,6 +229,5 @@ def carry_over_undo(*, reorganisation: Reorganisation, acting_user=None) -> Reor
         audit.set_by_pk(Person, people, province=reorganisation.area)
         reorganisation.undone_at = timezone.now()
         reorganisation.save(update_fields=["undone_at"])
-    data_changed.send(sender=Unit, province_paths=None)
-    aggregates.compact_on_commit()
+    data_changed.send(sender=Unit, province_paths=None, large_batch=True)
     return reorganisation

@@ -117,7 +117,6 @@ from portal.spreadsheets import (
     megabytes,
     read_table,
 )
-from reports import aggregates
 from units.models import Area
 from units.signals import data_changed
 
@@ -221,10 +220,11 @@ def roster_import(
             ):
                 writes.apply(tracker, batch_size=BATCH_SIZE)
             # Bulk writes send no model signal: the statistics of the provinces written
-            # in become stale (reports.signals), in this transaction.
-            data_changed.send(sender=Membership, province_paths=writes.provinces())
-            # The statistics' log of this batch folded once it commits: no reader pays.
-            aggregates.compact_on_commit()
+            # in become stale (reports.signals), in this transaction, and the statistics'
+            # log of this batch is folded once it commits: no reader pays.
+            data_changed.send(
+                sender=Membership, province_paths=writes.provinces(), large_batch=True
+            )
             plan.written = True
     except IntegrityError:
         if plan is None:

@@ -138,3 +138,33 @@ def test_command_defaults_to_2025_and_reports_what_it_did(capsys):
     assert Area.objects.filter(edition=Edition.V2025, level=Level.PROVINCE).count() == 1
     with pytest.raises(CommandError, match="Không có tỉnh/thành phố mã 98"):
         call_command("load_divisions", "--edition", "legacy", "--province", "98")
+
+
+@pytest.mark.postgres
+def test_a_load_that_writes_areas_has_the_statistics_log_folded_after_its_commit(
+    settings, django_capture_on_commit_callbacks
+):
+    """The areas a load writes are logged for the statistics (reports.aggregates); once
+    the load commits it enqueues one fold (``reports.tasks.stats_compact``), whatever the
+    number of levels written, so that no reader pays for a nationwide load. A load that
+    changes nothing enqueues nothing."""
+    from django_tasks import default_task_backend
+
+    from reports.models import StatLogArea
+    from reports.tasks import stats_compact
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        divisions_load(edition=Edition.LEGACY, provinces=["06"])
+    assert not default_task_backend.results  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    assert [r.task.name for r in default_task_backend.results] == [stats_compact.name]
+    assert StatLogArea.objects.exists()
+    assert stats_compact.call() > 0
+    assert not StatLogArea.objects.exists()
+
+    default_task_backend.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        divisions_load(edition=Edition.LEGACY, provinces=["06"])
+    assert not default_task_backend.results
