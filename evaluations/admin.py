@@ -5,8 +5,10 @@ services (``ServiceModelForm``); their groups, items, gates and scale are shown
 read-only here and edited on the staff page (``evaluations:criteria_update``), which
 keeps the whole set valid together. Issuing, copying to the next year and making a new
 version are admin actions calling the services. Ratings are read-only: every step of a
-rating goes through the staff screens and their services. Every list starts from the
-scoped selectors.
+rating goes through the staff screens and their services. Approval chains are shown
+read-only, each with a link to its province's staff page (``evaluations:chains``), where
+they are set through the service that checks the combination of roles. Every list
+starts from the scoped selectors.
 """
 
 from django.contrib import admin, messages
@@ -15,8 +17,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.choices import StaffRole
 from accounts.selectors import areas_visible_to
 from evaluations.models import (
+    ApprovalChain,
     CriteriaGroup,
     CriteriaSet,
     CriterionItem,
@@ -41,7 +45,7 @@ from evaluations.services.criteria import (
     criteria_set_new_version,
     criteria_set_update,
 )
-from evaluations.stages import VIEW_RATINGS
+from evaluations.stages import MANAGE_CRITERIA, VIEW_RATINGS
 from portal.forms import ServiceAdminMixin, ServiceModelForm
 from portal.text import fold
 from units.choices import Level
@@ -316,3 +320,51 @@ class MemberRatingAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return member_ratings_visible_to(request.user).select_related("membership__person")
+
+
+# --- Approval chains -------------------------------------------------------------------------
+
+
+def _role(value: str) -> str:
+    return StaffRole(value).label if value in StaffRole.values else value
+
+
+@admin.register(ApprovalChain)
+class ApprovalChainAdmin(ReadOnlyAdmin):
+    """The approval chains of the provinces in the user's area, read-only: a chain is set
+    on its province's staff page, whose service checks the roles together."""
+
+    list_display = ["province", "kind", "self_by", "proposal_by", "decision_by", "edit_link"]
+    list_filter = ["kind"]
+    list_select_related = ["province"]
+    fields = ["province", "kind", "self_by", "proposal_by", "decision_by", "updated_at",
+              "edit_link"]  # fmt: skip
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return ApprovalChain.objects.filter(
+            province__in=areas_visible_to(request.user).filter(level=Level.PROVINCE)
+        ).select_related("province")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(MANAGE_CRITERIA)
+
+    @admin.display(description=_("người tự đánh giá"))
+    def self_by(self, obj):
+        return _role(obj.self_role)
+
+    @admin.display(description=_("người đề xuất"))
+    def proposal_by(self, obj):
+        return _role(obj.proposal_role) if obj.proposal_role else _("Không có bước đề xuất")
+
+    @admin.display(description=_("người quyết định"))
+    def decision_by(self, obj):
+        return _role(obj.decision_role)
+
+    @admin.display(description=_("sửa"))
+    def edit_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("evaluations:chains", args=[obj.province_id]),
+            _("Sửa trên trang quy trình phê duyệt"),
+        )

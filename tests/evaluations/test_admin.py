@@ -179,3 +179,47 @@ def test_evaluation_change_list_reads_a_constant_number_of_queries(
     many = count()
     assert (few[1], many[1]) == (3, 10)
     assert few[0] == many[0]
+
+
+def test_approval_chains_are_listed_read_only_for_the_provinces_of_the_area(
+    client, area_tree, province_staff, officer
+):
+    """The admin lists the chains of the user's provinces only, names each step's role
+    (or the missing proposal), links to the province's chain page where chains are set,
+    and writes nothing; a commune officer, who does not set chains, is refused."""
+    from evaluations.choices import Subject
+    from evaluations.models import ApprovalChain
+    from evaluations.services.chains import approval_chain_set
+
+    other_staff = make_staff(StaffRole.PROVINCE_STAFF, [area_tree["other_province"]], username="t2")
+    for user, province in ((province_staff, "province"), (other_staff, "other_province")):
+        approval_chain_set(
+            acting_user=user,
+            province=area_tree[province],
+            kind=Subject.TEAM,
+            self_role=StaffRole.COMMUNE_OFFICER,
+            proposal_role="",
+            decision_role=StaffRole.COMMUNE_APPROVER,
+        )
+    mine = ApprovalChain.objects.get(province=area_tree["province"])
+    client.force_login(province_staff)
+    url = reverse("admin:evaluations_approvalchain_changelist")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert rows(response) == [mine]
+    page = response.content.decode()
+    assert str(StaffRole.COMMUNE_APPROVER.label) in page
+    assert "Không có bước đề xuất" in page
+    assert reverse("evaluations:chains", args=[area_tree["province"].pk]) in page
+    other = ApprovalChain.objects.get(province=area_tree["other_province"])
+    change = reverse("admin:evaluations_approvalchain_change", args=[other.pk])
+    assert client.get(change).status_code == 302  # not in the area: as missing
+    mine_url = reverse("admin:evaluations_approvalchain_change", args=[mine.pk])
+    assert client.get(mine_url).status_code == 200
+    client.post(mine_url, {"decision_role": StaffRole.PROVINCE_STAFF})
+    mine.refresh_from_db()
+    assert mine.decision_role == StaffRole.COMMUNE_APPROVER
+    assert client.get(reverse("admin:evaluations_approvalchain_add")).status_code == 403
+
+    client.force_login(officer)
+    assert client.get(url).status_code == 403
