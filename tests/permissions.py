@@ -762,6 +762,22 @@ ADMIN_MODELS: dict[str, AdminAccess] = {
             expect(403, anonymous=LOGIN, news_editor=GONE, other_province=GONE, admin=200),
         ),
     ),
+    # Approval chains: read-only, for whoever sets them (provincial staff, system
+    # administrators), scoped to the provinces of the area; set on the staff page.
+    "evaluations.approvalchain": AdminAccess(
+        obj=lambda w: w.chain_a,
+        changelist=page(MANAGERS, MANAGERS),
+        add=page(expect(403, anonymous=LOGIN), expect(403, anonymous=LOGIN)),
+        change=page(
+            expect(403, anonymous=LOGIN, province=200, other_province=GONE, admin=200),
+            expect(403, anonymous=LOGIN),
+        ),
+        delete=_NO_DELETE,
+        history=page(
+            expect(GONE, anonymous=LOGIN, province=200, admin=200),
+            expect(GONE, anonymous=LOGIN, province=200, admin=200),
+        ),
+    ),
     # Unit and member ratings: read-only (every step is taken on the staff pages,
     # through the services), scoped to the area like the roster.
     "evaluations.evaluation": AdminAccess(
@@ -1276,6 +1292,9 @@ def add_ratings(world: World) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
+    from accounts.choices import StaffRole
+    from evaluations.choices import Subject
+    from evaluations.services.chains import approval_chain_set
     from evaluations.services.criteria import (
         criteria_set_copy,
         criteria_set_create,
@@ -1349,6 +1368,15 @@ def add_ratings(world: World) -> None:
         acting_user=officer, membership=world.membership_a, year=year
     )
     world.member_rating_a = member_rating_step(acting_user=officer, rating=member_rating, level=2)
+    # The province's chain for teams (the ratings above are the bloc's: unchanged).
+    world.chain_a = approval_chain_set(
+        acting_user=world.users["province"],
+        province=world.areas["province"],
+        kind=Subject.TEAM,
+        self_role=StaffRole.COMMUNE_OFFICER,
+        proposal_role=StaffRole.COMMUNE_OFFICER,
+        decision_role=StaffRole.PROVINCE_STAFF,
+    )
 
 
 def add_news(world: World) -> None:

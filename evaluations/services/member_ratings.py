@@ -15,10 +15,11 @@ from evaluations.models import MemberRating
 from evaluations.services.steps import (
     ERROR_ADJUST_REASON,
     ERROR_LOCKED,
+    require_opening,
     require_permission,
     require_step,
 )
-from evaluations.stages import SELF_ASSESS, STEP_PERMISSION, next_stage
+from evaluations.stages import STEP_PERMISSION, VIEW_MEMBER_RATINGS, next_stage
 from members.models import Membership
 from portal.text import normalize
 from units.services import ACTION_RATE, area_require_exists, rating_reference_day
@@ -39,12 +40,18 @@ def _level(value) -> int:
 @transaction.atomic
 def member_rating_start(*, acting_user, membership: Membership, year: int) -> MemberRating:
     """The member's rating for ``year``, created on first use at the self-assessment, if
-    the unit's area exists at the year's end (``evaluation_start``)."""
-    require_permission(acting_user, SELF_ASSESS, membership.area_path)
-    if not MemberRating.objects.filter(membership=membership, year=year).exists():
-        area_require_exists(
-            membership.unit.area, rating_reference_day(year), action=ACTION_RATE, field="year"
-        )
+    the unit's area exists at the year's end (``evaluation_start``). Opening is for
+    whoever takes the self-assessment of the unit's chain (``require_opening``); a
+    rating already open is returned to anyone who sees the unit's member ratings (the
+    roster's form opens it for the step the user takes next: a proposal, a decision)."""
+    existing = MemberRating.objects.filter(membership=membership, year=year).first()
+    if existing is not None:
+        require_permission(acting_user, VIEW_MEMBER_RATINGS, membership.area_path)
+        return existing
+    require_opening(acting_user, membership.unit)
+    area_require_exists(
+        membership.unit.area, rating_reference_day(year), action=ACTION_RATE, field="year"
+    )
     rating, _created = MemberRating.objects.get_or_create(
         membership=membership, year=year, defaults={"area_path": membership.area_path}
     )

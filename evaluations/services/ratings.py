@@ -27,11 +27,12 @@ from evaluations.services.scores import (
 )
 from evaluations.services.steps import (
     ERROR_ADJUST_REASON,
+    require_opening,
     require_permission,
     require_stage,
     require_step,
 )
-from evaluations.stages import SELF_ASSESS, next_stage
+from evaluations.stages import VIEW_RATINGS, next_stage
 from portal.paths import province_path
 from portal.text import normalize
 from units.models import Unit
@@ -47,11 +48,14 @@ def evaluation_start(*, acting_user, unit: Unit, year: int, period: str = YEAR) 
     """The unit's rating for the period (``year`` and ``period``, the whole year by
     default: evaluations.periods), created on first use against the province's current
     criteria for it, if the unit's area exists at the year's end (today for the year in
-    progress): a legacy unit is rated up to 2024, a 2025 unit from 2025."""
-    require_permission(acting_user, SELF_ASSESS, unit.area_path)
+    progress): a legacy unit is rated up to 2024, a 2025 unit from 2025. Opening is for
+    whoever takes the unit's self-assessment (``require_opening``); a rating already
+    open is returned to anyone who sees the unit's ratings."""
     existing = Evaluation.objects.filter(unit=unit, year=year, period=period).first()
     if existing is not None:
+        require_permission(acting_user, VIEW_RATINGS, unit.area_path)
         return existing
+    require_opening(acting_user, unit)
     area_require_exists(unit.area, rating_reference_day(year), action=ACTION_RATE, field="year")
     subject = subject_of_unit(unit)
     criteria_set = criteria_set_current(

@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import scope_of
-from evaluations.chains import chain_of, role_takes
+from evaluations.chains import chain_of, chain_of_unit, role_takes
 from evaluations.choices import Stage, StepAction
 from evaluations.events import announce, rating_decided, rating_returned
 from evaluations.services.history import step_record
 from evaluations.stages import (
     REOPEN_PERMISSION,
+    SELF_ASSESS,
     STEP_PERMISSION,
     return_targets,
 )
@@ -55,6 +56,16 @@ def require_step(acting_user, rating, stage: str) -> None:
     require_permission(acting_user, STEP_PERMISSION[stage], rating.area_path)
     if acting_user is not None and not role_takes(acting_user, chain_of(rating), stage):
         raise PermissionDenied(ERROR_NOT_IN_CHAIN.format(stage=Stage(stage).label))
+
+
+def require_opening(acting_user, unit) -> None:
+    """Refuse to open a rating of ``unit`` (a unit's or a member's) to an account that
+    may not take its self-assessment: opening is that step's first act, so the
+    permission, the area and the unit's approval chain giving the user's role the
+    self-assessment are all needed (one query for the chain)."""
+    require_permission(acting_user, SELF_ASSESS, unit.area_path)
+    if acting_user is not None and not role_takes(acting_user, chain_of_unit(unit), Stage.SELF):
+        raise PermissionDenied(ERROR_NOT_IN_CHAIN.format(stage=Stage.SELF.label))
 
 
 def require_stage(rating, *stages) -> None:

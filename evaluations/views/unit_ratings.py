@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from accounts.selectors import units_visible_to
 from evaluations import stages
+from evaluations.chains import chain_of_unit
 from evaluations.choices import ScoreStage, Stage
 from evaluations.forms.scores import AdjustForm, ScoreSheetForm
 from evaluations.forms.steps import not_rated_form, reopen_form, return_form
@@ -173,7 +174,10 @@ class SheetView(RatingsMixin, TemplateView):
             sheet=self.sheet,
             criteria_set=criteria_set or (self.evaluation and self.evaluation.criteria_set),
             editable=self.editable,
-            can_self_assess=user.has_perm(stages.SELF_ASSESS),
+            # "Bắt đầu tự đánh giá" for whoever takes the unit's self-assessment (its
+            # chain, one query, asked only while there is nothing to open yet).
+            can_self_assess=self.evaluation is None
+            and stages.takes_in(user, chain_of_unit(self.unit), Stage.SELF),
             can_propose=user.has_perm(stages.PROPOSE),
             can_decide=user.has_perm(stages.DECIDE),
             years=[self.year - 1, self.year, self.year + 1],

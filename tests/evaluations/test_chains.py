@@ -548,3 +548,53 @@ def test_provincial_staff_create_a_commune_approver_on_a_commune(area_tree, user
             role=APPROVER,
             areas=[area_tree["district"]],
         )
+
+
+def test_the_commune_approver_decides_a_teams_members_on_the_roster_form(
+    client, area_tree, users, team
+):
+    """Under a chain giving the teams' decisions to the commune Party committee
+    approver, the approver decides the members' levels on the roster's form (the form
+    opens no rating for them: the self-assessment did), and only the role taking the
+    self-assessment opens a member's rating."""
+    _set_chain("team", area_tree["province"], users["admin"])
+    first = membership_add(unit=team, full_name="Lò Thị Én", birth_year=1980)
+    second = membership_add(unit=team, full_name="Vi Văn Sáu", birth_year=1975)
+    url = reverse("evaluations:member_ratings", args=[team.pk, 2026])
+    client.force_login(users["officer_a"])
+    assert client.post(url, {f"level_{first.pk}": "2"}).status_code == 302
+    assert MemberRating.objects.get().stage == Stage.DECISION
+
+    client.force_login(users["approver_a"])
+    assert f'name="level_{first.pk}"' in client.get(url).text
+    assert f'name="level_{second.pk}"' not in client.get(url).text  # not self-assessed
+    assert client.post(url, {f"level_{first.pk}": "2"}).status_code == 302
+    assert MemberRating.objects.get().decided_level == 2
+    # A forged level for the member nobody self-assessed opens nothing.
+    client.post(url, {f"level_{second.pk}": "1"})
+    assert not MemberRating.objects.filter(membership=second).exists()
+    for actor in ("approver_a", "province"):
+        with pytest.raises(PermissionDenied):
+            member_rating_start(acting_user=users[actor], membership=second, year=2026)
+
+
+def test_opening_a_units_rating_is_for_the_role_taking_its_self_assessment(
+    client, area_tree, users, team, team_criteria
+):
+    """Opening a rating is the first act of its self-assessment: under a chain giving
+    the teams' self-assessment to the commune officer, provincial staff (who hold the
+    permission) are not offered "Bắt đầu tự đánh giá" and the service refuses them with
+    the chain's message; the officer opens it."""
+    _set_chain("team", area_tree["province"], users["admin"])
+    url = reverse("evaluations:sheet", args=[team.pk, 2026])
+    client.force_login(users["province"])
+    assert "Bắt đầu tự đánh giá" not in client.get(url).text
+    start = reverse("evaluations:start", args=[team.pk, 2026])
+    assert client.post(start).status_code == 403
+    with pytest.raises(PermissionDenied):
+        evaluation_start(acting_user=users["province"], unit=team, year=2026)
+    assert not Evaluation.objects.exists()
+    client.force_login(users["officer_a"])
+    assert "Bắt đầu tự đánh giá" in client.get(url).text
+    assert client.post(start).status_code == 302
+    assert Evaluation.objects.get().unit == team
