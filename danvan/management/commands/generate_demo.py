@@ -9,7 +9,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import reset_queries, transaction
+from django.db import connection, reset_queries, transaction
 from django.utils import timezone, translation
 
 from accounts.demo import demo_accounts_ensure
@@ -172,6 +172,13 @@ class Command(BaseCommand):
         # The statistics' log of everything written folded now (a rebuild when it is
         # most of the data), not by the first reader (reports.aggregates).
         aggregates.compact()
+        if connection.vendor == "postgresql":
+            # The planner's statistics of what was just written. Without them (autovacuum
+            # off, or not come round yet) PostgreSQL plans the next queries as if the
+            # tables were empty: a national straight count ran for over 16 minutes
+            # instead of under 2 s (docs/PERFORMANCE.md). A few seconds at national scale.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"scale={scale} edition={scope.edition} provinces={totals.provinces} "
