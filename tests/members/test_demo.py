@@ -397,8 +397,6 @@ def test_the_planner_knows_the_demo_it_was_given(demo_areas):
     written (without them a national count was planned as if the tables were empty)."""
     _run("--scale", "small")
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT reltuples FROM pg_class WHERE oid = 'members_membership'::regclass"
-        )
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'members_membership'::regclass")
         (planned,) = cursor.fetchone()
     assert planned == Membership.objects.count() > 0
