@@ -1,9 +1,10 @@
 """The staff detail pages on a 1280 px office screen and on a 375 px phone: a unit's
 page, a person's, an activity's, an opinion's and a member's rating. At 1280 px each
 lays its two blocks side by side (the facts beside the related lists: their boxes are
-next to each other, the second to the right of the first, at the same height); at
-375 px they are one column in the page's order, with no horizontal scroll. axe finds
-no serious or critical violation at either width. Every record is dated in 2025 (fixed
+next to each other, the second to the right of the first, at the same height), and
+still at 960 px, the narrowest two-column width, without horizontal scroll; at 375 px
+they are one column in the page's order, with no horizontal scroll. axe finds no
+serious or critical violation at 1280 or 375 px. Every record is dated in 2025 (fixed
 days on the 2025 map), so nothing depends on the day the test runs.
 
 Screenshots go to $DANVAN_SCREENSHOTS when it is set (to look at them)."""
@@ -114,6 +115,14 @@ def test_detail_pages_lay_two_columns_on_a_1280_px_screen(
             assert abs(main["y"] - aside["y"]) < 2, (name, aside, main)
             assert min(aside["width"], main["width"]) > 300, (name, aside, main)
             no_sideways_scroll(page, 1280)
+        # The narrowest screen with two columns: still side by side, nothing overflows.
+        page.set_viewport_size({"width": 960, "height": 900})
+        for name, url in pages["urls"].items():
+            page.goto(live_server.url + url)
+            aside, main = _blocks(page, name)
+            assert main["x"] >= aside["x"] + aside["width"], (name, aside, main)
+            no_sideways_scroll(page, 960)
+        page.set_viewport_size({"width": 1280, "height": 900})
         # An activity without photos has one block: it takes the whole width.
         _check(page, live_server.url + pages["without_photos"], axe_source, "1280 px, no photo:")
         assert page.get_by_test_id("detail-main").count() == 0
