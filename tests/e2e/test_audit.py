@@ -38,7 +38,7 @@ def test_officer_ends_a_seat_and_finds_it_in_the_history_on_a_phone(live_server,
     page.get_by_label("Tên đăng nhập").fill("canbo_xa")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Đăng nhập").click()
-    page.get_by_role("link", name="Cho Nông Thị Hoa thôi").click()
+    page.get_by_role("link", name="Cho thôi Nông Thị Hoa").click()
     page.get_by_label("Lý do").fill("Chuyển công tác")
     page.get_by_role("button", name="Xác nhận thôi tham gia").click()
     expect(page.get_by_test_id("past-members")).to_contain_text("Nông Thị Hoa")

@@ -80,7 +80,7 @@ def test_officer_adds_then_ends_a_membership_on_a_phone(live_server, phone_page,
     _no_sideways_scroll(page)
 
     # End another member's membership.
-    page.get_by_role("link", name="Cho Nông Thị Hoa thôi").click()
+    page.get_by_role("link", name="Cho thôi Nông Thị Hoa").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cho thôi tham gia")
     today = timezone.localdate().strftime("%d/%m/%Y")
     expect(page.get_by_label("Ngày thôi")).to_have_value(today)

@@ -144,6 +144,16 @@ def test_an_activity_in_the_future_gets_a_vietnamese_message(client, officer, bl
     assert not Activity.objects.exists()
 
 
+def test_an_activity_recorded_without_an_account_shows_a_dash(client, officer, bloc):
+    """An activity written by no account (a command, the demo) has no recorder: its page
+    shows "—" where it once failed with a server error."""
+    activity = _activity(bloc, date=datetime.date(2025, 3, 5))
+    assert activity.recorded_by is None
+    response = _login(client, officer).get(reverse("work:activity_detail", args=[activity.pk]))
+    assert response.status_code == 200
+    assert "<dt>Người ghi</dt><dd>—</dd>" in response.content.decode()
+
+
 def test_photos_are_scoped_like_their_activity(client, sibling_officer, officer, bloc, media):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
