@@ -58,6 +58,7 @@ def test_the_page_lives_under_the_opinions_and_is_for_staff_who_see_opinions(
     client.force_login(officer)
     page = client.get(URL)
     assert page.status_code == 200 and "opinions" not in page.context
+    assert URL in client.get(reverse("work:opinion_list")).content.decode()
 
 
 def test_an_empty_search_asks_for_a_phone_or_a_name_and_lists_nothing(client, officer, team):
@@ -68,6 +69,7 @@ def test_an_empty_search_asks_for_a_phone_or_a_name_and_lists_nothing(client, of
         "Nhập số điện thoại hoặc họ tên của người dân (hoặc cả hai) để tìm ý kiến của họ."
     ]
     assert "opinions" not in response.context
+    assert "Nhập số điện thoại hoặc họ tên" in response.content.decode()
     bad = _search(client, officer, phone="12ab")
     assert "phone" in bad.context["form"].errors and "opinions" not in bad.context
 
@@ -104,6 +106,8 @@ def test_an_officer_never_finds_another_communes_citizen(
     mine = _opinion(team)
     response = _search(client, officer, phone=PHONE)
     assert _found(response) == {mine.pk}
+    html = response.content.decode()
+    assert days_ago(10).strftime("%d/%m/%Y") in html and "Tải dữ liệu về người dân này" in html
     assert reverse("work:opinion_detail", args=[theirs.pk]) not in response.content.decode()
     # The sibling commune's officer: only theirs; the province sees both.
     assert _found(_search(client, sibling_officer, name=NAME)) == {theirs.pk}
