@@ -405,6 +405,11 @@ DANVAN_STATS_UNCACHED_PER_MINUTE = env.int("DANVAN_STATS_UNCACHED_PER_MINUTE", d
 # Retention (docs/SECURITY.md): a phone number is erased once its owner has had no
 # membership in force for this many years (``manage.py erase_stale_phones``, from cron).
 DANVAN_PHONE_RETENTION_YEARS = env.int("DANVAN_PHONE_RETENTION_YEARS", default=5)
+# A citizen's name and phone on an opinion are erased this many years after the opinion
+# was closed (same command; opinions still open are never touched).
+DANVAN_CITIZEN_CONTACT_RETENTION_YEARS = env.int(
+    "DANVAN_CITIZEN_CONTACT_RETENTION_YEARS", default=5
+)
 
 # Largest roster file accepted for import, in bytes (docs/CONTRACTS.md, section 1).
 DANVAN_IMPORT_MAX_BYTES = env.int("DANVAN_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)

@@ -17,13 +17,19 @@ phone numbers. docs/SECURITY.md ("Personal data").
 from __future__ import annotations
 
 import datetime
-import io
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from members.models import Membership, Person
-from portal.cells import text_cell
+from portal.data_request import (
+    new_workbook,
+    retention_cutoff,
+    workbook_bytes,
+    write_history_sheet,
+    write_sheet,
+)
+from portal.formats import day, day_time
 
 #: The reason recorded on corrections made because the person asked (stored, Vietnamese).
 REASON_SUBJECT_REQUEST = "yêu cầu của chủ thể dữ liệu"
@@ -31,41 +37,11 @@ REASON_SUBJECT_REQUEST = "yêu cầu của chủ thể dữ liệu"
 REASON_RETENTION = "Hết thời hạn lưu số điện thoại ({years} năm không tham gia đơn vị nào)"
 
 
-def _sheet(workbook, title: str, header: list[str], rows) -> int:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    sheet = workbook.create_sheet(title[:31])
-    cells = []
-    for text in header:
-        cell = text_cell(WriteOnlyCell(sheet), text)
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    sheet.append(cells)
-    count = 0
-    for row in rows:
-        sheet.append([text_cell(WriteOnlyCell(sheet), v) if isinstance(v, str) else v for v in row])
-        count += 1
-    return count
-
-
-def _day(value) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
-def _moment(value) -> str:
-    from django.utils import timezone
-
-    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
-
-
 def subject_access_workbook(person: Person) -> tuple[bytes, int]:
     """The workbook of everything held about ``person``, and its number of data rows."""
-    from openpyxl import Workbook
-
     from evaluations.models import MemberRating
 
-    workbook = Workbook(write_only=True)
+    workbook = new_workbook()
     identity = [
         (_("Họ và tên"), person.full_name),
         (_("Giới tính"), person.get_gender_display()),
@@ -75,62 +51,46 @@ def subject_access_workbook(person: Person) -> tuple[bytes, int]:
         (_("Số điện thoại"), person.phone),
         (_("Chức vụ"), person.position),
         (_("Tỉnh"), person.province.name),
-        (_("Ghi nhận lúc"), _moment(person.created_at)),
-        (_("Cập nhật lúc"), _moment(person.updated_at)),
+        (_("Ghi nhận lúc"), day_time(person.created_at)),
+        (_("Cập nhật lúc"), day_time(person.updated_at)),
     ]
-    total = _sheet(workbook, _("Thông tin cá nhân"), [_("Mục"), _("Giá trị")], identity)
+    total = write_sheet(workbook, _("Thông tin cá nhân"), [_("Mục"), _("Giá trị")], identity)
     memberships = list(
         Membership.objects.filter(person=person)
         .select_related("unit__area")
         .order_by("start_date", "pk")
     )
-    total += _sheet(
+    total += write_sheet(
         workbook,
         _("Tham gia đơn vị"),
         [_("Đơn vị"), _("Địa bàn"), _("Vai trò"), _("Ngày tham gia"), _("Ngày thôi"),
          _("Lý do thôi")],
         (
-            (m.unit.name, m.unit.area.name, m.get_role_display(), _day(m.start_date),
-             _day(m.end_date), m.end_reason)
+            (m.unit.name, m.unit.area.name, m.get_role_display(), day(m.start_date),
+             day(m.end_date), m.end_reason)
             for m in memberships
         ),
     )  # fmt: skip
     ratings = MemberRating.objects.filter(membership__in=memberships).select_related(
         "membership__unit"
     )
-    total += _sheet(
+    total += write_sheet(
         workbook,
         _("Đánh giá thành viên"),
         [_("Năm"), _("Đơn vị"), _("Kết quả")],
         ((r.year, r.membership.unit.name, str(r)) for r in ratings.order_by("year", "pk")),
     )
-    history = []
-    for record in person.history.all():
-        history.append((record.history_date, record, _("Thông tin cá nhân")))
+    history = [(_("Thông tin cá nhân"), record) for record in person.history.all()]
     for membership in memberships:
-        for record in membership.history.all():
-            history.append((record.history_date, record, membership.unit.name))
-    history.sort(key=lambda item: (item[0], item[1].pk))
-    total += _sheet(
-        workbook,
-        _("Lịch sử thay đổi"),
-        [_("Lúc"), _("Về"), _("Thao tác"), _("Người thực hiện"), _("Kênh"), _("Lý do")],
-        (
-            (_moment(when), about, record.get_history_type_display(),
-             record.history_user.get_username() if record.history_user else "",
-             getattr(record, "door", "") or "", record.history_change_reason or "")
-            for when, record, about in history
-        ),
-    )  # fmt: skip
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), total
+        history += [(membership.unit.name, record) for record in membership.history.all()]
+    total += write_history_sheet(workbook, history)
+    return workbook_bytes(workbook), total
 
 
 def phones_to_erase(*, today: datetime.date, years: int):
     """People with a phone number and no membership in force on any day of the last
     ``years`` years (still open, or ended after the cut-off)."""
-    cutoff = today - datetime.timedelta(days=round(365.25 * years))
+    cutoff = retention_cutoff(today=today, years=years)
     recent = Membership.objects.filter(person=OuterRef("pk")).filter(
         Q(end_date__isnull=True) | Q(end_date__gt=cutoff)
     )

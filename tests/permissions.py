@@ -406,6 +406,8 @@ DECLARED: dict[str, Access] = {
     "work:opinion_queue": page(STAFF_PAGE, kwargs=lambda w: {"queue": "qua-han"}),
     "work:opinion_create": page(IN_A, IN_A, kwargs=_pk("bloc_a")),
     "work:opinion_detail": page(IN_A, kwargs=_pk("opinion_a")),
+    # A citizen's request: the form; an empty POST is refused with a message (200).
+    "work:citizen_request": page(STAFF_PAGE, STAFF_PAGE),
     # Every step page of A's new opinion: the form (or why the step does not apply
     # yet), and an empty POST refused with errors (200).
     **{f"work:{step}": page(IN_A, IN_A, kwargs=_pk("opinion_a")) for step in OPINION_STEPS},

@@ -24,6 +24,8 @@ from members.tasks import ERROR_CANNOT_CONFIRM, import_job_create
 from portal.forms import ERROR_CHOICE
 from tests.factories import area_tree_build
 from tests.permissions import (
+    SECRET_CITIZEN,
+    SECRET_CITIZEN_PHONE,
     SECRET_NAME,
     ActorClients,
     build_checks,
@@ -299,6 +301,27 @@ def test_member_list_filters_never_show_commune_b(world, clients):
         assert all(m.unit.commune_id == world.commune_a.pk for m in response.context["memberships"])
         if "status" not in params:
             assert B_NAME in _request(clients, "officer_b", "GET", url, params).content.decode()
+
+
+def test_a_citizens_request_outside_commune_a_finds_nothing_of_a(world, clients):
+    """A's citizen searched by phone or name from outside A: an empty list, and the
+    download a 404 that records nothing; A's officer finds the opinion."""
+    from audit.models import ExportRecord
+
+    url = reverse("work:citizen_request")
+    asks = ({"phone": SECRET_CITIZEN_PHONE}, {"name": SECRET_CITIZEN.lower()})
+    for actor in ("officer_b", "other_province"):
+        for data in asks:
+            response = _request(clients, actor, "POST", url, data)
+            assert response.status_code == 200
+            assert list(response.context["opinions"]) == []
+            assert SECRET_CITIZEN not in response.content.decode()
+            download = _request(clients, actor, "POST", url, {**data, "download": "1"})
+            assert download.status_code == 404
+    assert not ExportRecord.objects.exists()
+    for data in asks:
+        found = _request(clients, "officer_a", "POST", url, data).context["opinions"]
+        assert [o.pk for o in found] == [world.opinion_a.pk]
 
 
 def test_export_with_a_filter_of_commune_b_exports_nothing_of_b(world, clients):

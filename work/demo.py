@@ -21,6 +21,7 @@ from members.demo.rosters import DEMO_REASON
 from members.demo.weighted import Weighted
 from portal import audit
 from portal.paths import province_path
+from portal.text import fold
 from units.choices import TEAM_KINDS
 from units.models import Area, Unit
 from units.signals import data_changed
@@ -231,6 +232,7 @@ def _opinion(rng, unit: Unit, start, end, days: int, today, profile) -> Opinion:
             born=rng.randint(1950, 2000),
             south=profile.south,
         )
+        opinion.citizen_search_name = fold(opinion.citizen_name)
         if rng.random() < 0.7:
             opinion.citizen_phone = f"{MOBILE_PREFIXES.pick(rng)}{rng.randrange(10_000_000):07d}"
     age = (today - received).days

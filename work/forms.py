@@ -22,6 +22,9 @@ ERROR_REQUIRED = _("Chưa nhập mục này.")
 ERROR_CHOICE = _("Lựa chọn không hợp lệ.")
 ERROR_NUMBER = _("Ghi một số nguyên từ {low} đến {high}.")
 REQUIRED_DAY = {"required": ERROR_REQUIRED}
+ERROR_CITIZEN_EMPTY = _(
+    "Nhập số điện thoại hoặc họ tên của người dân (hoặc cả hai) để tìm ý kiến của họ."
+)
 
 
 def _choice(label, choices, **kwargs):
@@ -198,3 +201,32 @@ class ImportForm(forms.Form):
         error_messages={"required": _("Chưa chọn tệp.")},
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+
+
+class CitizenRequestForm(forms.Form):
+    """A citizen's request (what the opinions hold about them): their phone and/or
+    name. The phone is read as ``parse_phone`` stores it; an empty form is refused, so
+    a request never lists every opinion."""
+
+    phone = _text(_("Số điện thoại người dân"), 20, required=False, type="tel", inputmode="tel")
+    name = _text(
+        _("Họ tên người dân"),
+        120,
+        required=False,
+        autocomplete="off",
+        placeholder=_("gõ có dấu hoặc không"),
+    )
+
+    def clean_phone(self):
+        from members.validation import parse_phone
+
+        try:
+            return parse_phone(self.cleaned_data["phone"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("phone") and not data.get("name", "").strip():
+            raise forms.ValidationError(ERROR_CITIZEN_EMPTY)
+        return data

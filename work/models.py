@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit import AuditedHistory
 from portal.paths import PathField
+from portal.text import fold
 from units.choices import Edition, Level
 from units.models import Area, Unit
 from work.choices import (
@@ -255,6 +256,11 @@ class Opinion(models.Model):
     summary = models.TextField(_("nội dung ý kiến"), max_length=2000)
     citizen_name = models.CharField(_("họ tên người dân"), max_length=120, blank=True)
     citizen_phone = models.CharField(_("số điện thoại người dân"), max_length=15, blank=True)
+    #: ``citizen_name`` folded (``portal.text.fold``), for a citizen's request
+    #: (``work.citizen_data``); derived, so not recorded in the history.
+    citizen_search_name = models.CharField(
+        _("họ tên người dân không dấu"), max_length=120, blank=True, editable=False
+    )
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=OpinionStatus.choices, default=OpinionStatus.NEW
     )
@@ -284,14 +290,14 @@ class Opinion(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
-    # Every step is in the trail. ``due_on`` is derived (the province's rule rewrites it
-    # in bulk), so it is not recorded.
+    # Every step is in the trail. ``due_on`` (the province's rule rewrites it in bulk)
+    # and ``citizen_search_name`` are derived, so they are not recorded.
     history = AuditedHistory(
         kind="opinion",
         paths=("area_path",),
         related=("unit",),
         detail_url=("work:opinion_detail", "id"),
-        excluded_fields=["due_on"],
+        excluded_fields=["due_on", "citizen_search_name"],
     )
 
     class Meta:
@@ -309,6 +315,17 @@ class Opinion(models.Model):
                 fields=["area_path", "status"],
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
                 name="work_opinion_path_status",
+            ),
+            # A citizen's request: opinions by phone or by folded name.
+            models.Index(
+                fields=["citizen_phone"],
+                condition=~Q(citizen_phone=""),
+                name="work_opinion_citizen_phone",
+            ),
+            models.Index(
+                fields=["citizen_search_name"],
+                condition=~Q(citizen_search_name=""),
+                name="work_opinion_citizen_name",
             ),
             # Hot spots are few: a partial index finds them without reading the rest.
             models.Index(
@@ -409,6 +426,7 @@ class Opinion(models.Model):
 
     def fill_derived_fields(self) -> None:
         self.area_path = self.unit.area_path
+        self.citizen_search_name = fold(self.citizen_name)
 
     @property
     def is_answered(self) -> bool:

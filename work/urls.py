@@ -52,6 +52,11 @@ urlpatterns = [
         opinions.OpinionCreateView.as_view(),
         name="opinion_create",
     ),
+    path(
+        "y-kien/yeu-cau-nguoi-dan/",
+        opinions.CitizenRequestView.as_view(),
+        name="citizen_request",
+    ),
     path("y-kien/<int:pk>/", opinions.OpinionDetailView.as_view(), name="opinion_detail"),
     path("y-kien/<int:pk>/sua/", opinions.OpinionUpdateView.as_view(), name="opinion_update"),
     path("y-kien/<int:pk>/chuyen/", opinions.OpinionForwardView.as_view(), name="opinion_forward"),

@@ -4,20 +4,22 @@ number of days to answer. Thin: reads through ``work.selectors`` (404 outside th
 user's area), each step through its service in ``work.services_opinions``."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
-from members.views import ServiceFormView
+from members.views import XLSX_CONTENT_TYPE, ServiceFormView
 from work import selectors
 from work import services_opinions as steps
 from work.choices import UNANSWERED, OpinionStatus, Queue
 from work.filtersets import OpinionFilterSet, opinion_filter
 from work.forms import (
     AnswerForm,
+    CitizenRequestForm,
     CloseForm,
     ForwardForm,
     HotSpotFlagForm,
@@ -65,6 +67,52 @@ class OpinionListView(WorkMixin, FilterView):
             filtered=filters_typed(self.request),
         )
         return context
+
+
+class CitizenRequestView(WorkMixin, FormView):
+    """A citizen asks what the portal holds about them: staff type their phone and/or
+    name (POST, so neither lands in a URL or a log), see the matching opinions of their
+    own area (``work.citizen_data``), and download them with their history as one
+    .xlsx (the ``download`` button), recorded as an answered request. A download that
+    finds nothing in the user's area is a 404, like an opinion outside it."""
+
+    permission = "work.view_opinion"
+    template_name = "work/citizen_request.html"
+    form_class = CitizenRequestForm
+
+    def form_valid(self, form):
+        from work.citizen_data import citizen_opinions
+
+        data = form.cleaned_data
+        opinions = list(
+            citizen_opinions(user=self.request.user, phone=data["phone"], name=data["name"])
+        )
+        if "download" in self.request.POST:
+            return self.download(opinions)
+        return self.render_to_response(self.get_context_data(form=form, opinions=opinions))
+
+    def download(self, opinions):
+        from audit.choices import EXPORT_SUBJECT_ACCESS
+        from audit.services import record_export
+        from work.citizen_data import citizen_workbook
+
+        if not opinions:
+            raise Http404
+        content, rows = citizen_workbook(opinions)
+        # The opinions answered, not the name or phone searched: the record of a request
+        # must not become one more copy of the personal data.
+        record_export(
+            user=self.request.user,
+            filters={"opinions": sorted(o.pk for o in opinions)},
+            rows=rows,
+            fmt="xlsx",
+            what=EXPORT_SUBJECT_ACCESS,
+        )
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        name = str(_("du-lieu-nguoi-dan-{pk}.xlsx")).format(pk=opinions[0].pk)
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class OpinionCreateView(UnitFormView):
