@@ -18,8 +18,9 @@ answered by searching them:
   of them, in the shape of a roster person's export (``portal.data_request``).
 - ``citizen_contacts_erase(today=, years=)``: closed opinions closed on or before the
   retention cut-off (``DANVAN_CITIZEN_CONTACT_RETENTION_YEARS``, 5 by default) lose the
-  citizen's name and phone, each an audited change with the retention reason; opinions
-  still open are never touched (``manage.py erase_stale_phones``).
+  citizen's name and phone, each an audited change with the retention reason, and so do
+  their earlier history rows; opinions still open are never touched (``manage.py
+  erase_stale_phones``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit_context, bulk_update
 from portal.data_request import (
+    erase_from_history,
     new_workbook,
     retention_cutoff,
     workbook_bytes,
@@ -144,4 +146,6 @@ def citizen_contacts_erase(*, today: datetime.date, years: int, dry_run: bool = 
             opinion.citizen_name = opinion.citizen_phone = opinion.citizen_search_name = ""
         with audit_context(reason=REASON_CITIZEN_RETENTION.format(years=years)):
             bulk_update(Opinion, opinions, ["citizen_name", "citizen_phone", "citizen_search_name"])
+        # Nor does the trail keep them (the rows stay: when, who, why).
+        erase_from_history(Opinion, [o.pk for o in opinions], ["citizen_name", "citizen_phone"])
     return len(opinions)

@@ -69,6 +69,10 @@ class OpinionListView(WorkMixin, FilterView):
         return context
 
 
+#: The opinions a citizen's request page lists at most (the download has them all).
+CITIZEN_LIST_LIMIT = 100
+
+
 class CitizenRequestView(WorkMixin, FormView):
     """A citizen asks what the portal holds about them: staff type their phone and/or
     name (POST, so neither lands in a URL or a log), see the matching opinions of their
@@ -84,12 +88,16 @@ class CitizenRequestView(WorkMixin, FormView):
         from work.citizen_data import citizen_opinions
 
         data = form.cleaned_data
-        opinions = list(
-            citizen_opinions(user=self.request.user, phone=data["phone"], name=data["name"])
-        )
+        query = citizen_opinions(user=self.request.user, phone=data["phone"], name=data["name"])
         if "download" in self.request.POST:
-            return self.download(opinions)
-        return self.render_to_response(self.get_context_data(form=form, opinions=opinions))
+            return self.download(list(query))
+        # The page lists the newest CITIZEN_LIST_LIMIT (a common name over a province's
+        # years); the download always holds them all.
+        shown = list(query[: CITIZEN_LIST_LIMIT + 1])
+        total = len(shown) if len(shown) <= CITIZEN_LIST_LIMIT else query.count()
+        return self.render_to_response(
+            self.get_context_data(form=form, opinions=shown[:CITIZEN_LIST_LIMIT], total=total)
+        )
 
     def download(self, opinions):
         from audit.choices import EXPORT_SUBJECT_ACCESS

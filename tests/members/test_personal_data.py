@@ -75,3 +75,7 @@ def test_phone_numbers_are_erased_after_the_retention_period(area_tree, bloc, se
     last = Person.objects.get(pk=gone.pk).history.first()
     assert last.history_change_reason == REASON_RETENTION.format(years=5)
     assert last.phone == ""
+    # The trail keeps that the phone was held and erased, not the number itself.
+    assert set(gone.history.values_list("phone", flat=True)) == {""}
+    assert gone.history.count() >= 2
+    assert set(recent.history.values_list("phone", flat=True)) == {"0911000002"}

@@ -134,6 +134,24 @@ def test_the_search_page_runs_a_bounded_number_of_queries(
     assert len(response.context["opinions"]) == 10
 
 
+def test_the_page_lists_the_newest_at_most_and_the_download_has_them_all(
+    client, officer, team, monkeypatch
+):
+    """A common name over years: the page lists the newest few (the limit) and says
+    so; the download holds every opinion found."""
+    from work import views_opinions
+
+    monkeypatch.setattr(views_opinions, "CITIZEN_LIST_LIMIT", 3)
+    made = [_opinion(team, received=days_ago(30 - i)) for i in range(5)]
+    response = _search(client, officer, phone=PHONE)
+    assert [o.pk for o in response.context["opinions"]] == [o.pk for o in made[::-1][:3]]
+    assert response.context["total"] == 5
+    assert "tệp tải về có đủ cả 5 ý kiến" in response.text
+    response = _search(client, officer, phone=PHONE, download="1")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Ý kiến, kiến nghị"]
+    assert sheet.max_row == 1 + 5
+
+
 def test_the_download_holds_every_field_and_the_history_and_is_recorded(
     client, officer, team, bloc
 ):
@@ -222,6 +240,9 @@ def test_retention_erases_citizens_only_on_opinions_closed_before_the_cutoff(tea
     assert (last.citizen_name, last.citizen_phone, last.door) == ("", "", "command")
     assert old.history.count() == before[old.pk] + 1
     assert recent.history.count() == before[recent.pk]
+    # Nor do the earlier history rows keep the name or the phone.
+    assert set(old.history.values_list("citizen_name", "citizen_phone")) == {("", "")}
+    assert ("", "") not in set(recent.history.values_list("citizen_name", "citizen_phone"))
 
     # A second run finds nothing left; an open opinion stays even decades later.
     out = io.StringIO()

@@ -23,6 +23,7 @@ from django.db import transaction
 from members.models import Person
 from members.subject_access import REASON_RETENTION, phones_to_erase
 from portal.audit import audit_context, bulk_update
+from portal.data_request import erase_from_history
 from work.citizen_data import citizen_contacts_erase
 
 
@@ -64,6 +65,8 @@ class Command(BaseCommand):
                     person.phone = ""
                 with audit_context(reason=REASON_RETENTION.format(years=years)):
                     bulk_update(Person, people, ["phone"])
+                # Nor does the trail keep it (the rows stay: when, who, why).
+                erase_from_history(Person, [p.pk for p in people], ["phone"])
         label = "would_erase" if dry_run else "erased"
         self.stdout.write(f"citizens_{label}={citizens}")
         self.stdout.write(f"{label}={len(people)}")
