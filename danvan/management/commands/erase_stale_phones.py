@@ -8,6 +8,9 @@ opinion closed ``--citizen-years`` years ago or more
 (``DANVAN_CITIZEN_CONTACT_RETENTION_YEARS``, 5 by default) loses the citizen's name and
 phone (``work.citizen_data``); opinions still open are never touched.
 
+It lives in ``danvan``, which wires the apps, because it runs the rules of two of them
+(``members`` and ``work``, which is built on ``members``).
+
 Each erasure is an ordinary audited change (door "command", the retention reason), all in
 one transaction. Output: ``citizens_erased=N`` (opinions), then ``erased=N`` (people) as
 the last line; with ``--dry-run`` ``citizens_would_erase=N`` and ``would_erase=N``, and
