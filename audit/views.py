@@ -12,6 +12,7 @@ from audit.selectors import (
     can_view_audit,
     history_page,
     object_history_target,
+    subject_requests,
 )
 
 EXPORT_PAGE_SIZE = 50
@@ -86,3 +87,10 @@ class ExportListView(AuditAccessMixin, ListView):
 
     def get_queryset(self):
         return ExportRecord.objects.visible_to(self.request.user).select_related("user")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        requests = subject_requests(user=self.request.user, exports=context["exports"])
+        for export in context["exports"]:
+            export.subject_request = requests.get(export.pk)
+        return context

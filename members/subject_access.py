@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Membership, Person
 from portal.data_request import (
+    REASON_SUBJECT_REQUEST,  # noqa: F401 (the reason of corrections on request)
     new_workbook,
     retention_cutoff,
     workbook_bytes,
@@ -31,8 +32,6 @@ from portal.data_request import (
 )
 from portal.formats import day, day_time
 
-#: The reason recorded on corrections made because the person asked (stored, Vietnamese).
-REASON_SUBJECT_REQUEST = "yêu cầu của chủ thể dữ liệu"
 #: The reason recorded when the retention rule erases a phone number.
 REASON_RETENTION = "Hết thời hạn lưu số điện thoại ({years} năm không tham gia đơn vị nào)"
 

@@ -14,6 +14,10 @@ from django.utils.translation import gettext as _
 from portal.cells import text_cell
 from portal.formats import day_time
 
+#: The reason recorded on corrections and erasures made because the data subject (a
+#: roster person, a citizen) asked (stored, Vietnamese).
+REASON_SUBJECT_REQUEST = "yêu cầu của chủ thể dữ liệu"
+
 
 def retention_cutoff(*, today: datetime.date, years: int) -> datetime.date:
     """The last day a retention rule of ``years`` years counted from ``today`` reaches:

@@ -411,6 +411,9 @@ DECLARED: dict[str, Access] = {
     # Every step page of A's new opinion: the form (or why the step does not apply
     # yet), and an empty POST refused with errors (200).
     **{f"work:{step}": page(IN_A, IN_A, kwargs=_pk("opinion_a")) for step in OPINION_STEPS},
+    # Erasing the citizen's contact details on their request: the confirmation, then a
+    # POST that erases (rolled back) and goes back to the opinion.
+    "work:opinion_contact_erase": page(IN_A, IN_A_WRITE, kwargs=_pk("opinion_a")),
     "work:settings": page(STAFF_PAGE),
     # --- "Dân vận khéo" models (exemplars/urls.py): the public gallery and the pages of
     # recognised models; the registry's staff pages for roster roles within their area.

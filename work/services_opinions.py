@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import scope_of
 from members.validation import parse_phone
+from portal.data_request import REASON_SUBJECT_REQUEST, erase_from_history
 from portal.paths import province_path
 from portal.text import normalize
 from units.models import Area, Unit
@@ -35,6 +36,7 @@ ERROR_CLOSED = _("Ý kiến đã kết thúc từ ngày {date}.")
 ERROR_NOT_HOT_SPOT = _("Ý kiến này không có điểm nóng đang theo dõi.")
 ERROR_SEVERITY = _("Chọn mức độ: thấp, trung bình hoặc cao.")
 ERROR_SETTINGS_OUTSIDE = _("Tỉnh này nằm ngoài địa bàn bạn phụ trách.")
+ERROR_NO_CONTACT = _("Ý kiến này không còn họ tên, số điện thoại của người dân.")
 
 #: The step of each service, as the audit trail's reason.
 REASON_RECEIVE = _("Tiếp nhận ý kiến")
@@ -46,6 +48,10 @@ REASON_CLOSE = _("Kết thúc ý kiến")
 REASON_FLAG = _("Đánh dấu điểm nóng")
 REASON_RESOLVE = _("Điểm nóng đã được giải quyết")
 REASON_SETTINGS = _("Đặt số ngày phải trả lời ý kiến")
+
+#: The citizen's contact details, erased on their request (``citizen_search_name`` is
+#: derived from the name and not in the history).
+CONTACT_FIELDS = ("citizen_name", "citizen_phone")
 
 #: What the "received" form may correct.
 RECEIVED_FIELDS = ("received_on", "channel", "topic", "summary", "citizen_name", "citizen_phone")
@@ -272,6 +278,21 @@ def hot_spot_resolve(
     if note:
         changes["hot_spot_note"] = normalize(note)[:300]
     return _save(opinion, changes, REASON_RESOLVE, acting_user, errors)
+
+
+@transaction.atomic
+def opinion_contact_erase(*, opinion: Opinion, acting_user=None) -> Opinion:
+    """Erase the citizen's name and phone because they asked (Personal Data Protection
+    Law): an audited change with the reason ``REASON_SUBJECT_REQUEST``, and the values
+    blanked in the opinion's earlier history rows too, as the retention rule does
+    (``portal.data_request.erase_from_history``). Allowed at any step, a closed opinion
+    included; what was said, the answer and the steps stay."""
+    check_area(acting_user, opinion.area_path)
+    if not (opinion.citizen_name or opinion.citizen_phone):
+        raise ValidationError(ERROR_NO_CONTACT)
+    _save(opinion, dict.fromkeys(CONTACT_FIELDS, ""), REASON_SUBJECT_REQUEST, acting_user)
+    erase_from_history(Opinion, [opinion.pk], CONTACT_FIELDS)
+    return opinion
 
 
 @transaction.atomic

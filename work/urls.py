@@ -66,6 +66,11 @@ urlpatterns = [
         opinions.OpinionReturnView.as_view(),
         name="opinion_return",
     ),
+    path(
+        "y-kien/<int:pk>/xoa-thong-tin-lien-he/",
+        opinions.OpinionContactEraseView.as_view(),
+        name="opinion_contact_erase",
+    ),
     path("y-kien/<int:pk>/ket-thuc/", opinions.OpinionCloseView.as_view(), name="opinion_close"),
     path("y-kien/<int:pk>/diem-nong/", opinions.HotSpotFlagView.as_view(), name="hot_spot_flag"),
     path(

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
 from members.views import XLSX_CONTENT_TYPE, ServiceFormView
+from portal.forms import ServiceForm
 from work import selectors
 from work import services_opinions as steps
 from work.choices import UNANSWERED, OpinionStatus, Queue
@@ -185,7 +186,10 @@ class StepView(WorkMixin, ServiceFormView):
     context_object_name = "opinion"
     title = ""
     notice = ""
+    #: Said above the form (a confirmation), when the step fits.
+    explain = ""
     submit = _("Lưu")
+    danger = False
 
     def get_queryset(self):
         return selectors.opinion_get_queryset(self.request.user)
@@ -203,7 +207,9 @@ class StepView(WorkMixin, ServiceFormView):
             **kwargs,
             title=self.title,
             notice="" if self.allowed(self.object) else self.notice,
+            explain=self.explain,
             submit=self.submit,
+            danger=self.danger,
         )
 
     def perform(self, form):
@@ -314,6 +320,29 @@ class HotSpotResolveView(StepView):
 
     def step(self, data):
         return steps.hot_spot_resolve(opinion=self.object, acting_user=self.request.user, **data)
+
+
+class OpinionContactEraseView(StepView):
+    """Erase the citizen's name and phone because they asked (a confirmation, then a
+    POST): the reason "yêu cầu của chủ thể dữ liệu" goes in the history and the earlier
+    history rows lose them too (``steps.opinion_contact_erase``)."""
+
+    form_class = ServiceForm
+    title = _("Xoá thông tin liên hệ theo yêu cầu")
+    notice = _("Ý kiến này không còn họ tên, số điện thoại của người dân.")
+    explain = _(
+        "Người dân yêu cầu xoá họ tên, số điện thoại của họ trên ý kiến này? Cả các bản "
+        "ghi cũ trong lịch sử thay đổi cũng được xoá hai thông tin này; nội dung ý kiến, "
+        "câu trả lời và các bước theo dõi vẫn giữ nguyên. Không khôi phục lại được."
+    )
+    submit = _("Xoá họ tên, số điện thoại")
+    danger = True
+
+    def allowed(self, opinion):
+        return bool(opinion.citizen_name or opinion.citizen_phone)
+
+    def step(self, data):
+        return steps.opinion_contact_erase(opinion=self.object, acting_user=self.request.user)
 
 
 # --- The province's number of days ---------------------------------------------------------

@@ -269,3 +269,47 @@ def test_the_migration_folds_the_names_of_existing_opinions(team):
     migration.fill_citizen_search_name(apps, None)
     folded = dict(Opinion.objects.values_list("pk", "citizen_search_name"))
     assert folded == {named.pk: "nguyen thi hoa", unnamed.pk: ""}
+
+
+# --- The request on the exports page ------------------------------------------------------
+
+
+def test_the_exports_page_reads_a_request_and_links_only_what_the_viewer_may_see(
+    client, officer, province_staff, team, sibling_bloc, area_tree
+):
+    from audit.services import record_export
+    from tests.factories import MembershipFactory
+
+    mine, theirs = _opinion(team), _opinion(sibling_bloc)
+    # The answered request as the download records it: the opinions' ids only.
+    _search(client, officer, phone=PHONE, download="1")
+    assert ExportRecord.objects.get().filters == {"opinions": [str(mine.pk)]}
+    # One that reaches beyond the viewer's area (an account whose area was wider then).
+    record_export(
+        user=officer, filters={"opinions": sorted([mine.pk, theirs.pk])}, rows=2, fmt="xlsx",
+        what=EXPORT_SUBJECT_ACCESS,
+    )  # fmt: skip
+    person = MembershipFactory(unit=team, person__full_name="Lê Văn Tám").person
+    record_export(
+        user=officer, filters={"person": person.pk}, rows=3, fmt="xlsx",
+        what=EXPORT_SUBJECT_ACCESS,
+    )  # fmt: skip
+
+    page = client.get(reverse("audit:exports"))
+    html = page.content.decode()
+    assert "opinions =" not in html and "[&#x27;" not in html and "person =" not in html
+    assert "Yêu cầu của người dân: 1 ý kiến" in html
+    assert "Yêu cầu của người dân: 2 ý kiến" in html
+    assert "1 ý kiến ngoài địa bàn của bạn" in html
+    assert reverse("work:opinion_detail", args=[mine.pk]) in html
+    assert f"Ý kiến số {mine.pk}" in html
+    assert reverse("work:opinion_detail", args=[theirs.pk]) not in html
+    # A person's request reads alike: whose, how many, a link to each.
+    assert "Yêu cầu của thành viên: 1 người" in html
+    assert reverse("members:person_detail", args=[person.pk]) in html and "Lê Văn Tám" in html
+
+    # The province covers both communes: both opinions are links, nothing is hidden.
+    client.force_login(province_staff)
+    html = client.get(reverse("audit:exports")).content.decode()
+    assert reverse("work:opinion_detail", args=[theirs.pk]) in html
+    assert "ngoài địa bàn của bạn" not in html
