@@ -3,14 +3,13 @@ the views hand the services' ``ValidationError`` back to these forms
 (``add_service_error``)."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from documents import selectors
 from documents.choices import DocumentStatus, DocumentType
 from documents.files import max_bytes
 from documents.services import DOCUMENT_FIELDS
-from news.forms import resolve_area
+from news.forms import AreaField
 from portal.forms import DayField
 
 ERROR_REQUIRED = _("Chưa nhập mục này.")
@@ -72,12 +71,7 @@ class DocumentForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    area = forms.CharField(
-        label=_("Địa bàn liên quan"),
-        required=False,
-        max_length=120,
-        help_text=_("Mã hoặc tên tỉnh, huyện, xã (ví dụ 06 hoặc Bắc Kạn); để trống nếu không có."),
-    )
+    area = AreaField()
     status = forms.ChoiceField(
         label=_("Hiệu lực"),
         choices=DocumentStatus.choices,
@@ -133,12 +127,6 @@ class DocumentForm(forms.Form):
             self.fields["area"].help_text = _("Hiện tại: {name}. ").format(
                 name=document.area.name
             ) + str(self.fields["area"].help_text)
-
-    def clean_area(self):
-        try:
-            return resolve_area(self.cleaned_data.get("area", ""))
-        except ValidationError as exc:
-            raise ValidationError(exc.messages) from exc
 
     def service_arguments(self) -> dict:
         return {name: self.cleaned_data[name] for name in DOCUMENT_FIELDS}

@@ -13,6 +13,7 @@ starts from the scoped selectors.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,7 @@ from evaluations.models import (
 )
 from evaluations.selectors.scope import (
     can_manage,
+    criteria_sets_managed_by,
     criteria_sets_visible_to,
     evaluations_visible_to,
     member_ratings_visible_to,
@@ -137,7 +139,13 @@ class CriteriaSetAdmin(ServiceAdminMixin, admin.ModelAdmin):
     readonly_fields = ["version", "issued", "issued_on", "copied_from", "edit_link"]
 
     def get_queryset(self, request):
-        return criteria_sets_visible_to(request.user).select_related("province")
+        # ``manageable``: whether the user may change the set, for its contents link.
+        managed = criteria_sets_managed_by(request.user).filter(pk=OuterRef("pk"))
+        return (
+            criteria_sets_visible_to(request.user)
+            .select_related("province")
+            .annotate(manageable=Exists(managed))
+        )
 
     def get_inlines(self, request, obj):
         # A new set gets the default scale from the service; its contents come after.
@@ -163,13 +171,17 @@ class CriteriaSetAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # a set is replaced by a new version, never deleted
 
-    @admin.display(description=_("sửa nội dung"))
+    @admin.display(description=_("nội dung"))
     def edit_link(self, obj):
+        """The set's groups, criteria, gates and scale on the staff pages: the editor for
+        whoever may change the set, its read-only page for the others (a commune officer
+        reads the province's sets, never edits one: the editor would answer 403)."""
         if obj.pk is None:
             return "—"
+        page = "criteria_update" if getattr(obj, "manageable", False) else "criteria_detail"
         return format_html(
             '<a href="{}">{}</a>',
-            reverse("evaluations:criteria_update", args=[obj.pk]),
+            reverse(f"evaluations:{page}", args=[obj.pk]),
             _("Nhóm, tiêu chí, điều kiện, thang điểm"),
         )
 

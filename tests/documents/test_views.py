@@ -439,3 +439,33 @@ def test_system_administrators_read_document_revisions_in_the_audit_trail(
     assert response.status_code == 200
     assert "Trích yếu mới" in page and "Minh Anh" in page
     assert reverse("documents:edit", args=[document.pk]) in page
+
+
+def test_the_admin_takes_the_area_as_the_desk_does(client, editor, make_document, area_tree):
+    """A news editor keeps the documents but may not open the areas' admin: the
+    document's admin form asks the related area as the desk does (its code or name),
+    shows the saved area's code, and links nowhere in the areas' admin."""
+    from news.forms import ERROR_AREA_UNKNOWN
+
+    document = make_document(area=area_tree["commune_b"])
+    client.force_login(editor)
+    areas_admin = reverse("admin:units_area_changelist")
+    assert client.get(areas_admin).status_code == 403
+    change = reverse("admin:documents_document_change", args=[document.pk])
+    page = client.get(change)
+    html = page.content.decode()
+    assert areas_admin not in html
+    assert f'value="{area_tree["commune_b"].code}"' in html
+    assert areas_admin not in client.get(reverse("admin:documents_document_add")).content.decode()
+    data = {}
+    for inline in page.context["inline_admin_formsets"]:
+        form = inline.formset.management_form
+        for name, field in form.fields.items():
+            data[form.add_prefix(name)] = form.initial.get(name, field.initial)
+    data.update(_form_data(number=document.number, issued_on="05/03/2024", area="Xã Không Có"))
+    response = client.post(change, data)
+    assert ERROR_AREA_UNKNOWN.format(value="Xã Không Có") in response.content.decode()
+    response = client.post(change, {**data, "area": area_tree["province"].code})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    document.refresh_from_db()
+    assert document.area == area_tree["province"]

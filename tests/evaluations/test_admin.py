@@ -55,6 +55,28 @@ def test_criteria_sets_listed_for_their_province_only(
     assert client.get(change).status_code == 302  # "does not exist", like a missing one
 
 
+def test_the_contents_link_leads_where_the_user_may_go(
+    client, bloc_criteria, province_staff, officer
+):
+    """The list's and the change page's link to a set's contents: the editor for the
+    provincial staff who may change it, the read-only page for a commune officer, who
+    reads the province's sets (the editor would answer 403)."""
+    editor = reverse("evaluations:criteria_update", args=[bloc_criteria.pk])
+    reader = reverse("evaluations:criteria_detail", args=[bloc_criteria.pk])
+    pages = [
+        reverse("admin:evaluations_criteriaset_changelist"),
+        reverse("admin:evaluations_criteriaset_change", args=[bloc_criteria.pk]),
+    ]
+    for user, offered, withheld in [(province_staff, editor, reader), (officer, reader, editor)]:
+        client.force_login(user)
+        for page in pages:
+            html = client.get(page).content.decode()
+            assert f'href="{offered}"' in html, (user, page)
+            assert f'href="{withheld}"' not in html, (user, page)
+        assert client.get(offered).status_code == 200
+    assert client.get(editor).status_code == 403
+
+
 def test_create_a_set_through_the_service(client, area_tree, province_staff):
     """The admin's add form calls criteria_set_create: the default scale comes along."""
     client.force_login(province_staff)

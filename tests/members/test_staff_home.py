@@ -88,3 +88,29 @@ def test_the_public_sees_no_identity_and_the_menu_folds_without_script(client, a
     html = client.get(reverse("home")).content.decode()
     assert 'data-testid="site-user"' not in html
     assert 'id="site-menu-toggle"' in html and 'for="site-menu-toggle"' in html
+
+
+def _menu_links(html: str) -> set[str]:
+    import re
+
+    nav = html[html.index('id="site-nav"') : html.index("</nav>", html.index('id="site-nav"'))]
+    return set(re.findall(r'<a href="([^"]+)"', nav))
+
+
+def test_the_menu_offers_a_news_editor_no_roster_page(client, officer):
+    """The news editor may open the admin (for the news) but not the rosters: the menu
+    offers the news desk and the admin, never the roster pages that would answer 403."""
+    roster_pages = {
+        reverse(name)
+        for name in ("members:home", "members:membership_list", "evaluations:overview",
+                     "work:home", "exemplars:list")
+    }  # fmt: skip
+    client.force_login(make_staff("news_editor"))
+    links = _menu_links(client.get(reverse("home")).content.decode())
+    assert {reverse("news:desk"), reverse("admin:index")} <= links
+    assert not links & roster_pages
+    for url in roster_pages:
+        assert client.get(url).status_code == 403
+    client.force_login(officer)
+    links = _menu_links(client.get(reverse("home")).content.decode())
+    assert roster_pages | {reverse("admin:index")} <= links

@@ -421,3 +421,31 @@ def test_admin_category_and_publish_action(admin_client, make_article):
     )
     draft.refresh_from_db()
     assert draft.status == ArticleStatus.PUBLISHED
+
+
+def test_the_admin_takes_the_area_as_the_desk_does(client, editor, category, area_tree):
+    """A news editor may not open the areas' admin: the article's admin form asks the
+    related area as the desk does (its code or name) and links nowhere in the areas'
+    admin; it shows the saved area's code and refuses an unknown one."""
+    client.force_login(editor)
+    add = reverse("admin:news_article_add")
+    areas_admin = reverse("admin:units_area_changelist")
+    html = client.get(add).content.decode()
+    assert areas_admin not in html
+    assert client.get(areas_admin).status_code == 403
+    data = {
+        "title": "Bài có địa bàn", "summary": "Tóm tắt", "body": "<p>x</p>",
+        "category": category.pk, "area": "bang thanh", "byline": "", "cover_alt": "",
+        "cover_caption": "", "cover_credit": "",
+    }  # fmt: skip
+    response = client.post(add, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get()
+    assert article.area == area_tree["commune_b"]
+    change = reverse("admin:news_article_change", args=[article.pk])
+    html = client.get(change).content.decode()
+    assert f'value="{area_tree["commune_b"].code}"' in html
+    assert areas_admin not in html
+    response = client.post(change, {**data, "area": "Xã Không Có"})
+    assert response.status_code == 200
+    assert ERROR_AREA_UNKNOWN.format(value="Xã Không Có") in response.content.decode()
