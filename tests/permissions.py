@@ -414,6 +414,8 @@ DECLARED: dict[str, Access] = {
     # Erasing the citizen's contact details on their request: the confirmation, then a
     # POST that erases (rolled back) and goes back to the opinion.
     "work:opinion_contact_erase": page(IN_A, IN_A_WRITE, kwargs=_pk("opinion_a")),
+    # Correcting them on their request: the form, and an empty POST refused (200).
+    "work:opinion_contact_correct": page(IN_A, IN_A, kwargs=_pk("opinion_a")),
     "work:settings": page(STAFF_PAGE),
     # --- "Dân vận khéo" models (exemplars/urls.py): the public gallery and the pages of
     # recognised models; the registry's staff pages for roster roles within their area.

@@ -118,18 +118,26 @@ class ActivityForm(ServiceForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "photos"}
 
 
-class OpinionForm(ServiceForm):
+class ContactForm(ServiceForm):
+    """The citizen's name and phone (both optional), corrected on their request; the
+    service reads them as the receipt form's (``services_opinions._received_values``)."""
+
+    citizen_name = _text(_("Họ tên người dân"), 120, required=False, autocomplete="off")
+    citizen_phone = _text(
+        _("Số điện thoại người dân"), 20, required=False, type="tel", inputmode="tel"
+    )
+
+
+class OpinionForm(ContactForm):
     """What was received: when, how, about what, what was said, and who said it
     (optional: staff of the area only ever see it)."""
+
+    field_order = ("received_on", "channel", "topic", "summary", "citizen_name", "citizen_phone")
 
     received_on = DayField(label=_("Ngày tiếp nhận"), required=True, error_messages=REQUIRED_DAY)
     channel = _choice(_("Hình thức"), OpinionChannel.choices)
     topic = _choice(_("Lĩnh vực"), OpinionTopic.choices)
     summary = _text(_("Nội dung ý kiến"), 2000, rows=4)
-    citizen_name = _text(_("Họ tên người dân"), 120, required=False, autocomplete="off")
-    citizen_phone = _text(
-        _("Số điện thoại người dân"), 20, required=False, type="tel", inputmode="tel"
-    )
 
 
 class ForwardForm(ServiceForm):

@@ -37,6 +37,10 @@ ERROR_NOT_HOT_SPOT = _("Ý kiến này không có điểm nóng đang theo dõi.
 ERROR_SEVERITY = _("Chọn mức độ: thấp, trung bình hoặc cao.")
 ERROR_SETTINGS_OUTSIDE = _("Tỉnh này nằm ngoài địa bàn bạn phụ trách.")
 ERROR_NO_CONTACT = _("Ý kiến này không còn họ tên, số điện thoại của người dân.")
+ERROR_CONTACT_EMPTY = _(
+    "Nhập họ tên hoặc số điện thoại đúng. Để xoá cả hai, dùng “Xoá thông tin liên hệ theo yêu cầu”."
+)
+ERROR_CONTACT_UNCHANGED = _("Họ tên và số điện thoại không thay đổi.")
 
 #: The step of each service, as the audit trail's reason.
 REASON_RECEIVE = _("Tiếp nhận ý kiến")
@@ -293,6 +297,26 @@ def opinion_contact_erase(*, opinion: Opinion, acting_user=None) -> Opinion:
     _save(opinion, dict.fromkeys(CONTACT_FIELDS, ""), REASON_SUBJECT_REQUEST, acting_user)
     erase_from_history(Opinion, [opinion.pk], CONTACT_FIELDS)
     return opinion
+
+
+@transaction.atomic
+def opinion_contact_correct(
+    *, opinion: Opinion, citizen_name: str, citizen_phone: str, acting_user=None
+) -> Opinion:
+    """Correct the citizen's name and phone because they asked (Personal Data
+    Protection Law): read as on receipt (``_received_values``: the phone through
+    ``parse_phone``), saved with the reason ``REASON_SUBJECT_REQUEST``; the folded search
+    name follows on save. Allowed at any step, a closed opinion included. Both empty is
+    an erasure, refused here (``opinion_contact_erase`` also blanks the history); so is
+    a correction that changes nothing. The history keeps the earlier values: a
+    correction is a change like any other."""
+    check_area(acting_user, opinion.area_path)
+    changes = _received_values({"citizen_name": citizen_name, "citizen_phone": citizen_phone})
+    if not any(changes.values()):
+        raise ValidationError(ERROR_CONTACT_EMPTY)
+    if all(getattr(opinion, field) == value for field, value in changes.items()):
+        raise ValidationError(ERROR_CONTACT_UNCHANGED)
+    return _save(opinion, changes, REASON_SUBJECT_REQUEST, acting_user)
 
 
 @transaction.atomic

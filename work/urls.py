@@ -67,6 +67,11 @@ urlpatterns = [
         name="opinion_return",
     ),
     path(
+        "y-kien/<int:pk>/sua-thong-tin-lien-he/",
+        opinions.OpinionContactCorrectView.as_view(),
+        name="opinion_contact_correct",
+    ),
+    path(
         "y-kien/<int:pk>/xoa-thong-tin-lien-he/",
         opinions.OpinionContactEraseView.as_view(),
         name="opinion_contact_erase",

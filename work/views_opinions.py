@@ -22,6 +22,7 @@ from work.forms import (
     AnswerForm,
     CitizenRequestForm,
     CloseForm,
+    ContactForm,
     ForwardForm,
     HotSpotFlagForm,
     HotSpotResolveForm,
@@ -320,6 +321,27 @@ class HotSpotResolveView(StepView):
 
     def step(self, data):
         return steps.hot_spot_resolve(opinion=self.object, acting_user=self.request.user, **data)
+
+
+class OpinionContactCorrectView(StepView):
+    """Correct the citizen's name and phone because they asked, at any step (a closed
+    opinion included), with the reason "yêu cầu của chủ thể dữ liệu" in the history
+    (``steps.opinion_contact_correct``)."""
+
+    form_class = ContactForm
+    title = _("Sửa thông tin liên hệ theo yêu cầu")
+    explain = _(
+        "Người dân yêu cầu sửa họ tên, số điện thoại của họ trên ý kiến này. Lịch sử thay "
+        "đổi ghi lại việc sửa với lý do “yêu cầu của chủ thể dữ liệu”."
+    )
+
+    def get_initial(self):
+        return {field: getattr(self.object, field) for field in steps.CONTACT_FIELDS}
+
+    def step(self, data):
+        return steps.opinion_contact_correct(
+            opinion=self.object, acting_user=self.request.user, **data
+        )
 
 
 class OpinionContactEraseView(StepView):

@@ -1,9 +1,10 @@
 """A citizen's request in a real Chromium at 375 px: a commune officer goes from the
 opinions list to the request page, types the citizen's phone with spaces, sees their
 opinions (dates dd/mm/yyyy), downloads the workbook and reads it back, finds the answered
-request on the exports page, then erases the citizen's contact details from one opinion
-on request. No sideways scroll; axe on each page. Dates come from the day the test runs
-(the services refuse a day after today)."""
+request on the exports page, corrects the citizen's phone on request (typed with
+spaces), then erases the citizen's contact details from one opinion on request. No
+sideways scroll; axe on each page. Dates come from the day the test runs (the services
+refuse a day after today)."""
 
 import datetime
 
@@ -97,7 +98,16 @@ def test_an_officer_answers_a_citizens_request_on_a_phone(
     request.get_by_role("link", name=f"Ý kiến số {opinion.pk}").click()
     expect(page.get_by_test_id("citizen")).to_contain_text("0912345678")
 
-    # The citizen then asks that their name and phone be erased.
+    # The citizen asks that their phone be corrected.
+    page.get_by_test_id("contact-correct").click()
+    expect(page.get_by_label("Số điện thoại người dân")).to_have_value("0912345678")
+    _no_sideways_scroll(page)
+    _check_current(page, axe_source, "375 px, sửa thông tin liên hệ:")
+    page.get_by_label("Số điện thoại người dân").fill("0913 222 333")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.get_by_test_id("citizen")).to_have_text("Hoàng Văn Dân · 0913222333")
+
+    # Then that their name and phone be erased.
     page.get_by_test_id("contact-erase").click()
     expect(page.get_by_test_id("step-explain")).to_contain_text("Không khôi phục lại được")
     _no_sideways_scroll(page)

@@ -313,3 +313,47 @@ def test_the_exports_page_reads_a_request_and_links_only_what_the_viewer_may_see
     html = client.get(reverse("audit:exports")).content.decode()
     assert reverse("work:opinion_detail", args=[theirs.pk]) in html
     assert "ngoài địa bàn của bạn" not in html
+
+
+def test_the_exports_page_counts_what_was_deleted_apart_from_what_lies_outside(
+    client, officer, team, sibling_bloc
+):
+    """An opinion or a person deleted since the request is "đã xoá", not "ngoài địa bàn
+    của bạn"; telling them apart costs one query a kind for the whole page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from audit.services import record_export
+    from tests.factories import PersonFactory
+
+    def asked(n):
+        mine, theirs, gone = _opinion(team), _opinion(sibling_bloc), _opinion(team)
+        person = PersonFactory()
+        ids = (mine.pk, theirs.pk, gone.pk)
+        record_export(
+            user=officer, filters={"opinions": sorted(ids)}, rows=3, fmt="xlsx",
+            what=EXPORT_SUBJECT_ACCESS,
+        )  # fmt: skip
+        record_export(
+            user=officer, filters={"person": person.pk}, rows=1, fmt="xlsx",
+            what=EXPORT_SUBJECT_ACCESS,
+        )  # fmt: skip
+        Opinion.objects.filter(pk=gone.pk).delete()
+        person.delete()
+
+    client.force_login(officer)
+    counts = []
+    for n in (1, 4):
+        for _ in range(n):
+            asked(n)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("audit:exports"))
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    html = page.content.decode()
+    assert html.count("Yêu cầu của người dân: 3 ý kiến") == 5
+    assert html.count("1 ý kiến ngoài địa bàn của bạn") == 5
+    assert html.count("1 ý kiến đã xoá") == 5
+    # The person deleted since is not "outside": nothing of theirs is left anywhere.
+    assert html.count("1 người đã xoá") == 5
+    assert "người ngoài địa bàn của bạn" not in html

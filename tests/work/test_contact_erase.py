@@ -1,7 +1,9 @@
 """A citizen asks that their name and phone be erased from an opinion: the service
 (``opinion_contact_erase``: the reason in the history, the earlier history rows blanked,
 the opinion's content kept, a closed opinion included) and its page (a confirmation,
-then a POST; 404 outside the area; only for whoever may change opinions)."""
+then a POST; 404 outside the area; only for whoever may change opinions). Or that they
+be corrected (``opinion_contact_correct``: the phone read as on receipt, the search name
+in step, the reason in the history, a closed opinion included)."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -69,23 +71,41 @@ def test_the_service_erases_the_contact_and_its_history_but_keeps_the_opinion(of
     assert stored.history.count() == rows_before + 1
 
 
-def test_the_service_refuses_outside_the_area(sibling_officer, team):
+@pytest.mark.parametrize(
+    "write",
+    [
+        steps.opinion_contact_erase,
+        lambda **kw: steps.opinion_contact_correct(
+            citizen_name="Lê Văn Tám", citizen_phone="", **kw
+        ),
+    ],
+    ids=["erase", "correct"],
+)
+def test_the_services_refuse_outside_the_area(sibling_officer, team, write):
     opinion = _answered(team)
     with pytest.raises(PermissionDenied):
-        steps.opinion_contact_erase(opinion=opinion, acting_user=sibling_officer)
-    assert Opinion.objects.get(pk=opinion.pk).citizen_phone == PHONE
+        write(opinion=opinion, acting_user=sibling_officer)
+    stored = Opinion.objects.get(pk=opinion.pk)
+    assert (stored.citizen_name, stored.citizen_phone) == (NAME, PHONE)
+
+
+def _step_page(client, user, opinion, url: str, label: str) -> str:
+    """The opinion's page links to the step ``url`` (``label``), whose page explains
+    itself above its form; the step page's HTML."""
+    client.force_login(user)
+    detail = client.get(reverse("work:opinion_detail", args=[opinion.pk])).content.decode()
+    assert url in detail and label in detail
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-testid="step-explain"' in html and 'class="stack-form"' in html
+    return html
 
 
 def test_the_page_confirms_then_erases_on_post(client, officer, team):
     opinion = _answered(team, closed=True)
-    client.force_login(officer)
-    detail = client.get(reverse("work:opinion_detail", args=[opinion.pk])).content.decode()
-    assert _url(opinion) in detail and "Xoá thông tin liên hệ theo yêu cầu" in detail
-
-    page = client.get(_url(opinion))
-    assert page.status_code == 200
-    html = page.content.decode()
-    assert 'data-testid="step-explain"' in html and "Không khôi phục lại được" in html
+    html = _step_page(client, officer, opinion, _url(opinion), "Xoá thông tin liên hệ theo yêu cầu")
+    assert "Không khôi phục lại được" in html
     assert 'class="stack-form"' in html and "Xoá họ tên, số điện thoại" in html
     assert Opinion.objects.get(pk=opinion.pk).citizen_phone == PHONE  # a GET writes nothing
 
@@ -135,3 +155,105 @@ def test_only_whoever_may_change_opinions(client, news_editor, area_tree, team):
     client.logout()
     assert client.post(_url(opinion)).status_code == 302  # to the login page
     assert Opinion.objects.get(pk=opinion.pk).citizen_phone == PHONE
+
+
+# --- A correction on the citizen's request ------------------------------------------------
+
+
+def _correct_url(opinion) -> str:
+    return reverse("work:opinion_contact_correct", args=[opinion.pk])
+
+
+def test_the_service_corrects_a_closed_opinion_with_the_request_as_reason(officer, team):
+    opinion = _answered(team, closed=True)
+    rows_before = opinion.history.count()
+
+    steps.opinion_contact_correct(
+        opinion=opinion, citizen_name="  Nguyễn Thị  Hoà Bình ", citizen_phone="+84 913.222.333",
+        acting_user=officer,
+    )  # fmt: skip
+
+    stored = Opinion.objects.get(pk=opinion.pk)
+    # Read as the receipt form reads them: spaces tidied, the phone as stored.
+    assert (stored.citizen_name, stored.citizen_phone) == ("Nguyễn Thị Hoà Bình", "0913222333")
+    assert stored.citizen_search_name == "nguyen thi hoa binh"
+    assert (stored.status, stored.closed_on, stored.answer) == (
+        "closed", days_ago(2), "Đã nạo vét mương",
+    )  # fmt: skip
+    last = stored.history.first()
+    assert (last.history_change_reason, last.history_user) == (REASON_SUBJECT_REQUEST, officer)
+    assert stored.history.count() == rows_before + 1
+    # A correction is a change like any other: the earlier rows keep what was there.
+    assert (NAME, PHONE) in set(stored.history.values_list("citizen_name", "citizen_phone"))
+
+    # The phone alone removed, the name kept: allowed.
+    steps.opinion_contact_correct(
+        opinion=stored, citizen_name=stored.citizen_name, citizen_phone="", acting_user=officer
+    )
+    assert Opinion.objects.get(pk=opinion.pk).citizen_phone == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "phone", "field"),
+    [
+        (NAME, "12345", "citizen_phone"),  # not a phone number
+        ("", "", None),  # both empty: that is an erasure
+        (NAME, "0912 345 678", None),  # nothing changes
+    ],
+)
+def test_the_service_refuses_and_writes_nothing(officer, team, name, phone, field):
+    opinion = _answered(team)
+    rows_before = opinion.history.count()
+    with pytest.raises(ValidationError) as refused:
+        steps.opinion_contact_correct(
+            opinion=opinion, citizen_name=name, citizen_phone=phone, acting_user=officer
+        )
+    if field:
+        assert field in refused.value.message_dict
+    stored = Opinion.objects.get(pk=opinion.pk)
+    assert (stored.citizen_name, stored.citizen_phone) == (NAME, PHONE)
+    assert stored.history.count() == rows_before
+
+
+def test_the_correction_page_on_a_closed_opinion(client, officer, team):
+    opinion = _answered(team, closed=True)
+    url, label = _correct_url(opinion), "Sửa thông tin liên hệ theo yêu cầu"
+    html = _step_page(client, officer, opinion, url, label)
+    assert f'value="{PHONE}"' in html and f'value="{NAME}"' in html  # what is there now
+
+    refused = client.post(_correct_url(opinion), {"citizen_name": NAME, "citizen_phone": "12"})
+    assert refused.status_code == 200 and "citizen_phone" in refused.context["form"].errors
+    response = client.post(
+        _correct_url(opinion), {"citizen_name": NAME, "citizen_phone": "0913 222 333"}
+    )
+    assert response.status_code == 302 and response["Location"] == opinion.get_absolute_url()
+    stored = Opinion.objects.get(pk=opinion.pk)
+    assert stored.citizen_phone == "0913222333"
+    assert stored.history.first().history_change_reason == REASON_SUBJECT_REQUEST
+    # An opinion whose contact was erased can still be given one on request.
+    steps.opinion_contact_erase(opinion=stored, acting_user=officer)
+    detail = client.get(reverse("work:opinion_detail", args=[opinion.pk])).content.decode()
+    assert _correct_url(opinion) in detail and _url(opinion) not in detail
+
+
+def test_the_correction_page_scope_and_permission(
+    client, sibling_officer, news_editor, area_tree, team
+):
+    from django.contrib.auth.models import Permission
+
+    opinion = _answered(team)
+    data = {"citizen_name": "Lê Văn Tám", "citizen_phone": ""}
+    client.force_login(sibling_officer)
+    assert client.get(_correct_url(opinion)).status_code == 404
+    assert client.post(_correct_url(opinion), data).status_code == 404
+    reader = make_staff(StaffRole.COMMUNE_APPROVER, [area_tree["commune"]], username="chi-xem")
+    reader.user_permissions.add(
+        Permission.objects.get(content_type__app_label="work", codename="view_opinion")
+    )
+    client.force_login(reader)
+    detail = client.get(reverse("work:opinion_detail", args=[opinion.pk])).content.decode()
+    assert _correct_url(opinion) not in detail
+    assert client.post(_correct_url(opinion), data).status_code == 403
+    client.force_login(news_editor)
+    assert client.post(_correct_url(opinion), data).status_code == 403
+    assert Opinion.objects.get(pk=opinion.pk).citizen_name == NAME
