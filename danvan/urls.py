@@ -14,6 +14,7 @@ from news.sitemaps import SITEMAPS
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", include("reports.urls")),
     # News: the public pages /tin-tuc/... and the news desk /can-bo/tin-tuc/... (full
     # paths in news/urls.py), before members' /can-bo/; the site map of public pages.

@@ -198,6 +198,7 @@ DECLARED: dict[str, Access] = {
     "home": page(PUBLIC),
     "healthz": page(PUBLIC, PUBLIC, note="a plain function: any method"),
     "set_language": page(expect(REDIRECT), expect(REDIRECT)),
+    "favicon": page(expect(REDIRECT), expect(405), note="GET and HEAD: a permanent redirect"),
     "choose_language": page(expect(REDIRECT), expect(405), note="GET only: the footer form"),
     "login": page(PUBLIC, PUBLIC),
     "logout": page(expect(405), expect(REDIRECT), note="POST only (Django 5)"),

@@ -117,3 +117,20 @@ def test_vietnamese_formats_for_numbers_and_dates():
         field = forms.DateField()
         assert field.clean("05/03/2024") == datetime.date(2024, 3, 5)
         assert field.clean("25/03/2024") == datetime.date(2024, 3, 25)
+
+
+def test_favicon_ico_leads_to_the_portals_icon(client):
+    """Browsers ask for /favicon.ico where a page names no icon (a JSON answer, the
+    admin): a permanent redirect to the icon the pages name, which the static files
+    serve; no cookie, cached a day; a POST is refused."""
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == static("img/favicon.svg")
+    assert finders.find("img/favicon.svg")
+    assert response["Cache-Control"] == "public, max-age=86400"
+    assert not response.cookies
+    assert client.head("/favicon.ico").status_code == 301
+    assert client.post("/favicon.ico").status_code == 405
