@@ -42,6 +42,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("mat-khau-thu-nghiem-2026")
 
 
+def free_province_code() -> str:
+    """A two-digit legacy province code no area holds yet: a sequence would sooner or
+    later hit a province a fixture made (a unique path), depending on the order tests
+    ran in."""
+    used = set(
+        Area.objects.filter(edition=Edition.LEGACY, level=Level.PROVINCE).values_list(
+            "code", flat=True
+        )
+    )
+    return next(code for code in map(str, range(10, 100)) if code not in used)
+
+
 class UnitFactory(factory.django.DjangoModelFactory):
     """A bloc at a commune by default; pass ``kind`` and a village ``area`` for a team."""
 
@@ -54,7 +66,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
         level=Level.COMMUNE,
         code=factory.Sequence(lambda n: f"{90000 + n:05d}"),
         parent=factory.SubFactory(
-            AreaFactory, level=Level.PROVINCE, code=factory.Sequence(lambda n: f"{n % 90 + 10}")
+            AreaFactory, level=Level.PROVINCE, code=factory.LazyFunction(free_province_code)
         ),
     )
 
@@ -68,7 +80,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     gender = "male"
     ethnicity = "Kinh"
     province = factory.SubFactory(
-        AreaFactory, level=Level.PROVINCE, code=factory.Sequence(lambda n: f"{n % 90 + 10}")
+        AreaFactory, level=Level.PROVINCE, code=factory.LazyFunction(free_province_code)
     )
 
 
