@@ -12,8 +12,8 @@ from audit.selectors import (
     can_view_audit,
     history_page,
     object_history_target,
-    subject_requests,
 )
+from audit.subject_requests import subject_requests
 
 EXPORT_PAGE_SIZE = 50
 #: Pages past this are empty anyway; a larger number would overflow the SQL OFFSET.
