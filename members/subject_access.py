@@ -10,20 +10,25 @@ phone numbers. docs/SECURITY.md ("Personal data").
   Corrections then go through the normal forms, with the reason "yêu cầu của chủ thể dữ
   liệu".
 - ``phones_to_erase(today, years)``: people with a phone and no membership in force in the
-  last ``years`` years (``DANVAN_PHONE_RETENTION_YEARS``, 5 by default); the
-  ``erase_stale_phones`` command erases them with an audit entry each and prints the count.
+  last ``years`` years (``DANVAN_PHONE_RETENTION_YEARS``, 5 by default);
+  ``stale_phones_erase`` erases them with an audit entry each and blanks the number in
+  their earlier history rows (the ``erase_stale_phones`` command runs it and prints the
+  count).
 """
 
 from __future__ import annotations
 
 import datetime
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from members.models import Membership, Person
+from portal.audit import audit_context, bulk_update
 from portal.data_request import (
     REASON_SUBJECT_REQUEST,  # noqa: F401 (the reason of corrections on request)
+    erase_from_history,
     new_workbook,
     retention_cutoff,
     workbook_bytes,
@@ -94,3 +99,19 @@ def phones_to_erase(*, today: datetime.date, years: int):
         Q(end_date__isnull=True) | Q(end_date__gt=cutoff)
     )
     return Person.objects.exclude(phone="").exclude(Exists(recent))
+
+
+@transaction.atomic
+def stale_phones_erase(*, today: datetime.date, years: int, dry_run: bool = False) -> int:
+    """Erase the phone number of ``phones_to_erase`` (each an audited change with the
+    retention reason, one transaction), and in their earlier history rows too: the trail
+    keeps that a phone was held and erased, not the number. The number of people (that
+    would be) changed."""
+    people = list(phones_to_erase(today=today, years=years).select_for_update())
+    if not dry_run:
+        for person in people:
+            person.phone = ""
+        with audit_context(reason=REASON_RETENTION.format(years=years)):
+            bulk_update(Person, people, ["phone"])
+        erase_from_history(Person, [p.pk for p in people], ["phone"])
+    return len(people)

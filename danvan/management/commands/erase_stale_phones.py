@@ -23,10 +23,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from members.models import Person
-from members.subject_access import REASON_RETENTION, phones_to_erase
-from portal.audit import audit_context, bulk_update
-from portal.data_request import erase_from_history
+from members.subject_access import stale_phones_erase
 from work.citizen_data import citizen_contacts_erase
 
 
@@ -62,14 +59,7 @@ class Command(BaseCommand):
         dry_run = options["dry_run"]
         with transaction.atomic():
             citizens = citizen_contacts_erase(today=today, years=citizen_years, dry_run=dry_run)
-            people = list(phones_to_erase(today=today, years=years).select_for_update())
-            if not dry_run:
-                for person in people:
-                    person.phone = ""
-                with audit_context(reason=REASON_RETENTION.format(years=years)):
-                    bulk_update(Person, people, ["phone"])
-                # Nor does the trail keep it (the rows stay: when, who, why).
-                erase_from_history(Person, [p.pk for p in people], ["phone"])
+            people = stale_phones_erase(today=today, years=years, dry_run=dry_run)
         label = "would_erase" if dry_run else "erased"
         self.stdout.write(f"citizens_{label}={citizens}")
-        self.stdout.write(f"{label}={len(people)}")
+        self.stdout.write(f"{label}={people}")
